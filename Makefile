@@ -1,0 +1,128 @@
+# partvisor: a static-partitioning Type-1 hypervisor for RISC-V (OpenSBI payload, HS-mode).
+#
+#   make            build build/partvisor.elf and build/partvisor.bin
+#   make run        install dependencies if needed, build, boot the default config in QEMU
+#   make test       install dependencies if needed, run host unit tests, schema checks and QEMU boot tests
+#   make bench      deterministic figures (QEMU -icount instruction counts, exit counts, image size)
+#
+# Variables: PLATFORM (default qemu-virt), CONFIG_DTS (partition config), BUILD (output folder),
+# PARTVISOR_CACHE (downloaded riscv64 packages, outside git; default ~/.cache/partvisor).
+
+PLATFORM   ?= qemu-virt
+BUILD      ?= build
+PARTVISOR_CACHE ?= $(HOME)/.cache/partvisor
+export PARTVISOR_CACHE
+
+include platform/$(PLATFORM)/platform.mk
+CONFIG_DTS ?= platform/$(PLATFORM)/partitions.dts
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+SIZE    := $(CROSS)size
+HOSTCC  ?= gcc
+DTC     ?= dtc
+
+LIBFDT_DIR := $(PARTVISOR_CACHE)/sysroot/libfdt/usr
+LIBFDT_A   := $(LIBFDT_DIR)/lib/riscv64-linux-gnu/libfdt.a
+
+# libfdt.a from Debian is rv64gc/lp64d: the whole image uses that ABI.
+TARGET_ARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
+COMMON_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
+           -fno-omit-frame-pointer -fstack-protector-strong -ffunction-sections -fdata-sections \
+           $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include $(PLATFORM_CFLAGS)
+ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -Iinclude $(PLATFORM_CFLAGS)
+LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-sections \
+           -Wl,--no-warn-rwx-segments -Wl,-Map=$(BUILD)/partvisor.map
+
+HV_C   := $(wildcard arch/riscv/*.c core/*.c drivers/imsic/*.c drivers/iommu/*.c)
+HV_S   := $(wildcard arch/riscv/*.S)
+HV_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/obj/%.o,$(HV_S)) \
+          $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
+
+# Pure logic, also built for the host unit tests.
+PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c
+
+.PHONY: all deps run test unit dtcheck qemu-tests bench clean guests
+all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
+
+deps:
+	@bash tools/deps.sh
+
+# ---- guests -------------------------------------------------------------------------------
+GUESTS := $(notdir $(wildcard tests/guests/*))
+guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
+
+GUEST_CFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
+                -fstack-protector-strong $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include
+
+.SECONDEXPANSION:
+$(BUILD)/guests/%.elf: $$(wildcard tests/guests/$$*/*.c tests/guests/$$*/*.S tests/guests/$$*/*.h tests/guests/$$*/*.ld) $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -nostartfiles -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
+	  -T tests/guests/$*/guest.ld -o $@ $(filter %.c %.S,$^) $(LIBFDT_A)
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- firmware -----------------------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.S $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+$(BUILD)/config.dtb: $(CONFIG_DTS)
+	@mkdir -p $(dir $@)
+	$(DTC) -q -I dts -O dtb -o $@ $<
+
+# Embedded images: "name=path" pairs from platform.mk (IMAGES).
+IMAGE_FILES := $(foreach i,$(IMAGES),$(word 2,$(subst =, ,$(i))))
+$(BUILD)/images.S: tools/gen-images.sh $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	bash tools/gen-images.sh $(IMAGES) > $@
+
+$(BUILD)/obj/images.o: $(BUILD)/images.S $(IMAGE_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/config_dtb.o: $(BUILD)/config.dtb
+	@mkdir -p $(dir $@)
+	printf '.section .rodata.config_dtb,"a"\n.balign 8\n.globl pv_config_dtb\npv_config_dtb:\n.incbin "%s"\n.globl pv_config_dtb_end\npv_config_dtb_end:\n' $< > $(BUILD)/config_dtb.S
+	$(CC) $(ASFLAGS) -c -o $@ $(BUILD)/config_dtb.S
+
+$(BUILD)/partvisor.elf: $(HV_OBJ) linker/partvisor.ld $(LIBFDT_A)
+	$(CC) $(LDFLAGS) -T linker/partvisor.ld -o $@ $(HV_OBJ) $(LIBFDT_A)
+	@$(SIZE) $@
+
+$(BUILD)/partvisor.bin: $(BUILD)/partvisor.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(LIBFDT_A):
+	@bash tools/deps.sh
+
+# ---- run and test -------------------------------------------------------------------------
+run: deps all
+	bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin
+
+HOST_CFLAGS := -O1 -g -std=gnu11 $(COMMON_WARN) -Wno-missing-prototypes -Iinclude -DPV_HOST_TEST \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/host/%: tests/unit/%.c $(PURE_C) $(wildcard include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_C) -lcmocka -lfdt
+
+unit: $(UNIT_TESTS)
+
+test: deps
+	bash tests/run-tests.sh
+
+bench: deps all
+	bash tests/bench.sh
+
+clean:
+	rm -rf $(BUILD)
