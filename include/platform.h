@@ -110,5 +110,6 @@ hpa_t imsic_guest_file_hpa(const struct pv_imsic_info *im, unsigned hart_index, 
 
 /** Host physical address of the S-level interrupt file of IMSIC hart index @hart_index. */
 hpa_t imsic_s_file_hpa(const struct pv_imsic_info *im, unsigned hart_index);
+/* hart_index counts interrupts-extended entries: group = index >> hart_index_bits, hart = the low bits. */
 
 #endif

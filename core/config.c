@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partition configuration parser (binding: docs/config.md,
+ * docs/bindings/partvisor-config.yaml).
+ *
+ * Reads the config device tree with libfdt only, validates every partition
+ * against the discovered platform and places the partitions whose host RAM
+ * is not fixed. Fails closed: the first problem stops parsing, is described in
+ * the pv_diag (node, property, reason with the numbers involved) and leaves
+ * the output config empty.
+ *
+ * Pure logic: no CSR or MMIO access, built for the firmware and for the host
+ * unit tests (tests/unit/test_config.c).
+ */
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "config.h"
+#include "guest_layout.h"
+
+#define ROOT_COMPATIBLE  "partvisor,config"
+#define PART_COMPATIBLE  "partvisor,partition"
+
+#define P_HARTS      "partvisor,harts"
+#define P_MEM_SIZE   "partvisor,mem-size"
+#define P_GUEST_BASE "partvisor,mem-guest-base"
+#define P_HOST_BASE  "partvisor,mem-host-base"
+#define P_IMAGE      "partvisor,image"
+#define P_LOAD_OFF   "partvisor,load-offset"
+#define P_BOOTARGS   "partvisor,bootargs"
+#define P_PCI        "partvisor,pci-devices"
+
+#define MEM_ALIGN            MiB(2)       /* guest and host RAM granularity */
+#define LOAD_OFFSET_DEFAULT  MiB(2)
+#define LOAD_OFFSET_ALIGN    KiB(4)
+#define BOOTARGS_MAX         255u         /* characters, without the terminating NUL */
+
+typedef unsigned long long ull;
+
+/* ---- ranges (overflow-safe) -------------------------------------------------------------- */
+
+/* Last byte of [base, base + size); saturates at UINT64_MAX. @size must be non-zero. */
+static uint64_t last_byte(uint64_t base, uint64_t size)
+{
+	return size - 1 > UINT64_MAX - base ? UINT64_MAX : base + (size - 1);
+}
+
+/* True when the two ranges share a byte; empty ranges never overlap. No wraparound. */
+static bool overlaps(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+	if (!asz || !bsz)
+		return false;
+	return a <= last_byte(b, bsz) && b <= last_byte(a, asz);
+}
+
+/* True when [a, a + asz) lies entirely inside [b, b + bsz). */
+static bool contained(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+	if (!asz || !bsz)
+		return false;
+	return a >= b && last_byte(a, asz) <= last_byte(b, bsz);
+}
+
+/* ---- property readers --------------------------------------------------------------------- */
+
+/*
+ * Read an optional 64-bit property (/bits/ 64 <x>, or two u32 cells).
+ * Returns 0 with *present false when absent; an error when the length is not 8.
+ */
+static int get_u64(const void *fdt, int node, const char *path, const char *prop,
+		   uint64_t *out, bool *present, struct pv_diag *diag)
+{
+	const fdt64_t *v;
+	int len;
+
+	*present = false;
+	v = fdt_getprop(fdt, node, prop, &len);
+	if (!v) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return diag_set(diag, PV_EINVAL, path, prop, "cannot read: %s", fdt_strerror(len));
+		return 0;
+	}
+	if (len != (int)sizeof(uint64_t))
+		return diag_set(diag, PV_EINVAL, path, prop, "expected 8 bytes (/bits/ 64), got %d", len);
+	*out = fdt64_ld(v);
+	*present = true;
+	return 0;
+}
+
+/*
+ * Read an optional single string property. Returns 0 with *out NULL when absent;
+ * an error when the value is not exactly one NUL-terminated string.
+ */
+static int get_string(const void *fdt, int node, const char *path, const char *prop,
+		      const char **out, struct pv_diag *diag)
+{
+	const char *v;
+	int len;
+
+	*out = NULL;
+	v = fdt_getprop(fdt, node, prop, &len);
+	if (!v) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return diag_set(diag, PV_EINVAL, path, prop, "cannot read: %s", fdt_strerror(len));
+		return 0;
+	}
+	if (len < 1 || v[len - 1] != '\0' || strlen(v) != (size_t)len - 1)
+		return diag_set(diag, PV_EINVAL, path, prop,
+				"expected a single NUL-terminated string, got %d bytes", len);
+	*out = v;
+	return 0;
+}
+
+/* Check the node's compatible contains @compat. */
+static int check_compatible(const void *fdt, int node, const char *path, const char *compat,
+			    struct pv_diag *diag)
+{
+	int rc = fdt_node_check_compatible(fdt, node, compat);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -FDT_ERR_NOTFOUND)
+		return diag_set(diag, PV_ENOENT, path, "compatible", "missing (must be \"%s\")", compat);
+	return diag_set(diag, PV_EINVAL, path, "compatible", "must contain \"%s\"", compat);
+}
+
+/* ---- partition fields --------------------------------------------------------------------- */
+
+/* Node name rule: [a-z][a-z0-9-]*, at most PV_NAME_MAX - 1 characters. */
+static bool name_ok(const char *name, int len)
+{
+	if (len < 1 || len > PV_NAME_MAX - 1 || !(name[0] >= 'a' && name[0] <= 'z'))
+		return false;
+	for (int i = 1; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int parse_name(const void *fdt, int node, struct pv_config *cfg, struct pv_part_config *p,
+		      struct pv_diag *diag)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+
+	if (!name)
+		return diag_set(diag, PV_EINVAL, p->node_path, NULL, "cannot read node name: %s",
+				fdt_strerror(len));
+	if (!name_ok(name, len))
+		return diag_set(diag, PV_EINVAL, p->node_path, NULL,
+				"partition name '%s' must match [a-z][a-z0-9-]* and have at most %d characters",
+				name, PV_NAME_MAX - 1);
+	memcpy(p->name, name, (size_t)len);
+	p->name[len] = '\0';
+	for (unsigned i = 0; i < cfg->nr_parts; i++)
+		if (!strcmp(cfg->parts[i].name, p->name))
+			return diag_set(diag, PV_EEXIST, p->node_path, NULL,
+					"partition name '%s' is used twice", p->name);
+	return 0;
+}
+
+static int parse_harts(const void *fdt, int node, const struct pv_platform *plat,
+		       const struct pv_config *cfg, struct pv_part_config *p, struct pv_diag *diag)
+{
+	const fdt32_t *cells;
+	int len;
+	unsigned n;
+
+	cells = fdt_getprop(fdt, node, P_HARTS, &len);
+	if (!cells) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return diag_set(diag, PV_ENOENT, p->node_path, P_HARTS, "missing");
+		return diag_set(diag, PV_EINVAL, p->node_path, P_HARTS, "cannot read: %s", fdt_strerror(len));
+	}
+	if (len % 4)
+		return diag_set(diag, PV_EINVAL, p->node_path, P_HARTS,
+				"expected a list of u32 cells, got %d bytes", len);
+	n = (unsigned)len / 4;
+	if (n < 1 || n > PV_MAX_VCPUS)
+		return diag_set(diag, PV_ERANGE, p->node_path, P_HARTS,
+				"lists %u harts, must list 1 to %d", n, PV_MAX_VCPUS);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t h = fdt32_ld(&cells[i]);
+		struct pv_diag why;
+		int rc;
+
+		memset(&why, 0, sizeof(why));
+		rc = platform_check_hart(plat, h, &why);
+		if (rc)
+			/* keep the platform's reason, but point at the config property */
+			return diag_set(diag, rc < 0 ? -rc : PV_EINVAL, p->node_path, P_HARTS, "%s",
+					why.msg[0] ? why.msg : "hart cannot run a partition");
+		for (unsigned j = 0; j < i; j++)
+			if (p->hartids[j] == h)
+				return diag_set(diag, PV_EEXIST, p->node_path, P_HARTS,
+						"hart %u is listed twice", h);
+		for (unsigned k = 0; k < cfg->nr_parts; k++)
+			for (unsigned j = 0; j < cfg->parts[k].nr_vcpus; j++)
+				if (cfg->parts[k].hartids[j] == h)
+					return diag_set(diag, PV_EEXIST, p->node_path, P_HARTS,
+							"hart %u is already owned by partition %s",
+							h, cfg->parts[k].name);
+		p->hartids[i] = h;
+	}
+	p->nr_vcpus = n;
+	return 0;
+}
+
+/* Guest windows every partition has (guest_layout.h); guest RAM must avoid them. */
+static const struct {
+	uint64_t base, size;
+	const char *what;
+} guest_windows[] = {
+	{ GUEST_UART_GPA, GUEST_UART_SIZE, "the guest UART" },
+	{ GUEST_IMSIC_GPA, GUEST_IMSIC_SIZE, "the guest IMSIC window" },
+	{ GUEST_PCIE_ECAM_GPA, GUEST_PCIE_ECAM_SIZE, "the guest PCIe ECAM window" },
+	{ GUEST_PCIE_MMIO_GPA, GUEST_PCIE_MMIO_SIZE, "the guest PCIe MMIO window" },
+};
+
+static int parse_memory(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
+{
+	uint64_t size = 0, base = GUEST_RAM_DEFAULT_GPA;
+	bool present;
+	const char *blame;
+	int rc;
+
+	rc = get_u64(fdt, node, p->node_path, P_MEM_SIZE, &size, &present, diag);
+	if (rc)
+		return rc;
+	if (!present)
+		return diag_set(diag, PV_ENOENT, p->node_path, P_MEM_SIZE, "missing");
+	if (!size || !IS_ALIGNED(size, MEM_ALIGN))
+		return diag_set(diag, PV_EINVAL, p->node_path, P_MEM_SIZE,
+				"0x%llx must be a non-zero multiple of 2 MiB", (ull)size);
+	p->mem_size = size;
+
+	rc = get_u64(fdt, node, p->node_path, P_GUEST_BASE, &base, &present, diag);
+	if (rc)
+		return rc;
+	blame = present ? P_GUEST_BASE : P_MEM_SIZE;
+	if (!IS_ALIGNED(base, MEM_ALIGN))
+		return diag_set(diag, PV_EINVAL, p->node_path, P_GUEST_BASE,
+				"0x%llx must be a multiple of 2 MiB", (ull)base);
+	if (size > GUEST_GPA_LIMIT || base > GUEST_GPA_LIMIT - size)
+		return diag_set(diag, PV_ERANGE, p->node_path, blame,
+				"guest RAM at 0x%llx of 0x%llx bytes does not end below the guest limit 0x%llx",
+				(ull)base, (ull)size, (ull)GUEST_GPA_LIMIT);
+	for (size_t i = 0; i < ARRAY_SIZE(guest_windows); i++)
+		if (overlaps(base, size, guest_windows[i].base, guest_windows[i].size))
+			return diag_set(diag, PV_EEXIST, p->node_path, blame,
+					"guest RAM 0x%llx-0x%llx overlaps %s at 0x%llx-0x%llx",
+					(ull)base, (ull)(base + size - 1), guest_windows[i].what,
+					(ull)guest_windows[i].base,
+					(ull)(guest_windows[i].base + guest_windows[i].size - 1));
+	p->mem_gpa = gpa(base);
+	return 0;
+}
+
+static int parse_image(const void *fdt, int node, const struct pv_image *images, unsigned nr_images,
+		       struct pv_part_config *p, struct pv_diag *diag)
+{
+	const char *name;
+	uint64_t off = LOAD_OFFSET_DEFAULT, avail, isize;
+	bool present;
+	int rc;
+
+	rc = get_string(fdt, node, p->node_path, P_IMAGE, &name, diag);
+	if (rc)
+		return rc;
+	if (!name)
+		return diag_set(diag, PV_ENOENT, p->node_path, P_IMAGE, "missing");
+	p->image = -1;
+	for (unsigned i = 0; i < nr_images && images; i++)
+		if (images[i].name && !strcmp(images[i].name, name)) {
+			p->image = (int)i;
+			break;
+		}
+	if (p->image < 0)
+		return diag_set(diag, PV_ENOENT, p->node_path, P_IMAGE,
+				"unknown image '%s' (%u images available)", name, nr_images);
+
+	rc = get_u64(fdt, node, p->node_path, P_LOAD_OFF, &off, &present, diag);
+	if (rc)
+		return rc;
+	if (!IS_ALIGNED(off, LOAD_OFFSET_ALIGN))
+		return diag_set(diag, PV_EINVAL, p->node_path, P_LOAD_OFF,
+				"0x%llx must be a multiple of 4 KiB", (ull)off);
+	p->load_offset = off;
+
+	/* mem_size >= 2 MiB > GUEST_FDT_RESERVE, so no underflow here */
+	avail = p->mem_size - GUEST_FDT_RESERVE;
+	isize = images[p->image].size;
+	if (off > avail || isize > avail - off)
+		return diag_set(diag, PV_ERANGE, p->node_path, present ? P_LOAD_OFF : P_IMAGE,
+				"image '%s' (%llu bytes) at offset 0x%llx does not fit in 0x%llx bytes of RAM "
+				"(the last %llu KiB hold the device tree)",
+				name, (ull)isize, (ull)off, (ull)p->mem_size,
+				(ull)(GUEST_FDT_RESERVE >> 10));
+	return 0;
+}
+
+static int parse_bootargs(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
+{
+	const char *s;
+	size_t n;
+	int rc = get_string(fdt, node, p->node_path, P_BOOTARGS, &s, diag);
+
+	if (rc)
+		return rc;
+	if (!s)
+		return 0;
+	n = strlen(s);
+	if (n > BOOTARGS_MAX)
+		return diag_set(diag, PV_ERANGE, p->node_path, P_BOOTARGS,
+				"%u characters, at most %u are supported", (unsigned)n, BOOTARGS_MAX);
+	memcpy(p->bootargs, s, n + 1);
+	return 0;
+}
+
+static int parse_pci(const void *fdt, int node, const struct pv_config *cfg, struct pv_part_config *p,
+		     struct pv_diag *diag)
+{
+	const fdt32_t *cells;
+	int len;
+	unsigned n;
+
+	cells = fdt_getprop(fdt, node, P_PCI, &len);
+	if (!cells) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return 0;
+		return diag_set(diag, PV_EINVAL, p->node_path, P_PCI, "cannot read: %s", fdt_strerror(len));
+	}
+	if (len % 4)
+		return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
+				"expected a list of u32 cells, got %d bytes", len);
+	n = (unsigned)len / 4;
+	if (n > PV_MAX_PCI)
+		return diag_set(diag, PV_ERANGE, p->node_path, P_PCI,
+				"lists %u PCI functions, at most %d are supported", n, PV_MAX_PCI);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t bdf = fdt32_ld(&cells[i]);
+
+		if (bdf > 0xffff)
+			return diag_set(diag, PV_ERANGE, p->node_path, P_PCI,
+					"0x%x is not a PCI function (bus << 8 | dev << 3 | fn, at most 0xffff)",
+					bdf);
+		for (unsigned j = 0; j < i; j++)
+			if (p->pci_bdf[j] == bdf)
+				return diag_set(diag, PV_EEXIST, p->node_path, P_PCI,
+						"PCI function %02x:%02x.%x is listed twice",
+						bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+		for (unsigned k = 0; k < cfg->nr_parts; k++)
+			for (unsigned j = 0; j < cfg->parts[k].nr_pci; j++)
+				if (cfg->parts[k].pci_bdf[j] == bdf)
+					return diag_set(diag, PV_EEXIST, p->node_path, P_PCI,
+							"PCI function %02x:%02x.%x is already assigned to partition %s",
+							bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, cfg->parts[k].name);
+		p->pci_bdf[i] = (uint16_t)bdf;
+	}
+	p->nr_pci = n;
+	return 0;
+}
+
+/* ---- host placement ------------------------------------------------------------------------ */
+
+/*
+ * Find the first thing [base, base + size) of host memory collides with: the
+ * hypervisor, a reserved region, an MMIO window, or the RAM of a partition
+ * whose host placement is already known (parts[0..nr) with placed[] set;
+ * @self is skipped). Writes a description "... at 0x..-0x.." into @what
+ * and the obstacle's end (saturated) into @end. Returns false if none.
+ */
+static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
+			  const struct pv_config *cfg, const bool *placed, unsigned self,
+			  uint64_t base, uint64_t size, struct pv_diag *what, uint64_t *end)
+{
+	uint64_t b, s;
+
+	if (overlaps(base, size, hv.base.v, hv.size)) {
+		b = hv.base.v, s = hv.size;
+		diag_set(what, 0, NULL, NULL, "the hypervisor at 0x%llx-0x%llx", (ull)b, (ull)last_byte(b, s));
+		goto found;
+	}
+	for (unsigned i = 0; i < plat->nr_reserved && i < PV_MAX_RESERVED; i++) {
+		b = plat->reserved[i].base.v, s = plat->reserved[i].size;
+		if (overlaps(base, size, b, s)) {
+			diag_set(what, 0, NULL, NULL, "reserved-memory %.48s at 0x%llx-0x%llx",
+				 plat->reserved_name[i][0] ? plat->reserved_name[i] : "(unnamed)",
+				 (ull)b, (ull)last_byte(b, s));
+			goto found;
+		}
+	}
+	for (unsigned i = 0; i < plat->nr_mmio && i < PV_MAX_MMIO; i++) {
+		b = plat->mmio[i].r.base.v, s = plat->mmio[i].r.size;
+		if (overlaps(base, size, b, s)) {
+			diag_set(what, 0, NULL, NULL, "MMIO %.64s at 0x%llx-0x%llx",
+				 plat->mmio[i].node[0] ? plat->mmio[i].node : "(unnamed)",
+				 (ull)b, (ull)last_byte(b, s));
+			goto found;
+		}
+	}
+	for (unsigned i = 0; i < cfg->nr_parts; i++) {
+		if (i == self || !placed[i])
+			continue;
+		b = cfg->parts[i].mem_hpa.v, s = cfg->parts[i].mem_size;
+		if (overlaps(base, size, b, s)) {
+			diag_set(what, 0, NULL, NULL, "the RAM of partition %s at 0x%llx-0x%llx",
+				 cfg->parts[i].name, (ull)b, (ull)last_byte(b, s));
+			goto found;
+		}
+	}
+	return false;
+found:
+	*end = last_byte(b, s);
+	*end = *end == UINT64_MAX ? UINT64_MAX : *end + 1;
+	return true;
+}
+
+/* Validate a fixed partvisor,mem-host-base against the platform and earlier fixed partitions. */
+static int check_fixed(const struct pv_platform *plat, struct hpa_range hv, const struct pv_config *cfg,
+		       const bool *placed, unsigned self, struct pv_diag *diag)
+{
+	const struct pv_part_config *p = &cfg->parts[self];
+	uint64_t base = p->mem_hpa.v, size = p->mem_size, end;
+	struct pv_diag what;
+	bool in_ram = false;
+
+	if (!IS_ALIGNED(base, MEM_ALIGN))
+		return diag_set(diag, PV_EINVAL, p->node_path, P_HOST_BASE,
+				"0x%llx must be a multiple of 2 MiB", (ull)base);
+	if (size > UINT64_MAX - base)  /* the end address base + size must be representable */
+		return diag_set(diag, PV_ERANGE, p->node_path, P_HOST_BASE,
+				"0x%llx + 0x%llx bytes overflows the address space", (ull)base, (ull)size);
+	for (unsigned i = 0; i < plat->nr_mem && i < PV_MAX_MEM; i++)
+		if (contained(base, size, plat->mem[i].base.v, plat->mem[i].size))
+			in_ram = true;
+	if (!in_ram)
+		return diag_set(diag, PV_ERANGE, p->node_path, P_HOST_BASE,
+				"RAM 0x%llx-0x%llx is not inside any /memory range", (ull)base,
+				(ull)(base + size - 1));
+	memset(&what, 0, sizeof(what));
+	if (find_obstacle(plat, hv, cfg, placed, self, base, size, &what, &end))
+		return diag_set(diag, PV_EEXIST, p->node_path, P_HOST_BASE, "RAM 0x%llx-0x%llx overlaps %s",
+				(ull)base, (ull)(base + size - 1), what.msg);
+	return 0;
+}
+
+/*
+ * First fit for partition @self: the lowest 2 MiB aligned address in the /memory
+ * ranges (visited in ascending base order) where its RAM collides with nothing.
+ */
+static int place(const struct pv_platform *plat, struct hpa_range hv, struct pv_config *cfg,
+		 const bool *placed, unsigned self, struct pv_diag *diag)
+{
+	struct pv_part_config *p = &cfg->parts[self];
+	unsigned order[PV_MAX_MEM], n = plat->nr_mem < PV_MAX_MEM ? plat->nr_mem : PV_MAX_MEM;
+	struct pv_diag what;
+
+	for (unsigned i = 0; i < n; i++) {  /* insertion sort by base */
+		unsigned j = i;
+
+		while (j && plat->mem[order[j - 1]].base.v > plat->mem[i].base.v) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		const struct hpa_range *m = &plat->mem[order[k]];
+		uint64_t c, end;
+
+		if (!m->size || m->base.v > UINT64_MAX - (MEM_ALIGN - 1))
+			continue;
+		c = ALIGN_UP(m->base.v, MEM_ALIGN);
+		while (c <= UINT64_MAX - p->mem_size && contained(c, p->mem_size, m->base.v, m->size)) {
+			if (!find_obstacle(plat, hv, cfg, placed, self, c, p->mem_size, &what, &end)) {
+				p->mem_hpa = hpa(c);
+				return 0;
+			}
+			if (end > UINT64_MAX - (MEM_ALIGN - 1))
+				break;
+			c = ALIGN_UP(end, MEM_ALIGN);  /* > c: the obstacle ends past c */
+		}
+	}
+	return diag_set(diag, PV_ENOMEM, p->node_path, P_MEM_SIZE,
+			"no free host RAM for 0x%llx bytes", (ull)p->mem_size);
+}
+
+/* ---- top level ----------------------------------------------------------------------------- */
+
+static int parse_partition(const void *fdt, int node, const struct pv_platform *plat,
+			   const struct pv_image *images, unsigned nr_images,
+			   struct pv_config *cfg, struct pv_diag *diag)
+{
+	struct pv_part_config *p = &cfg->parts[cfg->nr_parts];
+	uint64_t host_base = 0;
+	int rc;
+
+	rc = fdt_get_path(fdt, node, p->node_path, sizeof(p->node_path));
+	if (rc)
+		return diag_set(diag, PV_EINVAL, "/partitions", NULL, "cannot get a partition's path: %s",
+				fdt_strerror(rc));
+	rc = check_compatible(fdt, node, p->node_path, PART_COMPATIBLE, diag);
+	if (!rc)
+		rc = parse_name(fdt, node, cfg, p, diag);
+	if (!rc)
+		rc = parse_harts(fdt, node, plat, cfg, p, diag);
+	if (!rc)
+		rc = parse_memory(fdt, node, p, diag);
+	if (!rc)
+		rc = parse_image(fdt, node, images, nr_images, p, diag);
+	if (!rc)
+		rc = parse_bootargs(fdt, node, p, diag);
+	if (!rc)
+		rc = parse_pci(fdt, node, cfg, p, diag);
+	if (!rc)
+		rc = get_u64(fdt, node, p->node_path, P_HOST_BASE, &host_base, &p->mem_hpa_fixed, diag);
+	if (rc)
+		return rc;
+	p->mem_hpa = hpa(host_base);
+	cfg->nr_parts++;
+	return 0;
+}
+
+static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa_range hv,
+		     const struct pv_image *images, unsigned nr_images,
+		     struct pv_config *cfg, struct pv_diag *diag)
+{
+	bool placed[PV_MAX_PARTITIONS] = { false };
+	int rc, parts, node, count = 0;
+
+	rc = fdt_check_header(fdt);
+	if (!rc)
+		rc = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (rc)
+		return diag_set(diag, PV_EINVAL, "/", NULL, "not a valid device tree blob: %s", fdt_strerror(rc));
+	rc = check_compatible(fdt, 0, "/", ROOT_COMPATIBLE, diag);
+	if (rc)
+		return rc;
+
+	parts = fdt_path_offset(fdt, "/partitions");
+	if (parts < 0)
+		return diag_set(diag, PV_ENOENT, "/partitions", NULL, "missing");
+	fdt_for_each_subnode(node, fdt, parts)
+		count++;
+	if (node != -FDT_ERR_NOTFOUND)
+		return diag_set(diag, PV_EINVAL, "/partitions", NULL, "cannot read: %s", fdt_strerror(node));
+	if (count < 1 || count > PV_MAX_PARTITIONS)
+		return diag_set(diag, PV_ERANGE, "/partitions", NULL,
+				"has %d partitions, must have 1 to %d", count, PV_MAX_PARTITIONS);
+
+	fdt_for_each_subnode(node, fdt, parts) {
+		rc = parse_partition(fdt, node, plat, images, nr_images, cfg, diag);
+		if (rc)
+			return rc;
+	}
+
+	/* fixed placements first (in config order), so automatic ones can avoid all of them */
+	for (unsigned i = 0; i < cfg->nr_parts; i++) {
+		if (!cfg->parts[i].mem_hpa_fixed)
+			continue;
+		rc = check_fixed(plat, hv, cfg, placed, i, diag);
+		if (rc)
+			return rc;
+		placed[i] = true;
+	}
+	for (unsigned i = 0; i < cfg->nr_parts; i++) {
+		if (placed[i])
+			continue;
+		rc = place(plat, hv, cfg, placed, i, diag);
+		if (rc)
+			return rc;
+		placed[i] = true;
+	}
+	return 0;
+}
+
+int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa_range hv,
+		 const struct pv_image *images, unsigned nr_images,
+		 struct pv_config *cfg, struct pv_diag *diag)
+{
+	int rc;
+
+	if (diag)
+		memset(diag, 0, sizeof(*diag));
+	if (!cfg)
+		return diag_set(diag, PV_EINVAL, NULL, NULL, "no output config");
+	memset(cfg, 0, sizeof(*cfg));
+	if (!cfg_fdt || !plat)
+		return diag_set(diag, PV_EINVAL, NULL, NULL, "no config device tree or no platform");
+	rc = parse_all(cfg_fdt, plat, hv, images, nr_images, cfg, diag);
+	if (rc)
+		memset(cfg, 0, sizeof(*cfg));  /* fail closed: nothing half-parsed survives */
+	return rc;
+}

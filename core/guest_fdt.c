@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest device tree generation with libfdt's sequential-write API. */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guest_fdt.h"
+#include "guest_layout.h"
+
+/* Multi-letter extensions a VS-mode guest gets as the hardware provides them. */
+static const char *const vs_exts[] = {
+	"zicbom", "zicboz", "zicbop", "zicntr", "zicsr", "zifencei", "zihintpause", "zihintntl",
+	"zicond", "zawrs", "zacas", "zabha", "zaamo", "zalrsc", "zfa", "zfh", "zfhmin", "zba", "zbb",
+	"zbc", "zbs", "zbkb", "zbkc", "zbkx", "zknd", "zkne", "zknh", "zksed", "zksh", "zkt", "zca",
+	"zcb", "zcd", "zcf", "zcmop", "zimop", "ztso", "sstc", "ssaia", "svinval", "svnapot", "svpbmt",
+	"svvptc",
+};
+
+bool guest_isa_allowed(const char *ext, const struct pv_hart_info *h)
+{
+	if (ext[0] && !ext[1])
+		return strchr("imafdc", ext[0]) || (ext[0] == 'v' && h->has_v);
+	if (!strncmp(ext, "zv", 2) || !strncmp(ext, "zve", 3))
+		return h->has_v;
+	for (size_t i = 0; i < sizeof(vs_exts) / sizeof(vs_exts[0]); i++)
+		if (!strcmp(ext, vs_exts[i]))
+			return strcmp(ext, "svpbmt") || h->has_svpbmt;
+	return false;
+}
+
+/* Append @ext to the NUL-separated list @list (used @*len of @cap bytes) and to the isa string. */
+static void add_ext(char *list, size_t cap, size_t *len, char *isa, size_t isacap, const char *ext)
+{
+	size_t n = strlen(ext) + 1;
+
+	if (*len + n > cap)
+		return;
+	/* no duplicates (smaia and ssaia both map to ssaia) */
+	for (size_t off = 0; off < *len; off += strlen(list + off) + 1)
+		if (!strcmp(list + off, ext))
+			return;
+	memcpy(list + *len, ext, n);
+	*len += n;
+	if (ext[1]) {
+		size_t il = strlen(isa);
+		snprintf(isa + il, isacap - il, "_%s", ext);
+	} else {
+		/* single letters go right after "rv64" in canonical order; callers add them first */
+		size_t il = strlen(isa);
+		snprintf(isa + il, isacap - il, "%s", ext);
+	}
+}
+
+/* Collect the host cpu node's extensions (list or isa string) into @exts (NUL-separated). */
+static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
+{
+	int len;
+	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+	size_t n = 0;
+
+	if (list && len > 0 && (size_t)len <= cap) {
+		memcpy(exts, list, (size_t)len);
+		return (size_t)len;
+	}
+	const char *isa = fdt_getprop(fdt, node, "riscv,isa", &len);
+	if (!isa || len < 5)
+		return 0;
+	for (const char *p = isa + 4; *p && *p != '_' && n + 2 <= cap; p++) {
+		exts[n++] = *p;
+		exts[n++] = '\0';
+	}
+	for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_')) {
+		const char *e = strchr(p + 1, '_');
+		size_t l = e ? (size_t)(e - p - 1) : strlen(p + 1);
+
+		if (n + l + 1 > cap)
+			break;
+		memcpy(exts + n, p + 1, l);
+		exts[n + l] = '\0';
+		n += l + 1;
+	}
+	return n;
+}
+
+#define CHECK(x) do { int __r = (x); if (__r < 0) goto fail; } while (0)
+
+int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
+		    const struct pv_part_config *pc, struct pv_diag *diag)
+{
+	static char exts[1024], gexts[1024], isa[1024];
+	const struct pv_hart_info *h0 = &plat->harts[platform_hart_index(plat, pc->hartids[0])];
+	size_t n, glen = 0;
+	char name[64];
+	const char *mmu;
+	int len;
+	uint32_t imsic_phandle = pc->nr_vcpus + 1;
+
+	/* The ISA of the first vCPU's hart is given to all vCPUs (harts of one partition are alike). */
+	n = host_exts(host_fdt, h0->fdt_node, exts, sizeof(exts));
+	snprintf(isa, sizeof(isa), "rv64");
+	for (const char *l = "imafdcv"; *l; l++) {
+		char one[2] = { *l, 0 };
+
+		for (size_t off = 0; off < n; off += strlen(exts + off) + 1)
+			if (!strcmp(exts + off, one) && guest_isa_allowed(one, h0))
+				add_ext(gexts, sizeof(gexts), &glen, isa, sizeof(isa), one);
+	}
+	for (size_t off = 0; off < n; off += strlen(exts + off) + 1) {
+		const char *e = exts + off;
+
+		if (!e[0] || !e[1])
+			continue;
+		if (!strcmp(e, "smaia"))
+			e = "ssaia";
+		if (guest_isa_allowed(e, h0))
+			add_ext(gexts, sizeof(gexts), &glen, isa, sizeof(isa), e);
+	}
+	mmu = fdt_getprop(host_fdt, h0->fdt_node, "mmu-type", &len);
+
+	CHECK(fdt_create(buf, (int)size));
+	CHECK(fdt_finish_reservemap(buf));
+	CHECK(fdt_begin_node(buf, ""));
+	CHECK(fdt_property_u32(buf, "#address-cells", 2));
+	CHECK(fdt_property_u32(buf, "#size-cells", 2));
+	CHECK(fdt_property_string(buf, "compatible", "partvisor,partition"));
+	snprintf(name, sizeof(name), "partvisor partition %s", pc->name);
+	CHECK(fdt_property_string(buf, "model", name));
+
+	CHECK(fdt_begin_node(buf, "chosen"));
+	if (pc->bootargs[0])
+		CHECK(fdt_property_string(buf, "bootargs", pc->bootargs));
+	CHECK(fdt_end_node(buf));
+
+	CHECK(fdt_begin_node(buf, "cpus"));
+	CHECK(fdt_property_u32(buf, "#address-cells", 1));
+	CHECK(fdt_property_u32(buf, "#size-cells", 0));
+	CHECK(fdt_property_u32(buf, "timebase-frequency", (uint32_t)plat->timebase_hz));
+	for (unsigned k = 0; k < pc->nr_vcpus; k++) {
+		snprintf(name, sizeof(name), "cpu@%u", k);
+		CHECK(fdt_begin_node(buf, name));
+		CHECK(fdt_property_string(buf, "device_type", "cpu"));
+		CHECK(fdt_property_u32(buf, "reg", k));
+		CHECK(fdt_property_string(buf, "status", "okay"));
+		CHECK(fdt_property_string(buf, "compatible", "riscv"));
+		CHECK(fdt_property_string(buf, "riscv,isa", isa));
+		CHECK(fdt_property_string(buf, "riscv,isa-base", "rv64i"));
+		CHECK(fdt_property(buf, "riscv,isa-extensions", gexts, (int)glen));
+		if (mmu)
+			CHECK(fdt_property_string(buf, "mmu-type", mmu));
+		for (const char *const *p = (const char *const[]){ "riscv,cbom-block-size", "riscv,cboz-block-size",
+								   "riscv,cbop-block-size", NULL }; *p; p++) {
+			const void *v = fdt_getprop(host_fdt, h0->fdt_node, *p, &len);
+
+			if (v)
+				CHECK(fdt_property(buf, *p, v, len));
+		}
+		CHECK(fdt_begin_node(buf, "interrupt-controller"));
+		CHECK(fdt_property_string(buf, "compatible", "riscv,cpu-intc"));
+		CHECK(fdt_property_u32(buf, "#interrupt-cells", 1));
+		CHECK(fdt_property(buf, "interrupt-controller", NULL, 0));
+		CHECK(fdt_property_u32(buf, "phandle", k + 1));
+		CHECK(fdt_end_node(buf));
+		CHECK(fdt_end_node(buf));
+	}
+	CHECK(fdt_end_node(buf));
+
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)pc->mem_gpa.v);
+	CHECK(fdt_begin_node(buf, name));
+	CHECK(fdt_property_string(buf, "device_type", "memory"));
+	{
+		fdt64_t reg[2] = { cpu_to_fdt64(pc->mem_gpa.v), cpu_to_fdt64(pc->mem_size) };
+		CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
+	}
+	CHECK(fdt_end_node(buf));
+
+	CHECK(fdt_begin_node(buf, "soc"));
+	CHECK(fdt_property_u32(buf, "#address-cells", 2));
+	CHECK(fdt_property_u32(buf, "#size-cells", 2));
+	CHECK(fdt_property_string(buf, "compatible", "simple-bus"));
+	CHECK(fdt_property(buf, "ranges", NULL, 0));
+	snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)GUEST_IMSIC_GPA);
+	CHECK(fdt_begin_node(buf, name));
+	CHECK(fdt_property_string(buf, "compatible", "riscv,imsics"));
+	{
+		fdt64_t reg[2] = { cpu_to_fdt64(GUEST_IMSIC_GPA), cpu_to_fdt64((uint64_t)pc->nr_vcpus * PAGE_SIZE) };
+		fdt32_t ie[2 * PV_MAX_VCPUS];
+
+		CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
+		for (unsigned k = 0; k < pc->nr_vcpus; k++) {
+			ie[2 * k] = cpu_to_fdt32(k + 1);
+			ie[2 * k + 1] = cpu_to_fdt32(9); /* supervisor external interrupt */
+		}
+		CHECK(fdt_property(buf, "interrupts-extended", ie, (int)(pc->nr_vcpus * 8)));
+	}
+	CHECK(fdt_property_u32(buf, "riscv,num-ids", plat->imsic.num_ids));
+	CHECK(fdt_property(buf, "msi-controller", NULL, 0));
+	CHECK(fdt_property(buf, "interrupt-controller", NULL, 0));
+	CHECK(fdt_property_u32(buf, "#interrupt-cells", 0));
+	CHECK(fdt_property_u32(buf, "#msi-cells", 0));
+	CHECK(fdt_property_u32(buf, "phandle", imsic_phandle));
+	CHECK(fdt_end_node(buf));
+	CHECK(fdt_end_node(buf));
+
+	CHECK(fdt_end_node(buf));
+	CHECK(fdt_finish(buf));
+	return 0;
+fail:
+	return diag_set(diag, PV_ENOMEM, "/", NULL, "guest device tree does not fit in %zu bytes", size);
+}

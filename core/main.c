@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot flow (boot hart): copy the host FDT, discover the platform, validate the
+ * partition config (fail closed), build every partition, start the owned harts
+ * through SBI HSM, then run. See docs/architecture.md.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "csr.h"
+#include "hv.h"
+#include "sbi.h"
+
+#define HOST_FDT_MAX KiB(64)
+
+struct pv_platform hv_plat;
+struct pv_config hv_cfg;
+struct pcpu hv_pcpus[PV_MAX_HARTS];
+struct partition hv_parts[PV_MAX_PARTITIONS];
+unsigned hv_nr_parts;
+const struct pv_image *hv_images;
+unsigned hv_nr_images;
+void *hv_host_fdt;
+
+static uint8_t host_fdt_copy[HOST_FDT_MAX] __attribute__((aligned(8)));
+static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
+
+extern const uint8_t pv_config_dtb[];
+extern const struct pv_image pv_embedded_images[];
+extern const uint32_t pv_nr_embedded_images;
+extern char __hv_start[], __hv_end[];
+extern void secondary_entry(void);
+/* Switch to @pc's stack and TLS and continue in secondary_main (entry.S). */
+extern void pcpu_switch(struct pcpu *pc) __attribute__((noreturn));
+void hv_main(unsigned long hartid, void *fdt) __attribute__((noreturn));
+void secondary_main(struct pcpu *pc) __attribute__((noreturn));
+
+/* Stop the whole boot: nothing has started, so power off rather than run half a system. */
+static void __attribute__((noreturn)) boot_fail(void)
+{
+	pr("partvisor: boot stopped, no partition started\n");
+	sbi_shutdown(true);
+}
+
+static void report(const char *what, const struct pv_diag *d)
+{
+	pr("partvisor: %s error: %s%s%s%s%s\n", what, d->node, d->node[0] ? ": " : "",
+	   d->prop[0] ? d->prop : "", d->prop[0] ? ": " : "", d->msg);
+}
+
+/* Fill pcpu @i: stack, TLS, ids. */
+static void pcpu_prepare(unsigned i)
+{
+	struct pcpu *pc = &hv_pcpus[i];
+
+	pc->index = i;
+	pc->hartid = hv_plat.harts[i].hartid;
+	pc->stack_top = (uint64_t)(uintptr_t)(hart_stacks[i] + HV_STACK_SIZE);
+	tls_init_block(pc->tls);
+	pc->tp = (uint64_t)(uintptr_t)pc->tls;
+}
+
+/* The hart's own pcpu stack and TLS are live from here (secondary_entry / pcpu_switch set sp and tp). */
+void secondary_main(struct pcpu *pc)
+{
+	hv_hartid = pc->hartid;
+	hv_pcpu = pc;
+	pcpu_init_csrs(pc);
+	pc->online = true;
+	pcpu_run(pc);
+}
+
+void hv_main(unsigned long hartid, void *fdt)
+{
+	struct hpa_range hv = { hpa((uintptr_t)__hv_start), (uint64_t)(__hv_end - __hv_start) };
+	struct pv_diag diag;
+	int ret, self;
+
+	pr("\npartvisor: booting on hart %lu, host FDT at %p, image 0x%llx-0x%llx\n", hartid, fdt,
+	   (unsigned long long)hv.base.v, (unsigned long long)(hv.base.v + hv.size - 1));
+
+	/* The FDT may sit in RAM a partition will own: keep a private copy. */
+	if (fdt_check_header(fdt) || fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) {
+		pr("partvisor: host device tree at %p is invalid or larger than %llu bytes\n", fdt,
+		   (unsigned long long)sizeof(host_fdt_copy));
+		boot_fail();
+	}
+	hv_host_fdt = host_fdt_copy;
+	if (platform_discover(hv_host_fdt, &hv_plat, &diag) < 0) {
+		report("platform", &diag);
+		boot_fail();
+	}
+	pr("partvisor: %u harts, timebase %llu Hz, IMSIC S-files at 0x%llx (guest-index-bits %u, %u ids)%s%s\n",
+	   hv_plat.nr_harts, (unsigned long long)hv_plat.timebase_hz, (unsigned long long)hv_plat.imsic.s_base.v,
+	   hv_plat.imsic.guest_index_bits, hv_plat.imsic.num_ids, hv_plat.iommu.present ? ", IOMMU" : "",
+	   hv_plat.pcie.present ? ", PCIe" : "");
+	self = platform_hart_index(&hv_plat, (uint32_t)hartid);
+	if (self < 0) {
+		pr("partvisor: boot hart %lu is not in /cpus\n", hartid);
+		boot_fail();
+	}
+	if (platform_check_hart(&hv_plat, (uint32_t)hartid, &diag) < 0) {
+		pr("partvisor: this machine cannot run partvisor: %s\n", diag.msg);
+		boot_fail();
+	}
+
+	hv_images = pv_embedded_images;
+	hv_nr_images = pv_nr_embedded_images;
+	ret = config_parse(pv_config_dtb, &hv_plat, hv, hv_images, hv_nr_images, &hv_cfg, &diag);
+	if (ret < 0) {
+		report("config", &diag);
+		boot_fail();
+	}
+
+	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+		pcpu_prepare(i);
+	for (unsigned i = 0; i < hv_cfg.nr_parts; i++) {
+		const struct pv_part_config *c = &hv_cfg.parts[i];
+
+		if ((ret = partition_setup(&hv_parts[i], i, c)) < 0) {
+			pr("partvisor: partition %s: G-stage setup failed (%d)\n", c->name, ret);
+			boot_fail();
+		}
+		pr("partvisor: partition %s: %u vcpus, RAM gpa 0x%llx host 0x%llx size 0x%llx, image '%s' (%llu bytes)\n",
+		   c->name, c->nr_vcpus, (unsigned long long)c->mem_gpa.v, (unsigned long long)c->mem_hpa.v,
+		   (unsigned long long)c->mem_size, hv_images[c->image].name,
+		   (unsigned long long)hv_images[c->image].size);
+	}
+	hv_nr_parts = hv_cfg.nr_parts;
+	for (unsigned i = 0; i < hv_nr_parts; i++)
+		if (partition_load(&hv_parts[i]) < 0)
+			boot_fail();
+
+	for (unsigned i = 0; i < hv_plat.nr_harts; i++) {
+		struct pcpu *pc = &hv_pcpus[i];
+		long err;
+
+		if ((int)i == self || !pc->vcpu)
+			continue;
+		err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
+		if (err)
+			panic("SBI HSM cannot start hart %u (error %ld)", pc->hartid, err);
+	}
+	pr("partvisor: starting %u partitions\n", hv_nr_parts);
+	pcpu_switch(&hv_pcpus[self]);
+}

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host platform discovery from the device tree OpenSBI hands to the payload.
+ * libfdt only; no CSR or MMIO access (also built for host unit tests).
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "platform.h"
+
+/* Read an @n-cell big-endian number (n = 1 or 2) from @p. */
+static uint64_t read_cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* Full path of @node into @buf (for messages). */
+static const char *node_path(const void *fdt, int node, char *buf, int len)
+{
+	if (fdt_get_path(fdt, node, buf, len) < 0)
+		snprintf(buf, len, "<node %d>", node);
+	return buf;
+}
+
+/* True if @node has status "okay"/"ok" or no status property. */
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *s = fdt_getprop(fdt, node, "status", NULL);
+
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+/*
+ * Read entry @idx of @node's `reg` using the parent's #address-cells/#size-cells.
+ * Returns 0, -PV_ENOENT when there is no such entry, -PV_EINVAL for a malformed reg.
+ */
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac, sc, len;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		return -PV_EINVAL;
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -PV_EINVAL;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return -PV_ENOENT;
+	if (len % ((ac + sc) * 4))
+		return -PV_EINVAL;
+	if ((idx + 1) * (ac + sc) * 4 > len)
+		return -PV_ENOENT;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = sc ? read_cells(reg + ac, sc) : 0;
+	return 0;
+}
+
+static int read_u32_default(const void *fdt, int node, const char *prop, uint32_t def, uint32_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p) {
+		*out = def;
+		return 0;
+	}
+	if (len != 4)
+		return -PV_EINVAL;
+	*out = fdt32_to_cpu(*p);
+	return 0;
+}
+
+/* Does the ISA description of cpu @node name extension @ext (lower case)? */
+static bool cpu_has_ext(const void *fdt, int node, const char *ext)
+{
+	int len;
+	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+
+	if (list) {
+		for (int off = 0; off < len; off += strlen(list + off) + 1)
+			if (!strcmp(list + off, ext))
+				return true;
+		return false;
+	}
+	/* Fallback: "rv64imafdch_zicsr_sstc..." */
+	const char *isa = fdt_getprop(fdt, node, "riscv,isa", &len);
+	if (!isa || len < 5 || strncmp(isa, "rv", 2))
+		return false;
+	const char *p = isa + 4; /* after "rv64" / "rv32" */
+	size_t n = strlen(ext);
+	if (n == 1) {
+		for (; *p && *p != '_'; p++)
+			if (*p == ext[0])
+				return true;
+		return false;
+	}
+	while ((p = strchr(p, '_')) != NULL) {
+		p++;
+		if (!strncmp(p, ext, n) && (p[n] == '_' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static int discover_cpus(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
+{
+	char path[128];
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node, len;
+	const fdt32_t *tb;
+
+	if (cpus < 0)
+		return diag_set(diag, PV_ENOENT, "/cpus", NULL, "missing");
+	tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (!tb || (len != 4 && len != 8))
+		return diag_set(diag, PV_EINVAL, "/cpus", "timebase-frequency", "missing or not 1-2 cells");
+	plat->timebase_hz = read_cells(tb, len / 4);
+
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t hartid, unused;
+		struct pv_hart_info *h;
+
+		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, node))
+			continue;
+		if (read_reg(fdt, node, 0, &hartid, &unused) < 0 || hartid > UINT32_MAX)
+			return diag_set(diag, PV_EINVAL, node_path(fdt, node, path, sizeof(path)), "reg",
+					"missing or malformed hart id");
+		if (plat->nr_harts == PV_MAX_HARTS)
+			return diag_set(diag, PV_ERANGE, node_path(fdt, node, path, sizeof(path)), NULL,
+					"more than %d harts", PV_MAX_HARTS);
+		h = &plat->harts[plat->nr_harts++];
+		h->hartid = (uint32_t)hartid;
+		h->imsic_index = -1;
+		h->fdt_node = node;
+		h->has_h = cpu_has_ext(fdt, node, "h");
+		h->has_sstc = cpu_has_ext(fdt, node, "sstc");
+		h->has_ssaia = cpu_has_ext(fdt, node, "ssaia") || cpu_has_ext(fdt, node, "smaia");
+		h->has_smstateen = cpu_has_ext(fdt, node, "smstateen");
+		h->has_svpbmt = cpu_has_ext(fdt, node, "svpbmt");
+		h->has_zicbom = cpu_has_ext(fdt, node, "zicbom");
+		h->has_zicboz = cpu_has_ext(fdt, node, "zicboz");
+		h->has_v = cpu_has_ext(fdt, node, "v");
+		h->has_f = cpu_has_ext(fdt, node, "f");
+	}
+	if (!plat->nr_harts)
+		return diag_set(diag, PV_ENOENT, "/cpus", NULL, "no enabled cpu nodes");
+	return 0;
+}
+
+static int discover_memory(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
+{
+	char path[128];
+	int node, rsv, n;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t base, size;
+
+		if (!type || strcmp(type, "memory") || !node_enabled(fdt, node))
+			continue;
+		for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+			if (plat->nr_mem == PV_MAX_MEM)
+				return diag_set(diag, PV_ERANGE, node_path(fdt, node, path, sizeof(path)), "reg",
+						"more than %d memory ranges", PV_MAX_MEM);
+			plat->mem[plat->nr_mem++] = (struct hpa_range){ hpa(base), size };
+		}
+	}
+	if (!plat->nr_mem)
+		return diag_set(diag, PV_ENOENT, "/memory", "reg", "no memory node");
+
+	rsv = fdt_path_offset(fdt, "/reserved-memory");
+	if (rsv >= 0) {
+		fdt_for_each_subnode(node, fdt, rsv) {
+			uint64_t base, size;
+
+			for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+				if (plat->nr_reserved == PV_MAX_RESERVED)
+					return diag_set(diag, PV_ERANGE, node_path(fdt, node, path, sizeof(path)),
+							"reg", "more than %d reserved regions", PV_MAX_RESERVED);
+				snprintf(plat->reserved_name[plat->nr_reserved], sizeof(plat->reserved_name[0]),
+					 "%s", fdt_get_name(fdt, node, NULL));
+				plat->reserved[plat->nr_reserved++] = (struct hpa_range){ hpa(base), size };
+			}
+		}
+	}
+	n = fdt_num_mem_rsv(fdt);
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0 || !size)
+			continue;
+		if (plat->nr_reserved == PV_MAX_RESERVED)
+			return diag_set(diag, PV_ERANGE, "/memreserve/", NULL, "too many reserved regions");
+		snprintf(plat->reserved_name[plat->nr_reserved], sizeof(plat->reserved_name[0]), "/memreserve/ %d", i);
+		plat->reserved[plat->nr_reserved++] = (struct hpa_range){ hpa(base), size };
+	}
+	return 0;
+}
+
+/* Device register windows: nodes with `reg` directly under / or under a simple-bus. */
+static void discover_mmio_under(const void *fdt, struct pv_platform *plat, int parent)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, parent) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t base, size;
+
+		if (!strcmp(name, "cpus") || !strcmp(name, "reserved-memory") || !strcmp(name, "chosen") ||
+		    (type && !strcmp(type, "memory")))
+			continue;
+		if (!fdt_node_check_compatible(fdt, node, "simple-bus")) {
+			discover_mmio_under(fdt, plat, node);
+			continue;
+		}
+		for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+			if (plat->nr_mmio == PV_MAX_MMIO || !size)
+				break;
+			plat->mmio[plat->nr_mmio].r = (struct hpa_range){ hpa(base), size };
+			snprintf(plat->mmio[plat->nr_mmio].node, sizeof(plat->mmio[0].node), "%s", name);
+			plat->nr_mmio++;
+		}
+	}
+}
+
+/* ceil(log2(n)) for n >= 1 */
+static unsigned ceil_log2(unsigned n)
+{
+	unsigned b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+/*
+ * The S-level IMSIC: a "riscv,imsics" node whose interrupts-extended entries
+ * name supervisor external interrupt 9 [binding riscv,imsics.yaml].
+ */
+static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
+{
+	char path[128];
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
+		struct pv_imsic_info *im = &plat->imsic;
+		const fdt32_t *ie;
+		int len;
+		uint32_t v;
+		uint64_t base, size;
+
+		ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+		if (!ie || len < 8 || len % 8)
+			continue;
+		if (fdt32_to_cpu(ie[1]) != 9 || !node_enabled(fdt, node))
+			continue; /* M-level file (interrupt 11) or disabled */
+		node_path(fdt, node, path, sizeof(path));
+		if (read_reg(fdt, node, 0, &base, &size) < 0)
+			return diag_set(diag, PV_EINVAL, path, "reg", "missing or malformed");
+		memset(im, 0, sizeof(*im));
+		im->s_base = hpa(base);
+		im->s_size = size;
+		im->fdt_node = node;
+		im->nr_harts = len / 8;
+		if (read_u32_default(fdt, node, "riscv,num-ids", 0, &im->num_ids) < 0 || im->num_ids < 63 ||
+		    im->num_ids > 2047)
+			return diag_set(diag, PV_EINVAL, path, "riscv,num-ids", "missing or not in 63..2047");
+		if (read_u32_default(fdt, node, "riscv,guest-index-bits", 0, &v) < 0 || v > 6)
+			return diag_set(diag, PV_EINVAL, path, "riscv,guest-index-bits", "malformed or > 6");
+		im->guest_index_bits = v;
+		if (read_u32_default(fdt, node, "riscv,hart-index-bits", ceil_log2(im->nr_harts), &v) < 0 || v > 15)
+			return diag_set(diag, PV_EINVAL, path, "riscv,hart-index-bits", "malformed or > 15");
+		im->hart_index_bits = v;
+		if (read_u32_default(fdt, node, "riscv,group-index-bits", 0, &v) < 0 || v > 7)
+			return diag_set(diag, PV_EINVAL, path, "riscv,group-index-bits", "malformed or > 7");
+		im->group_index_bits = v;
+		if (read_u32_default(fdt, node, "riscv,group-index-shift", 24, &v) < 0 || v < 24 || v > 55)
+			return diag_set(diag, PV_EINVAL, path, "riscv,group-index-shift", "malformed or not in 24..55");
+		im->group_index_shift = v;
+		if (im->nr_harts > (1u << im->hart_index_bits) ||
+		    (uint64_t)im->nr_harts << (12 + im->guest_index_bits) > size)
+			return diag_set(diag, PV_EINVAL, path, "reg", "window too small for %u harts", im->nr_harts);
+
+		for (unsigned i = 0; i < im->nr_harts; i++) {
+			int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
+			int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
+			uint64_t hartid, unused;
+
+			if (cpu < 0 || read_reg(fdt, cpu, 0, &hartid, &unused) < 0)
+				return diag_set(diag, PV_EINVAL, path, "interrupts-extended",
+						"entry %u does not point at a cpu interrupt controller", i);
+			int h = platform_hart_index(plat, (uint32_t)hartid);
+			if (h >= 0)
+				plat->harts[h].imsic_index = (int)i;
+		}
+		plat->has_imsic = true;
+		return 0;
+	}
+	return 0;
+}
+
+static void discover_iommu_pcie(const void *fdt, struct pv_platform *plat)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,iommu");
+	uint64_t base, size;
+
+	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
+		plat->iommu.present = true;
+		plat->iommu.base = hpa(base);
+		plat->iommu.size = size;
+		plat->iommu.fdt_node = node;
+	}
+	node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
+	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
+		const fdt32_t *br;
+		int len;
+
+		plat->pcie.present = true;
+		plat->pcie.ecam_base = hpa(base);
+		plat->pcie.ecam_size = size;
+		plat->pcie.fdt_node = node;
+		br = fdt_getprop(fdt, node, "bus-range", &len);
+		plat->pcie.bus_start = br && len == 8 ? fdt32_to_cpu(br[0]) : 0;
+		plat->pcie.bus_end = br && len == 8 ? fdt32_to_cpu(br[1]) : (uint32_t)(size >> 20) - 1;
+	}
+}
+
+int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
+{
+	int ret;
+
+	memset(plat, 0, sizeof(*plat));
+	if (fdt_check_header(fdt))
+		return diag_set(diag, PV_EINVAL, "/", NULL, "host device tree has a bad header");
+	if ((ret = discover_cpus(fdt, plat, diag)) < 0 || (ret = discover_memory(fdt, plat, diag)) < 0 ||
+	    (ret = discover_imsic(fdt, plat, diag)) < 0)
+		return ret;
+	discover_mmio_under(fdt, plat, 0);
+	discover_iommu_pcie(fdt, plat);
+	return 0;
+}
+
+int platform_hart_index(const struct pv_platform *plat, uint32_t hartid)
+{
+	for (unsigned i = 0; i < plat->nr_harts; i++)
+		if (plat->harts[i].hartid == hartid)
+			return (int)i;
+	return -1;
+}
+
+int platform_check_hart(const struct pv_platform *plat, uint32_t hartid, struct pv_diag *diag)
+{
+	int i = platform_hart_index(plat, hartid);
+	const struct pv_hart_info *h;
+
+	if (i < 0)
+		return diag_set(diag, PV_ENOENT, NULL, NULL, "hart %u is not present on this machine", hartid);
+	h = &plat->harts[i];
+	if (!h->has_h)
+		return diag_set(diag, PV_EINVAL, NULL, NULL, "hart %u has no H extension", hartid);
+	if (!h->has_sstc)
+		return diag_set(diag, PV_EINVAL, NULL, NULL, "hart %u has no Sstc extension", hartid);
+	if (!plat->has_imsic || h->imsic_index < 0)
+		return diag_set(diag, PV_EINVAL, NULL, NULL, "hart %u has no S-level IMSIC", hartid);
+	if (plat->imsic.guest_index_bits < 1)
+		return diag_set(diag, PV_EINVAL, NULL, NULL,
+				"the IMSIC has no guest interrupt files (riscv,guest-index-bits is 0)");
+	return 0;
+}
+
+hpa_t imsic_s_file_hpa(const struct pv_imsic_info *im, unsigned hart_index)
+{
+	uint64_t group = hart_index >> im->hart_index_bits;
+	uint64_t hart = hart_index & ((1u << im->hart_index_bits) - 1);
+
+	return hpa(im->s_base.v + (group << im->group_index_shift) +
+		   (hart << (PAGE_SHIFT + im->guest_index_bits)));
+}
+
+hpa_t imsic_guest_file_hpa(const struct pv_imsic_info *im, unsigned hart_index, unsigned guest)
+{
+	return hpa(imsic_s_file_hpa(im, hart_index).v + ((uint64_t)guest << PAGE_SHIFT));
+}

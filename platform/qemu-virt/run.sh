@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Boot partvisor on QEMU virt as the OpenSBI payload.
+#   run.sh [IMAGE] [extra QEMU args...]
+# Environment: SMP (default 4), MEM (default 1G), BIOS (default: QEMU's own fw_dynamic;
+# set to /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin for Debian's fw_jump),
+# AIA_GUESTS (guest interrupt files per hart, default 3), QEMU (binary).
+set -euo pipefail
+img=${1:-build/partvisor.bin}
+shift || true
+exec ${QEMU:-qemu-system-riscv64} \
+  -M virt,aia=aplic-imsic,aia-guests=${AIA_GUESTS:-3} \
+  -cpu max -smp "${SMP:-4}" -m "${MEM:-1G}" \
+  -nographic -monitor none -serial stdio \
+  -bios "${BIOS:-default}" \
+  -kernel "$img" "$@"

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * testguest: bare-metal S-mode test guest for partvisor; also runs natively as an OpenSBI
+ * payload (the baseline). On every hart: RAM check (boot hart), 3 Sstc timer interrupts,
+ * 3 rounds of IPIs through the AIA IMSIC, then stop. All output goes through SBI DBCN, one
+ * console_write per whole line; the device tree is read with libfdt only.
+ */
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hw.h"
+
+#define MAX_IMSIC  64      /* IMSIC interrupt files we look at */
+#define MAX_RANGES 16      /* memory / excluded ranges */
+#define IPI_ID     1       /* IMSIC identity used as IPI */
+#define ROUNDS     3
+#define TIMEOUT_S  2
+
+/* IMSIC indirect registers (siselect values) */
+#define ISEL_EIDELIVERY  0x70
+#define ISEL_EITHRESHOLD 0x72
+#define ISEL_EIP0        0x80
+#define ISEL_EIE0        0xC0   /* RV64: only even eie indexes; eie0 covers identities 0..63 */
+
+extern char _start[], _end[];
+void hart_main(unsigned long hartid, const void *fdt, unsigned long slot);
+void trap_handler(void);
+void __stack_chk_fail(void) __attribute__((noreturn));
+
+/* No entropy source this early: a fixed canary still catches linear overwrites. */
+uintptr_t __stack_chk_guard = 0x5a3c96e1f00dfaceUL;
+
+/* Per hart (TLS, tp set up by start.S). */
+static __thread unsigned long my_hartid;
+static __thread int my_pos = -1;           /* position in the IPI ring, -1 = none */
+static __thread volatile unsigned timer_irqs;
+
+/* Shared by all harts, indexed by IPI ring position. */
+static unsigned ipi_count[MAX_HARTS];      /* identity IPI_ID interrupts taken */
+static bool ipi_ready[MAX_HARTS];          /* interrupt file configured */
+static unsigned failures;
+static unsigned long console_owner;        /* hart id + 1 of the console lock holder */
+
+/* ---- console ---------------------------------------------------------------------------- */
+
+static void console_write(const char *s, size_t n)
+{
+	while (n) {
+		/* DBCN console_write(num_bytes, base_lo, base_hi): physical address, satp = 0 */
+		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)s, 0);
+		if (r.error || r.value <= 0)
+			return;
+		s += r.value;
+		n -= (size_t)r.value;
+	}
+}
+
+static void vsay(const char *fmt, va_list ap)
+{
+	char line[200];
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+
+	/* One whole line per console_write, under a lock across harts. A trap taken while
+	 * this hart holds the lock (unexpected trap) prints without re-taking it. */
+	unsigned long me = my_hartid + 1, expect = 0;
+	bool nested = __atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me;
+	if (!nested)
+		while (!__atomic_compare_exchange_n(&console_owner, &expect, me, false,
+						    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			expect = 0;
+	console_write(line, (size_t)n);
+	if (!nested)
+		__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+}
+
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+/* Print a failure line and count it. */
+__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	__atomic_fetch_add(&failures, 1, __ATOMIC_SEQ_CST);
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((noreturn)) static void shutdown(unsigned long reason)
+{
+	sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown */, reason, 0);
+	say("hart %lu: SRST system_reset returned", my_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void __stack_chk_fail(void)
+{
+	say("hart %lu: stack smashing detected", my_hartid);
+	shutdown(1);
+}
+
+/* ---- traps ------------------------------------------------------------------------------ */
+
+void trap_handler(void)
+{
+	unsigned long cause = csr_read(scause), v;
+
+	if (cause == (SCAUSE_IRQ | IRQ_S_TIMER)) {
+		csr_write(stimecmp, -1UL);      /* Sstc: clears STIP */
+		timer_irqs++;
+		return;
+	}
+	if (cause == (SCAUSE_IRQ | IRQ_S_EXT)) {
+		/* Claim from stopei until 0; the identity is in bits 26:16. */
+		while ((v = csr_swap(stopei, 0)) != 0) {
+			unsigned long id = (v >> 16) & 0x7ff;
+			if (id == IPI_ID && my_pos >= 0)
+				__atomic_fetch_add(&ipi_count[my_pos], 1, __ATOMIC_RELEASE);
+			else
+				fail("hart %lu: unexpected IMSIC identity %lu", my_hartid, id);
+		}
+		return;
+	}
+	say("hart %lu: unexpected trap scause 0x%lx sepc 0x%lx stval 0x%lx", my_hartid, cause,
+	    csr_read(sepc), csr_read(stval));
+	shutdown(1);
+}
+
+/* ---- device tree (libfdt) --------------------------------------------------------------- */
+
+struct range {
+	uint64_t base, size;
+};
+
+static uint64_t cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+	while (n-- > 0)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+static bool node_okay(const void *fdt, int node)
+{
+	const char *s = fdt_getprop(fdt, node, "status", NULL);
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+/* First `reg` address of a node, in its parent's #address-cells. */
+static bool node_addr(const void *fdt, int node, uint64_t *addr)
+{
+	int len, ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
+		return false;
+	*addr = cells(reg, ac);
+	return true;
+}
+
+/* Hart ids of the usable /cpus/cpu@N nodes; returns how many (ids[] gets the first max). */
+static int fdt_harts(const void *fdt, unsigned long *ids, int max)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, n = 0;
+	uint64_t id;
+
+	if (cpus < 0)
+		return 0;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (!type || strcmp(type, "cpu") || !node_okay(fdt, node) || !node_addr(fdt, node, &id))
+			continue;
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	return n;
+}
+
+static uint64_t fdt_timebase(const void *fdt)
+{
+	int len, cpus = fdt_path_offset(fdt, "/cpus");
+	const fdt32_t *p = cpus < 0 ? NULL : fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+
+	return p && (len == 4 || len == 8) ? cells(p, len / 4) : 0;
+}
+
+/* The `reg` ranges of a node, in its parent's cells; returns the count added to r[]. */
+static int node_ranges(const void *fdt, int node, struct range *r, int max)
+{
+	int parent = fdt_parent_offset(fdt, node), len, n = 0;
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return 0;
+	for (int i = 0; (i + ac + sc) * 4 <= len && n < max; i += ac + sc) {
+		r[n].base = cells(reg + i, ac);
+		r[n].size = cells(reg + i + ac, sc);
+		n++;
+	}
+	return n;
+}
+
+static int fdt_memory(const void *fdt, struct range *r, int max)
+{
+	int n = 0, node = -1;
+
+	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
+						     sizeof("memory"))) >= 0)
+		if (node_okay(fdt, node))
+			n += node_ranges(fdt, node, r + n, max - n);
+	return n;
+}
+
+/* The S-level IMSIC: base of its first reg, per-hart stride, hart id of each IMSIC index. */
+struct imsic {
+	uint64_t base, stride;
+	int n;
+	unsigned long hart[MAX_IMSIC];
+};
+
+static bool fdt_imsic(const void *fdt, struct imsic *im)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
+		int len, i = 0;
+		const fdt32_t *ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+		const fdt32_t *gib = fdt_getprop(fdt, node, "riscv,guest-index-bits", NULL);
+		bool s_level = ie != NULL;
+
+		if (!node_okay(fdt, node) || !node_addr(fdt, node, &im->base))
+			continue;
+		/* each hart: one S file plus 2^guest-index-bits guest files, 4 KiB each */
+		im->stride = 4096UL << (gib ? fdt32_to_cpu(*gib) : 0);
+		im->n = 0;
+		/* interrupts-extended = <&cpuN_intc irq>...: the order gives the IMSIC hart index */
+		while (s_level && i < len / 4) {
+			int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[i]));
+			const fdt32_t *icp = intc < 0 ? NULL : fdt_getprop(fdt, intc, "#interrupt-cells", NULL);
+			int ic = icp ? (int)fdt32_to_cpu(*icp) : 1;
+			uint64_t hart;
+
+			if (intc < 0 || ic < 1 || i + 1 + ic > len / 4 ||
+			    fdt32_to_cpu(ie[i + 1]) != IRQ_S_EXT ||   /* 11 = M-level IMSIC */
+			    !node_addr(fdt, fdt_parent_offset(fdt, intc), &hart)) {
+				s_level = false;
+				break;
+			}
+			if (im->n < MAX_IMSIC)
+				im->hart[im->n++] = hart;
+			i += 1 + ic;
+		}
+		if (s_level && im->n > 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- RAM check -------------------------------------------------------------------------- */
+
+static int hit(uint64_t a, const struct range *x, int nx)
+{
+	for (int i = 0; i < nx; i++)
+		if (a < x[i].base + x[i].size && a + 8 > x[i].base)
+			return i;
+	return -1;
+}
+
+/* Lowest (low) or highest 8-byte word in m that avoids all ranges in x. */
+static bool pick_word(const struct range *m, const struct range *x, int nx, bool low, uint64_t *out)
+{
+	uint64_t lo = (m->base + 7) & ~7UL, hi = (m->base + m->size) & ~7UL;
+	uint64_t a = low ? lo : hi - 8;
+
+	for (int tries = 0; tries <= nx && lo + 8 <= hi; tries++) {
+		int i = hit(a, x, nx);
+		if (i < 0) {
+			*out = a;
+			return true;
+		}
+		if (low)
+			a = (x[i].base + x[i].size + 7) & ~7UL;
+		else if (x[i].base < lo + 8)
+			return false;
+		else
+			a = (x[i].base & ~7UL) - 8;
+		if (a < lo || a + 8 > hi)
+			return false;
+	}
+	return false;
+}
+
+static bool word_ok(uint64_t addr)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)addr;
+	uint64_t old = *p, pat = 0x5aa5c33c0ff0e11eUL ^ addr;
+	bool ok;
+
+	*p = pat;
+	ok = *p == pat;
+	*p = ~pat;
+	ok = ok && *p == ~pat;
+	*p = old;
+	return ok;
+}
+
+static void ram_test(const void *fdt)
+{
+	struct range mem[MAX_RANGES], ex[MAX_RANGES];
+	uint64_t start = (uintptr_t)_start, end = (uintptr_t)_end, lo, hi, rb, rs;
+	int nm = fdt_memory(fdt, mem, MAX_RANGES), nx = 0, m, rsv;
+
+	for (m = 0; m < nm; m++)
+		if (start >= mem[m].base && end <= mem[m].base + mem[m].size)
+			break;
+	if (m == nm) {
+		fail("hart %lu: ram FAIL image 0x%lx-0x%lx not in any of %d /memory ranges",
+		     my_hartid, (unsigned long)start, (unsigned long)end, nm);
+		return;
+	}
+
+	/* Keep off: our image, the FDT (whole pages), /memreserve/ and /reserved-memory. */
+	ex[nx++] = (struct range){ start, end - start };
+	ex[nx].base = (uintptr_t)fdt & ~0xfffUL;
+	ex[nx].size = (((uintptr_t)fdt + fdt_totalsize(fdt) + 0xfff) & ~0xfffUL) - ex[nx].base;
+	nx++;
+	for (int i = 0; i < fdt_num_mem_rsv(fdt) && nx < MAX_RANGES; i++)
+		if (!fdt_get_mem_rsv(fdt, i, &rb, &rs))
+			ex[nx++] = (struct range){ rb, rs };
+	rsv = fdt_path_offset(fdt, "/reserved-memory");
+	if (rsv >= 0) {
+		int node;
+		fdt_for_each_subnode(node, fdt, rsv)
+			nx += node_ranges(fdt, node, ex + nx, MAX_RANGES - nx);
+	}
+
+	if (!pick_word(&mem[m], ex, nx, true, &lo) || !pick_word(&mem[m], ex, nx, false, &hi))
+		fail("hart %lu: ram FAIL no free word to test", my_hartid);
+	else if (!word_ok(lo))
+		fail("hart %lu: ram FAIL read-back at 0x%lx", my_hartid, (unsigned long)lo);
+	else if (!word_ok(hi))
+		fail("hart %lu: ram FAIL read-back at 0x%lx", my_hartid, (unsigned long)hi);
+	else
+		say("hart %lu: ram 0x%lx size 0x%lx ok", my_hartid, (unsigned long)mem[m].base,
+		    (unsigned long)mem[m].size);
+}
+
+/* ---- timer ------------------------------------------------------------------------------ */
+
+static void timer_test(uint64_t tb)
+{
+	uint64_t tick = tb / 100, t0 = rdtime(), deadline = t0 + TIMEOUT_S * tb;
+
+	csr_set(sie, 1UL << IRQ_S_TIMER);
+	csr_set(sstatus, SSTATUS_SIE);
+	for (unsigned i = 1; i <= ROUNDS; i++) {
+		csr_write(stimecmp, rdtime() + tick);   /* 10 ms ahead */
+		/* poll, not wfi: if the timer never fires nothing else would wake us */
+		while (timer_irqs < i && rdtime() < deadline)
+			;
+	}
+	csr_write(stimecmp, -1UL);
+
+	if (timer_irqs != ROUNDS)
+		fail("hart %lu: timer irqs FAIL count %u", my_hartid, timer_irqs);
+	else if (rdtime() - t0 < ROUNDS * tick)
+		fail("hart %lu: timer irqs FAIL early (%lu ticks for %u x %lu)", my_hartid,
+		     (unsigned long)(rdtime() - t0), ROUNDS, (unsigned long)tick);
+	else
+		say("hart %lu: timer irqs %u ok", my_hartid, ROUNDS);
+}
+
+/* ---- IPI through the IMSIC -------------------------------------------------------------- */
+
+static void imsic_write(unsigned long isel, unsigned long val)
+{
+	csr_write(siselect, isel);
+	csr_write(sireg, val);
+}
+
+/* Sleep until *count >= want or the deadline. SIE stays clear around check + wfi so no
+ * wake-up is lost: wfi resumes on a pending enabled interrupt even with SIE = 0. */
+static bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline)
+{
+	bool ok;
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	while (!(ok = __atomic_load_n(count, __ATOMIC_ACQUIRE) >= want) && rdtime() < deadline) {
+		__asm__ volatile("wfi");
+		csr_set(sstatus, SSTATUS_SIE);  /* take what woke us */
+		csr_clear(sstatus, SSTATUS_SIE);
+	}
+	csr_set(sstatus, SSTATUS_SIE);
+	return ok;
+}
+
+static void ipi_test(const void *fdt, const unsigned long *ids, int nids, uint64_t tb)
+{
+	struct imsic im;
+	unsigned ring[MAX_HARTS], r;   /* IMSIC index of each ring position */
+	int n = 0;
+
+	if (!fdt_imsic(fdt, &im)) {
+		fail("hart %lu: ipi irqs FAIL no S-level riscv,imsics node", my_hartid);
+		return;
+	}
+	/* Ring = IMSIC order, restricted to the harts we run on; sibling = next in the ring. */
+	for (int h = 0; h < im.n; h++)
+		for (int k = 0; k < nids && n < MAX_HARTS; k++)
+			if (ids[k] == im.hart[h]) {
+				if (im.hart[h] == my_hartid)
+					my_pos = n;
+				ring[n++] = (unsigned)h;
+			}
+	if (my_pos < 0) {
+		fail("hart %lu: ipi irqs FAIL hart not in the IMSIC node", my_hartid);
+		return;
+	}
+	int sib = (my_pos + 1) % n;
+	volatile uint32_t *sib_file = (volatile uint32_t *)(uintptr_t)(im.base + ring[sib] * im.stride);
+
+	/* Our own S interrupt file: deliver, no threshold, enable identity IPI_ID only. */
+	imsic_write(ISEL_EIDELIVERY, 1);
+	imsic_write(ISEL_EITHRESHOLD, 0);
+	imsic_write(ISEL_EIP0, 0);
+	imsic_write(ISEL_EIE0, 1UL << IPI_ID);
+	csr_set(sie, 1UL << IRQ_S_EXT);
+	csr_set(sstatus, SSTATUS_SIE);
+	__atomic_store_n(&ipi_ready[my_pos], true, __ATOMIC_RELEASE);
+
+	uint64_t deadline = rdtime() + TIMEOUT_S * tb;
+	csr_write(stimecmp, deadline);   /* watchdog: bounds the wfi in wait_irq */
+	for (r = 0; r < ROUNDS; r++) {
+		/* The sibling must have taken round r-1, or two sends merge in one pending bit. */
+		while (!(__atomic_load_n(&ipi_ready[sib], __ATOMIC_ACQUIRE) &&
+			 __atomic_load_n(&ipi_count[sib], __ATOMIC_ACQUIRE) >= r) &&
+		       rdtime() < deadline)
+			;
+		if (rdtime() >= deadline)
+			break;
+		*sib_file = IPI_ID;   /* seteipnum_le at offset 0 */
+		if (!wait_irq(&ipi_count[my_pos], r + 1, deadline))
+			break;
+	}
+	csr_write(stimecmp, -1UL);
+
+	unsigned got = __atomic_load_n(&ipi_count[my_pos], __ATOMIC_ACQUIRE);
+	if (r == ROUNDS && got == ROUNDS)
+		say("hart %lu: ipi irqs %u ok", my_hartid, ROUNDS);
+	else
+		fail("hart %lu: ipi irqs FAIL count %u in round %u (sibling hart %lu)", my_hartid, got,
+		     r + 1, im.hart[ring[sib]]);
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static void start_others(const void *fdt, const unsigned long *ids, int n, bool *started)
+{
+	if (n > MAX_HARTS)
+		fail("testguest: FAIL %d harts in fdt, only %d supported", n, MAX_HARTS);
+	for (int i = 0; i < n && i < MAX_HARTS; i++) {
+		started[i] = false;
+		if (ids[i] == my_hartid)
+			continue;
+		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_START, ids[i], (uintptr_t)_start,
+					   (uintptr_t)fdt);
+		if (r.error)
+			fail("testguest: hart_start %lu FAIL error %ld", ids[i], r.error);
+		else
+			started[i] = true;
+	}
+}
+
+static void wait_stopped(const unsigned long *ids, int n, const bool *started, uint64_t tb)
+{
+	uint64_t deadline = rdtime() + TIMEOUT_S * tb;
+
+	for (int i = 0; i < n && i < MAX_HARTS; i++) {
+		struct sbiret r;
+		if (!started[i])
+			continue;
+		do
+			r = sbi_call(SBI_EXT_HSM, SBI_HSM_STATUS, ids[i], 0, 0);
+		while ((r.error || r.value != SBI_HSM_STOPPED) && rdtime() < deadline);
+		if (r.error || r.value != SBI_HSM_STOPPED)
+			fail("testguest: hart %lu did not stop (error %ld status %ld)", ids[i], r.error,
+			     r.value);
+	}
+}
+
+void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
+{
+	unsigned long ids[MAX_HARTS];
+	bool started[MAX_HARTS];
+	bool boot = slot == 0;
+	int n = 0;
+	uint64_t tb = 0;
+
+	my_hartid = hartid;
+	csr_write(stimecmp, -1UL);   /* Sstc: STIP = (time >= stimecmp), so none for now */
+	if (fdt_check_header(fdt)) {
+		fail("hart %lu: FAIL bad FDT at 0x%lx", hartid, (unsigned long)(uintptr_t)fdt);
+		if (boot)
+			shutdown(1);
+	} else {
+		n = fdt_harts(fdt, ids, MAX_HARTS);
+		tb = fdt_timebase(fdt);
+	}
+	if (boot) {
+		say("testguest: hart %lu booted, %d harts in fdt", hartid, n);
+		start_others(fdt, ids, n, started);
+	}
+	say("hart %lu: up", hartid);
+	if (tb == 0) {
+		fail("hart %lu: FAIL no /cpus timebase-frequency, assuming 10 MHz", hartid);
+		tb = 10000000;
+	}
+
+	if (boot)
+		ram_test(fdt);
+	timer_test(tb);
+	if (n > 0)
+		ipi_test(fdt, ids, n < MAX_HARTS ? n : MAX_HARTS, tb);
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_write(sie, 0);
+	say("hart %lu: done", hartid);
+	if (!boot) {
+		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
+		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
+		return;
+	}
+
+	wait_stopped(ids, n, started, tb);
+	unsigned f = __atomic_load_n(&failures, __ATOMIC_SEQ_CST);
+	if (f == 0)
+		say("testguest: all harts stopped, result PASS");
+	else
+		say("testguest: all harts stopped, result FAIL (%u failures)", f);
+	shutdown(f ? 1 : 0);
+}

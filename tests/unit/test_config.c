@@ -1,0 +1,820 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host unit tests for the partition config parser (core/config.c).
+ * Config blobs are built in C with libfdt's sequential-write API (fixtures.h);
+ * the dts files under tests/configs and platform/qemu-virt are also compiled
+ * with dtc and parsed when dtc and the sources are reachable.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "guest_layout.h"
+#include "fixtures.h"
+
+#define UNUSED __attribute__((unused))
+
+static struct pv_platform plat;
+static struct pv_config cfg;
+static struct pv_diag diag;
+static struct hpa_range hv;
+
+static const uint8_t dummy[16];
+static const struct pv_image images[] = {
+	{ "testguest", dummy, 123456 },
+	{ "big", dummy, MiB(62) },                /* 64 KiB too big for 64 MiB at offset 2 MiB */
+	{ "exact", dummy, MiB(62) - KiB(64) },    /* fits 64 MiB at offset 2 MiB exactly */
+};
+
+static const uint32_t h0[] = { 0 }, h1[] = { 1 }, h2[] = { 2 }, h3[] = { 3 };
+static const uint32_t h01[] = { 0, 1 }, h23[] = { 2, 3 };
+
+static int setup(void **state UNUSED)
+{
+	fixture_platform(&plat);
+	hv = (struct hpa_range){ hpa(FIX_HV_BASE), FIX_HV_SIZE };
+	memset(&cfg, 0xa5, sizeof(cfg));  /* garbage: config_parse must not rely on it */
+	memset(&diag, 0, sizeof(diag));
+	return 0;
+}
+
+/* Parse @fdt against the fixture platform and free it. */
+static int parse(void *fdt)
+{
+	int rc = config_parse(fdt, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+
+	free(fdt);
+	return rc;
+}
+
+/* Root and /partitions open, ready for partitions. */
+static void *begin_parts(void)
+{
+	void *fdt = tb_begin("partvisor,config");
+
+	tb_node(fdt, "partitions");
+	return fdt;
+}
+
+/* Close /partitions and the root. */
+static void *end_parts(void *fdt)
+{
+	tb_end(fdt);
+	return tb_finish(fdt);
+}
+
+/* A config with one partition "alpha" (harts 0 1, 64 MiB) plus the property @prop = @val/@len. */
+static void *one_with(const char *prop, const void *val, int len)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	if (prop)
+		tb_raw(fdt, prop, val, len);
+	tb_end(fdt);
+	return end_parts(fdt);
+}
+
+/* As one_with() for a /bits/ 64 value. */
+static void *one_with_u64(const char *prop, uint64_t v)
+{
+	fdt64_t be = cpu_to_fdt64(v);
+
+	return one_with(prop, &be, sizeof(be));
+}
+
+/* Assert the result is -@err_ and the diagnostic names @node_, @prop_ and contains @phrase_. */
+#define assert_diag(rc_, err_, node_, prop_, phrase_) do {                                   \
+		int rc__ = (rc_);                                                              \
+		if (rc__ != -(err_))                                                           \
+			fail_msg("rc %d, expected %d (diag: %s %s: %s)", rc__, -(err_),        \
+				 diag.node, diag.prop, diag.msg);                              \
+		assert_string_equal(diag.node, node_);                                         \
+		assert_string_equal(diag.prop, prop_);                                         \
+		if (!strstr(diag.msg, phrase_))                                                \
+			fail_msg("message '%s' lacks '%s'", diag.msg, phrase_);                \
+		assert_int_equal(cfg.nr_parts, 0);  /* fail closed */                          \
+	} while (0)
+
+#define assert_ok(rc_) do {                                                                  \
+		int rc__ = (rc_);                                                              \
+		if (rc__)                                                                      \
+			fail_msg("rc %d: %s %s: %s", rc__, diag.node, diag.prop, diag.msg);    \
+	} while (0)
+
+#define ALPHA "/partitions/alpha"
+#define BETA  "/partitions/beta"
+
+/* ---- good configs -------------------------------------------------------------------------- */
+
+static void test_good_two(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(64));
+	tb_end(fdt);
+	assert_ok(parse(end_parts(fdt)));
+
+	assert_int_equal(cfg.nr_parts, 2);
+	assert_string_equal(cfg.parts[0].name, "alpha");
+	assert_string_equal(cfg.parts[0].node_path, ALPHA);
+	assert_string_equal(cfg.parts[1].name, "beta");
+	assert_string_equal(cfg.parts[1].node_path, BETA);
+	assert_int_equal(cfg.parts[0].nr_vcpus, 2);
+	assert_int_equal(cfg.parts[0].hartids[0], 0);
+	assert_int_equal(cfg.parts[0].hartids[1], 1);
+	assert_int_equal(cfg.parts[1].nr_vcpus, 2);
+	assert_int_equal(cfg.parts[1].hartids[0], 2);
+	assert_int_equal(cfg.parts[1].hartids[1], 3);
+	for (int i = 0; i < 2; i++) {
+		const struct pv_part_config *p = &cfg.parts[i];
+
+		assert_int_equal(p->mem_size, MiB(64));
+		assert_int_equal(p->mem_gpa.v, GUEST_RAM_DEFAULT_GPA);
+		assert_false(p->mem_hpa_fixed);
+		assert_int_equal(p->image, 0);
+		assert_int_equal(p->load_offset, 0x200000);
+		assert_string_equal(p->bootargs, "");
+		assert_int_equal(p->nr_pci, 0);
+	}
+	/* first fit: past the reserved regions (end 0x8005ffff -> 0x80200000), past the hypervisor */
+	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x80600000ULL);
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x84600000ULL);
+}
+
+static void test_good_optional(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	static const char *args = "console=hvc0 quiet";
+	const uint32_t pci[] = { 0x0008, 0x0100 };
+
+	tb_part(fdt, "alpha", h0, 1, MiB(32));
+	tb_u64(fdt, "partvisor,mem-guest-base", 0x100000000ULL);
+	tb_u64(fdt, "partvisor,mem-host-base", 0x80600000ULL);
+	tb_u64(fdt, "partvisor,load-offset", 0x1000);
+	tb_str(fdt, "partvisor,bootargs", args);
+	tb_u32s(fdt, "partvisor,pci-devices", pci, 2);
+	tb_u32(fdt, "partvisor,unknown-property", 7);  /* ignored */
+	tb_end(fdt);
+	tb_part(fdt, "b-2", h3, 1, MiB(64));
+	tb_u32s(fdt, "partvisor,pci-devices", pci, 0);  /* empty is fine */
+	tb_end(fdt);
+	assert_ok(parse(end_parts(fdt)));
+
+	assert_int_equal(cfg.nr_parts, 2);
+	assert_int_equal(cfg.parts[0].mem_gpa.v, 0x100000000ULL);
+	assert_true(cfg.parts[0].mem_hpa_fixed);
+	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x80600000ULL);
+	assert_int_equal(cfg.parts[0].load_offset, 0x1000);
+	assert_string_equal(cfg.parts[0].bootargs, args);
+	assert_int_equal(cfg.parts[0].nr_pci, 2);
+	assert_int_equal(cfg.parts[0].pci_bdf[0], 0x0008);
+	assert_int_equal(cfg.parts[0].pci_bdf[1], 0x0100);
+	assert_string_equal(cfg.parts[1].name, "b-2");
+	assert_int_equal(cfg.parts[1].nr_pci, 0);
+	/* the automatic one avoids the fixed one, which sits at the first free address */
+	assert_false(cfg.parts[1].mem_hpa_fixed);
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x80600000ULL + MiB(32));
+}
+
+static void test_good_limits(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	char name[PV_NAME_MAX];
+	char args[256];
+
+	memset(name, 'a', sizeof(name) - 1);  /* 31 characters: allowed */
+	name[sizeof(name) - 1] = '\0';
+	memset(args, 'x', 255);
+	args[255] = '\0';
+	tb_part(fdt, name, h0, 1, MiB(64));
+	tb_u64(fdt, "partvisor,mem-guest-base", GUEST_GPA_LIMIT - MiB(64));  /* ends exactly at the limit */
+	tb_str(fdt, "partvisor,bootargs", args);
+	tb_end(fdt);
+	tb_node(fdt, "z");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h1, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_str(fdt, "partvisor,image", "exact");  /* image + offset == RAM - 64 KiB */
+	tb_end(fdt);
+	assert_ok(parse(end_parts(fdt)));
+	assert_string_equal(cfg.parts[0].name, name);
+	assert_int_equal(strlen(cfg.parts[0].bootargs), 255);
+	assert_int_equal(cfg.parts[1].image, 2);
+}
+
+static void test_placement_avoids_fixed_and_gaps(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	/* two RAM ranges given out of order; the low one has a 2 MiB hole free before the fixed partition */
+	plat.nr_mem = 2;
+	plat.mem[1] = plat.mem[0];
+	plat.mem[0] = (struct hpa_range){ hpa(0x100000000ULL), GiB(1) };
+	tb_part(fdt, "auto-a", h0, 1, MiB(64));
+	tb_end(fdt);
+	tb_part(fdt, "fixed", h1, 1, MiB(64));
+	tb_u64(fdt, "partvisor,mem-host-base", 0x80800000ULL);
+	tb_end(fdt);
+	tb_part(fdt, "auto-b", h2, 1, MiB(960));  /* does not fit in the first range any more */
+	tb_end(fdt);
+	tb_part(fdt, "auto-c", h3, 1, MiB(2));
+	tb_u64(fdt, "partvisor,load-offset", 0);
+	tb_end(fdt);
+	assert_ok(parse(end_parts(fdt)));
+	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x84800000ULL);   /* after the fixed one */
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x80800000ULL);
+	assert_int_equal(cfg.parts[2].mem_hpa.v, 0x100000000ULL);  /* second range */
+	assert_int_equal(cfg.parts[3].mem_hpa.v, 0x80600000ULL);   /* the 2 MiB hole */
+}
+
+/* ---- structure ------------------------------------------------------------------------------ */
+
+static void test_bad_blob(void **state UNUSED)
+{
+	static char junk[64] = "this is not a device tree";
+	int rc = config_parse(junk, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+
+	assert_diag(rc, PV_EINVAL, "/", "", "not a valid device tree");
+}
+
+static void test_root_compatible(void **state UNUSED)
+{
+	void *fdt = tb_begin(NULL);
+
+	tb_node(fdt, "partitions");
+	tb_part(fdt, "alpha", h0, 1, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, "/", "compatible", "missing");
+
+	fdt = tb_begin("vendor,board");
+	tb_node(fdt, "partitions");
+	tb_part(fdt, "alpha", h0, 1, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, "/", "compatible", "partvisor,config");
+}
+
+static void test_partitions_node(void **state UNUSED)
+{
+	void *fdt = tb_begin("partvisor,config");
+
+	assert_diag(parse(tb_finish(fdt)), PV_ENOENT, "/partitions", "", "missing");
+
+	assert_diag(parse(end_parts(begin_parts())), PV_ERANGE, "/partitions", "", "has 0 partitions");
+
+	fdt = begin_parts();
+	for (int i = 0; i < PV_MAX_PARTITIONS + 1; i++) {
+		char name[16];
+		const uint32_t h = (uint32_t)i % 4;
+
+		snprintf(name, sizeof(name), "p%d", i);
+		tb_part(fdt, name, &h, 1, MiB(2));
+		tb_end(fdt);
+	}
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, "/partitions", "", "has 9 partitions, must have 1 to 8");
+}
+
+static void test_partition_compatible(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_node(fdt, "alpha");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "compatible", "missing");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,vm");
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "compatible", "partvisor,partition");
+}
+
+static void test_bad_names(void **state UNUSED)
+{
+	static const char *bad[] = {
+		"Alpha", "1st", "a_b", "alpha@1", "-x", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 32 */,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		void *fdt = begin_parts();
+		char path[96];
+
+		tb_part(fdt, bad[i], h0, 1, MiB(64));
+		tb_end(fdt);
+		snprintf(path, sizeof(path), "/partitions/%s", bad[i]);
+		assert_diag(parse(end_parts(fdt)), PV_EINVAL, path, "", "must match [a-z][a-z0-9-]*");
+	}
+}
+
+static void test_duplicate_name(void **state UNUSED)
+{
+	void *fdt = begin_parts();  /* dtc would refuse this, but a blob can hold it */
+
+	tb_part(fdt, "alpha", h0, 1, MiB(64));
+	tb_end(fdt);
+	tb_part(fdt, "alpha", h1, 1, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, ALPHA, "", "'alpha' is used twice");
+}
+
+/* ---- harts ---------------------------------------------------------------------------------- */
+
+static void test_harts_missing(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_str(fdt, "partvisor,image", "testguest");
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "partvisor,harts", "missing");
+}
+
+static void test_harts_count_and_length(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t nine[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	const uint8_t six[6] = { 0 };
+
+	tb_part(fdt, "alpha", h0, 0, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, ALPHA, "partvisor,harts", "lists 0 harts");
+
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", nine, 9, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, ALPHA, "partvisor,harts", "lists 9 harts, must list 1 to 8");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_raw(fdt, "partvisor,harts", six, 6);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,harts", "got 6 bytes");
+}
+
+static void test_hart_not_present(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t h[] = { 0, 7 };
+
+	tb_part(fdt, "alpha", h, 2, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "partvisor,harts", "hart 7 is not present");
+}
+
+static void test_hart_not_capable(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	plat.harts[1].has_h = false;
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,harts", "hart 1 has no H extension");
+
+	fixture_platform(&plat);
+	plat.harts[2].has_sstc = false;
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h23, 2, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,harts", "hart 2 has no Sstc");
+}
+
+static void test_hart_twice_across(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t h[] = { 2, 1 };
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	tb_part(fdt, "beta", h, 2, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, BETA, "partvisor,harts",
+		    "hart 1 is already owned by partition alpha");
+}
+
+static void test_hart_twice_within(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t h[] = { 2, 3, 2 };
+
+	tb_part(fdt, "alpha", h, 3, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, ALPHA, "partvisor,harts", "hart 2 is listed twice");
+}
+
+/* ---- guest memory --------------------------------------------------------------------------- */
+
+static void test_mem_size(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t small = 0x4000000;
+
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_str(fdt, "partvisor,image", "testguest");
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "partvisor,mem-size", "missing");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u32s(fdt, "partvisor,mem-size", &small, 1);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,mem-size",
+		    "expected 8 bytes (/bits/ 64), got 4");
+
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h0, 1, 0);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,mem-size", "multiple of 2 MiB");
+
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h0, 1, MiB(64) + KiB(4));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,mem-size",
+		    "0x4001000 must be a non-zero multiple of 2 MiB");
+}
+
+static void test_guest_base(void **state UNUSED)
+{
+	const uint32_t four = 0x80000000u;
+
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0x80100000ULL)), PV_EINVAL, ALPHA,
+		    "partvisor,mem-guest-base", "0x80100000 must be a multiple of 2 MiB");
+	assert_diag(parse(one_with("partvisor,mem-guest-base", &four, 4)), PV_EINVAL, ALPHA,
+		    "partvisor,mem-guest-base", "expected 8 bytes (/bits/ 64), got 4");
+	/* 0x26000000 + 64 MiB runs into the IMSIC window at 0x28000000 */
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0x26000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-guest-base",
+		    "guest RAM 0x26000000-0x29ffffff overlaps the guest IMSIC window at 0x28000000-0x28ffffff");
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0x0e000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-guest-base", "overlaps the guest UART at 0x10000000-0x10000fff");
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0x40000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-guest-base", "guest PCIe MMIO window");
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0x2e000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-guest-base", "guest PCIe ECAM window");
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", GUEST_GPA_LIMIT - MiB(2))), PV_ERANGE,
+		    ALPHA, "partvisor,mem-guest-base", "does not end below the guest limit 0x4000000000000");
+	/* base + size overflows 64 bits: an error, not a wrap to a small address */
+	assert_diag(parse(one_with_u64("partvisor,mem-guest-base", 0xffffffffffe00000ULL)), PV_ERANGE,
+		    ALPHA, "partvisor,mem-guest-base", "guest limit");
+}
+
+static void test_guest_size_overflow_default_base(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h0, 1, 0xffffffffffe00000ULL);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, ALPHA, "partvisor,mem-size", "guest limit");
+}
+
+/* ---- image, load offset, bootargs ----------------------------------------------------------- */
+
+static void test_image(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "partvisor,image", "missing");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_str(fdt, "partvisor,image", "linux");
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOENT, ALPHA, "partvisor,image", "unknown image 'linux'");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_u32(fdt, "partvisor,image", 0x74657374);  /* "test" without NUL */
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,image", "expected a single");
+
+	fdt = begin_parts();
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_raw(fdt, "partvisor,image", "testguest\0big", 14);  /* a string list */
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, ALPHA, "partvisor,image", "expected a single");
+}
+
+static void test_image_too_big(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h0, 1);
+	tb_u64(fdt, "partvisor,mem-size", MiB(64));
+	tb_str(fdt, "partvisor,image", "big");
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, ALPHA, "partvisor,image",
+		    "image 'big' (65011712 bytes) at offset 0x200000 does not fit in 0x4000000 bytes of RAM "
+		    "(the last 64 KiB hold the device tree)");
+
+	/* testguest (123456 bytes) at 0x1e0000 would run into the FDT at 0x1f0000 */
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h0, 1, MiB(2));
+	tb_u64(fdt, "partvisor,load-offset", 0x1e0000);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ERANGE, ALPHA, "partvisor,load-offset",
+		    "at offset 0x1e0000 does not fit in 0x200000 bytes");
+}
+
+static void test_load_offset(void **state UNUSED)
+{
+	assert_diag(parse(one_with_u64("partvisor,load-offset", 0x200800)), PV_EINVAL, ALPHA,
+		    "partvisor,load-offset", "0x200800 must be a multiple of 4 KiB");
+	/* offset + image size overflows: must still be rejected */
+	assert_diag(parse(one_with_u64("partvisor,load-offset", 0xfffffffffffff000ULL)), PV_ERANGE, ALPHA,
+		    "partvisor,load-offset", "does not fit");
+	assert_diag(parse(one_with("partvisor,load-offset", "\0\0\0\0\0\0\0\0\0\0\0\0", 12)), PV_EINVAL,
+		    ALPHA, "partvisor,load-offset", "expected 8 bytes (/bits/ 64), got 12");
+}
+
+static void test_bootargs(void **state UNUSED)
+{
+	char args[257];
+
+	memset(args, 'x', 256);
+	args[256] = '\0';
+	assert_diag(parse(one_with("partvisor,bootargs", args, 257)), PV_ERANGE, ALPHA,
+		    "partvisor,bootargs", "256 characters, at most 255");
+	assert_diag(parse(one_with("partvisor,bootargs", "abc", 3)), PV_EINVAL, ALPHA,
+		    "partvisor,bootargs", "NUL-terminated");
+}
+
+/* ---- PCI -------------------------------------------------------------------------------------- */
+
+static void *pci_prop(const uint32_t *v, int n)
+{
+	fdt32_t cells[16];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(v[i]);
+	return one_with("partvisor,pci-devices", cells, n * 4);
+}
+
+static void test_pci(void **state UNUSED)
+{
+	const uint32_t big[] = { 0x10000 };
+	const uint32_t dup[] = { 0x0008, 0x0109, 0x0008 };
+	const uint32_t many[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	void *fdt;
+
+	assert_diag(parse(pci_prop(big, 1)), PV_ERANGE, ALPHA, "partvisor,pci-devices",
+		    "0x10000 is not a PCI function");
+	assert_diag(parse(pci_prop(dup, 3)), PV_EEXIST, ALPHA, "partvisor,pci-devices",
+		    "PCI function 00:01.0 is listed twice");
+	assert_diag(parse(pci_prop(many, 9)), PV_ERANGE, ALPHA, "partvisor,pci-devices",
+		    "lists 9 PCI functions, at most 8");
+	assert_diag(parse(one_with("partvisor,pci-devices", "\0\0\0\x08\0", 5)), PV_EINVAL, ALPHA,
+		    "partvisor,pci-devices", "got 5 bytes");
+
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_u32s(fdt, "partvisor,pci-devices", dup + 1, 1);
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(64));
+	tb_u32s(fdt, "partvisor,pci-devices", dup, 2);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, BETA, "partvisor,pci-devices",
+		    "PCI function 01:01.1 is already assigned to partition alpha");
+}
+
+/* ---- host placement --------------------------------------------------------------------------- */
+
+static void test_host_base_checks(void **state UNUSED)
+{
+	const uint32_t four = 0x90000000u;
+
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x90100000ULL)), PV_EINVAL, ALPHA,
+		    "partvisor,mem-host-base", "0x90100000 must be a multiple of 2 MiB");
+	assert_diag(parse(one_with("partvisor,mem-host-base", &four, 4)), PV_EINVAL, ALPHA,
+		    "partvisor,mem-host-base", "expected 8 bytes (/bits/ 64), got 4");
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0xffffffffffe00000ULL)), PV_ERANGE, ALPHA,
+		    "partvisor,mem-host-base", "overflows");
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x40000000ULL)), PV_ERANGE, ALPHA,
+		    "partvisor,mem-host-base", "RAM 0x40000000-0x43ffffff is not inside any /memory range");
+	/* straddles the end of RAM (0xbfffffff) */
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0xbe000000ULL)), PV_ERANGE, ALPHA,
+		    "partvisor,mem-host-base", "is not inside any /memory range");
+}
+
+static void test_host_base_overlaps_platform(void **state UNUSED)
+{
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x80400000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-host-base",
+		    "RAM 0x80400000-0x843fffff overlaps the hypervisor at 0x80200000-0x805fffff");
+
+	/* with the hypervisor out of the way, the reserved regions are named */
+	hv = (struct hpa_range){ hpa(0xb0000000ULL), MiB(4) };
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x80000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-host-base",
+		    "RAM 0x80000000-0x83ffffff overlaps reserved-memory mmode_resv1@80000000 at 0x80000000-0x8003ffff");
+	plat.reserved[0].size = 0;  /* an empty region never overlaps */
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x80000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-host-base",
+		    "overlaps reserved-memory mmode_resv0@80040000 at 0x80040000-0x8005ffff");
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0xae000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-host-base", "overlaps the hypervisor at 0xb0000000-0xb03fffff");
+
+	/* a board with RAM around a device window */
+	plat.mem[0] = (struct hpa_range){ hpa(0), GiB(4) };
+	assert_diag(parse(one_with_u64("partvisor,mem-host-base", 0x0e000000ULL)), PV_EEXIST, ALPHA,
+		    "partvisor,mem-host-base", "overlaps MMIO uart@10000000 at 0x10000000-0x100000ff");
+}
+
+static void test_fixed_overlap(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_u64(fdt, "partvisor,mem-host-base", 0x90000000ULL);
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(64));
+	tb_u64(fdt, "partvisor,mem-host-base", 0x93e00000ULL);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, BETA, "partvisor,mem-host-base",
+		    "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha at 0x90000000-0x93ffffff");
+}
+
+static void test_no_room(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	/* 1 GiB - 6 MiB usable: 512 MiB fits once, the second 512 MiB does not */
+	tb_part(fdt, "alpha", h01, 2, MiB(512));
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(512));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOMEM, BETA, "partvisor,mem-size",
+		    "no free host RAM for 0x20000000 bytes");
+
+	/* a fixed partition in the middle leaves no room for the automatic one */
+	fdt = begin_parts();
+	tb_part(fdt, "alpha", h01, 2, MiB(512));
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(64));
+	tb_u64(fdt, "partvisor,mem-host-base", 0xa0000000ULL);
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_ENOMEM, ALPHA, "partvisor,mem-size", "no free host RAM");
+}
+
+static void test_null_args(void **state UNUSED)
+{
+	assert_int_equal(config_parse(NULL, &plat, hv, images, 1, &cfg, &diag), -PV_EINVAL);
+	assert_int_equal(config_parse(NULL, &plat, hv, images, 1, NULL, NULL), -PV_EINVAL);
+}
+
+/* ---- the dts files in the tree ---------------------------------------------------------------- */
+
+/* Repository root derived from this file's path; "" when compiled from the root. */
+static void repo_path(char *buf, size_t len, const char *rel)
+{
+	const char *me = __FILE__, *tail = strstr(me, "tests/unit/test_config.c");
+	int n = tail ? (int)(tail - me) : 0;
+
+	snprintf(buf, len, "%.*s%s", n, me, rel);
+}
+
+/* Compile @rel with dtc; NULL (and the test is skipped) when dtc or the file is not reachable. */
+static void *dtc_compile(const char *rel)
+{
+	char path[512], cmd[700];
+	FILE *f;
+	void *blob;
+	size_t n;
+
+	repo_path(path, sizeof(path), rel);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o - '%s' 2>/dev/null", path);
+	f = popen(cmd, "r");
+	if (!f)
+		return NULL;
+	blob = calloc(1, TB_SIZE);
+	assert_non_null(blob);
+	n = fread(blob, 1, TB_SIZE, f);
+	if (pclose(f) != 0 || n == 0) {
+		free(blob);
+		return NULL;
+	}
+	return blob;
+}
+
+static void test_dts_default(void **state UNUSED)
+{
+	void *fdt = dtc_compile("platform/qemu-virt/partitions.dts");
+
+	if (!fdt)
+		skip();
+	assert_ok(parse(fdt));
+	assert_int_equal(cfg.nr_parts, 2);
+	assert_string_equal(cfg.parts[0].name, "alpha");
+	assert_string_equal(cfg.parts[1].name, "beta");
+	assert_int_equal(cfg.parts[0].nr_vcpus, 2);
+	assert_int_equal(cfg.parts[1].hartids[1], 3);
+	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x80600000ULL);
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x84600000ULL);
+}
+
+static void test_dts_good(void **state UNUSED)
+{
+	void *fdt = dtc_compile("tests/configs/good.dts");
+
+	if (!fdt)
+		skip();
+	assert_ok(parse(fdt));
+	assert_int_equal(cfg.nr_parts, 3);
+	assert_true(cfg.parts[0].mem_hpa_fixed);
+	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x88000000ULL);
+	assert_false(cfg.parts[1].mem_hpa_fixed);
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x80600000ULL);
+	assert_true(cfg.parts[2].mem_hpa_fixed);
+	assert_int_equal(cfg.parts[2].mem_hpa.v, 0x90000000ULL);
+}
+
+static void test_dts_bad(void **state UNUSED)
+{
+	void *fdt = dtc_compile("tests/configs/bad-overlap.dts");
+
+	if (!fdt)
+		skip();
+	assert_diag(parse(fdt), PV_EEXIST, BETA, "partvisor,mem-host-base", "overlaps the RAM of partition alpha");
+	fdt = dtc_compile("tests/configs/bad-hart-twice.dts");
+	assert_non_null(fdt);
+	assert_diag(parse(fdt), PV_EEXIST, BETA, "partvisor,harts", "hart 1 is already owned by partition alpha");
+	fdt = dtc_compile("tests/configs/bad-schema.dts");
+	assert_non_null(fdt);
+	assert_int_not_equal(parse(fdt), 0);
+	assert_int_equal(cfg.nr_parts, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_good_two, setup),
+		cmocka_unit_test_setup(test_good_optional, setup),
+		cmocka_unit_test_setup(test_good_limits, setup),
+		cmocka_unit_test_setup(test_placement_avoids_fixed_and_gaps, setup),
+		cmocka_unit_test_setup(test_bad_blob, setup),
+		cmocka_unit_test_setup(test_root_compatible, setup),
+		cmocka_unit_test_setup(test_partitions_node, setup),
+		cmocka_unit_test_setup(test_partition_compatible, setup),
+		cmocka_unit_test_setup(test_bad_names, setup),
+		cmocka_unit_test_setup(test_duplicate_name, setup),
+		cmocka_unit_test_setup(test_harts_missing, setup),
+		cmocka_unit_test_setup(test_harts_count_and_length, setup),
+		cmocka_unit_test_setup(test_hart_not_present, setup),
+		cmocka_unit_test_setup(test_hart_not_capable, setup),
+		cmocka_unit_test_setup(test_hart_twice_across, setup),
+		cmocka_unit_test_setup(test_hart_twice_within, setup),
+		cmocka_unit_test_setup(test_mem_size, setup),
+		cmocka_unit_test_setup(test_guest_base, setup),
+		cmocka_unit_test_setup(test_guest_size_overflow_default_base, setup),
+		cmocka_unit_test_setup(test_image, setup),
+		cmocka_unit_test_setup(test_image_too_big, setup),
+		cmocka_unit_test_setup(test_load_offset, setup),
+		cmocka_unit_test_setup(test_bootargs, setup),
+		cmocka_unit_test_setup(test_pci, setup),
+		cmocka_unit_test_setup(test_host_base_checks, setup),
+		cmocka_unit_test_setup(test_host_base_overlaps_platform, setup),
+		cmocka_unit_test_setup(test_fixed_overlap, setup),
+		cmocka_unit_test_setup(test_no_room, setup),
+		cmocka_unit_test_setup(test_null_args, setup),
+		cmocka_unit_test_setup(test_dts_default, setup),
+		cmocka_unit_test_setup(test_dts_good, setup),
+		cmocka_unit_test_setup(test_dts_bad, setup),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
