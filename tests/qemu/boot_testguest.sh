@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Default config: two partitions of two harts each run the test guest. Checks what each
+# guest observed (RAM where its FDT says, 3 timer interrupts and 3 IMSIC IPIs per vCPU) and
+# that none of that cost a hypervisor exit: timer (Sstc/vstimecmp) and IPIs (guest
+# interrupt files mapped into the guest) must show zero interrupt and virtual-instruction exits.
+# BIOS=... selects the OpenSBI firmware (QEMU's fw_dynamic by default).
+source tests/qemu/lib.sh
+boot "$BUILD/partvisor.bin" 120
+
+for p in alpha beta; do
+  expect "^\[$p\] testguest: hart 0 booted, 2 harts in fdt" "$p booted with 2 vCPUs in its FDT"
+  expect "^\[$p\] hart 0: ram 0x80000000 size 0x4000000 ok" "$p RAM is where its FDT says"
+  for h in 0 1; do
+    expect "^\[$p\] hart $h: timer irqs 3 ok" "$p vCPU $h took 3 timer interrupts"
+    expect "^\[$p\] hart $h: ipi irqs 3 ok" "$p vCPU $h took 3 IPIs from its sibling"
+  done
+  expect "^\[$p\] testguest: all harts stopped, result PASS" "$p guest reports PASS"
+  expect "^partvisor: partition $p stopped" "$p stopped through SRST"
+  for c in interrupt virtual-instruction guest-page-fault sbi-time sbi-ipi; do
+    v=$(exit_counter $p $c)
+    if [ "$v" = 0 ]; then pass "$p: zero $c exits"; else fail "$p: $c exits = '${v}' (expected 0)"; fi
+  done
+  v=$(exit_counter $p sbi-dbcn)
+  if [ "${v:-0}" -ge 10 ]; then pass "$p: console output counted as DBCN exits ($v)"; else fail "$p: sbi-dbcn = '$v'"; fi
+done
+expect_not "FAIL|PANIC|unexpected trap" "no failure, panic or unexpected trap"
+expect "^partvisor: all partitions stopped, powering off" "machine powers off after the last partition"
+expect_qemu_exit0
+finish

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The README's test command (make test): build, host unit tests (cmocka), config schema
+# checks (dt-validate), and QEMU boot tests (two at a time). Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export BUILD=${BUILD:-build}
+export LOGDIR=$BUILD/test-logs
+rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
+passed=0 failed=0
+count() { # count PASS/FAIL lines of a log
+  local p f
+  p=$(grep -c '^PASS: ' "$1"); f=$(grep -c '^FAIL: ' "$1")
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+echo "== build"
+if ! make -s -j2 all unit >"$LOGDIR/build.log" 2>&1; then
+  cat "$LOGDIR/build.log"
+  echo "FAIL: build"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== host unit tests (cmocka)"
+for t in "$BUILD"/host/test_*; do
+  out=$LOGDIR/unit-$(basename "$t").log
+  "$t" >"$out" 2>&1
+  rc=$?
+  cat "$out"
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then echo "FAIL: $(basename "$t") exited $rc"; failed=$((failed + 1)); fi
+done
+
+echo "== config schema (dt-validate)"
+bash tests/dtcheck.sh >"$LOGDIR/dtcheck.log" 2>&1
+cat "$LOGDIR/dtcheck.log"; count "$LOGDIR/dtcheck.log"
+
+echo "== QEMU boot tests"
+jobs_file=$LOGDIR/jobs
+cat >"$jobs_file" <<'JOBS'
+boot_testguest|bash tests/qemu/boot_testguest.sh
+boot_fwjump|bash tests/qemu/boot_fwjump.sh
+bad_overlap|bash tests/qemu/bad_config.sh overlap tests/configs/bad-overlap.dts /partitions/beta partvisor,mem-host-base "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha"
+bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-twice.dts /partitions/beta partvisor,harts "hart 1 is already owned by partition alpha"
+JOBS
+export -f count 2>/dev/null
+while IFS='|' read -r name cmd; do
+  echo "$name|$cmd"
+done <"$jobs_file" | xargs -P 2 -I{} bash -c 'n=${1%%|*}; c=${1#*|}; eval "$c" >"$LOGDIR/$n.out" 2>&1; echo "-- $n done"' _ {}
+while IFS='|' read -r name _; do
+  cat "$LOGDIR/$name.out"; count "$LOGDIR/$name.out"
+  grep -q '^\(PASS\|FAIL\): ' "$LOGDIR/$name.out" || { echo "FAIL: $name printed no result"; failed=$((failed + 1)); }
+done <"$jobs_file"
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
