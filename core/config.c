@@ -141,6 +141,7 @@ static bool name_ok(const char *name, int len)
 	return true;
 }
 
+/* Partition name = node name: syntax, length, uniqueness among the partitions parsed so far. */
 static int parse_name(const void *fdt, int node, struct pv_config *cfg, struct pv_part_config *p,
 		      struct pv_diag *diag)
 {
@@ -163,6 +164,10 @@ static int parse_name(const void *fdt, int node, struct pv_config *cfg, struct p
 	return 0;
 }
 
+/*
+ * partvisor,harts: 1..PV_MAX_VCPUS u32 hart ids, each usable (platform_check_hart),
+ * listed once and not owned by an earlier partition.
+ */
 static int parse_harts(const void *fdt, int node, const struct pv_platform *plat,
 		       const struct pv_config *cfg, struct pv_part_config *p, struct pv_diag *diag)
 {
@@ -222,6 +227,10 @@ static const struct {
 	{ GUEST_PCIE_MMIO_GPA, GUEST_PCIE_MMIO_SIZE, "the guest PCIe MMIO window" },
 };
 
+/*
+ * partvisor,mem-size (required, multiple of 2 MiB) and partvisor,mem-guest-base
+ * (2 MiB aligned, below GUEST_GPA_LIMIT without overflow, clear of the guest windows).
+ */
 static int parse_memory(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
 {
 	uint64_t size = 0, base = GUEST_RAM_DEFAULT_GPA;
@@ -261,6 +270,10 @@ static int parse_memory(const void *fdt, int node, struct pv_part_config *p, str
 	return 0;
 }
 
+/*
+ * partvisor,image (must name an entry of @images) and partvisor,load-offset (4 KiB
+ * aligned); the image must end before the last GUEST_FDT_RESERVE bytes of RAM.
+ */
 static int parse_image(const void *fdt, int node, const struct pv_image *images, unsigned nr_images,
 		       struct pv_part_config *p, struct pv_diag *diag)
 {
@@ -304,6 +317,7 @@ static int parse_image(const void *fdt, int node, const struct pv_image *images,
 	return 0;
 }
 
+/* partvisor,bootargs: optional single string of at most BOOTARGS_MAX characters. */
 static int parse_bootargs(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
 {
 	const char *s;
@@ -322,6 +336,10 @@ static int parse_bootargs(const void *fdt, int node, struct pv_part_config *p, s
 	return 0;
 }
 
+/*
+ * partvisor,pci-devices: optional list (possibly empty) of at most PV_MAX_PCI u32
+ * functions <= 0xffff, each listed once across all partitions.
+ */
 static int parse_pci(const void *fdt, int node, const struct pv_config *cfg, struct pv_part_config *p,
 		     struct pv_diag *diag)
 {
@@ -493,6 +511,7 @@ static int place(const struct pv_platform *plat, struct hpa_range hv, struct pv_
 
 /* ---- top level ----------------------------------------------------------------------------- */
 
+/* Parse partition node @node into cfg->parts[cfg->nr_parts] and count it on success. */
 static int parse_partition(const void *fdt, int node, const struct pv_platform *plat,
 			   const struct pv_image *images, unsigned nr_images,
 			   struct pv_config *cfg, struct pv_diag *diag)
@@ -527,6 +546,7 @@ static int parse_partition(const void *fdt, int node, const struct pv_platform *
 	return 0;
 }
 
+/* Whole-tree checks, every partition, then fixed placements, then automatic ones. */
 static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa_range hv,
 		     const struct pv_image *images, unsigned nr_images,
 		     struct pv_config *cfg, struct pv_diag *diag)
@@ -580,6 +600,10 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
 	return 0;
 }
 
+/*
+ * Public entry point (contract in config.h): 0, or a negative PV_E* code with
+ * @diag set; on failure *cfg is zeroed so nothing half-parsed can be used.
+ */
 int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa_range hv,
 		 const struct pv_image *images, unsigned nr_images,
 		 struct pv_config *cfg, struct pv_diag *diag)
