@@ -42,9 +42,9 @@ HV_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/obj/%
           $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
 
 # Pure logic, also built for the host unit tests.
-PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c
+PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c core/mmio_decode.c core/vuart.c
 
-.PHONY: all deps run test unit dtcheck qemu-tests bench clean guests
+.PHONY: all deps run run-args test unit dtcheck qemu-tests bench clean guests
 all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
 
 deps:
@@ -75,9 +75,15 @@ $(BUILD)/obj/%.o: %.S $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
-$(BUILD)/config.dtb: $(CONFIG_DTS)
+# The config may use C preprocessor macros (image sizes and addresses from platform.mk).
+$(BUILD)/config.dtb: $(CONFIG_DTS) $(CONFIG_DEPS)
 	@mkdir -p $(dir $@)
-	$(DTC) -q -I dts -O dtb -o $@ $<
+	$(HOSTCC) -E -P -nostdinc -undef -x assembler-with-cpp $(CONFIG_DEFS) -o $(BUILD)/config.pp.dts $<
+	$(DTC) -q -I dts -O dtb -o $@ $(BUILD)/config.pp.dts
+
+$(BUILD)/linux/initramfs.cpio: tools/mkinitramfs.sh tests/linux/init
+	@mkdir -p $(dir $@)
+	bash tools/mkinitramfs.sh $@
 
 # Embedded images: "name=path" pairs from platform.mk (IMAGES).
 IMAGE_FILES := $(foreach i,$(IMAGES),$(word 2,$(subst =, ,$(i))))
@@ -106,7 +112,11 @@ $(LIBFDT_A):
 
 # ---- run and test -------------------------------------------------------------------------
 run: deps all
-	bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin
+	bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS)
+
+# Print the QEMU arguments the platform needs besides the firmware (used by tests).
+run-args:
+	@echo $(RUN_ARGS)
 
 HOST_CFLAGS := -O1 -g -std=gnu11 $(COMMON_WARN) -Wno-missing-prototypes -Iinclude -DPV_HOST_TEST \
                -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -27,6 +27,8 @@
 #define P_GUEST_BASE "partvisor,mem-guest-base"
 #define P_HOST_BASE  "partvisor,mem-host-base"
 #define P_IMAGE      "partvisor,image"
+#define P_IMAGE_REG  "partvisor,image-reg"
+#define P_INITRD_REG "partvisor,initrd-reg"
 #define P_LOAD_OFF   "partvisor,load-offset"
 #define P_BOOTARGS   "partvisor,bootargs"
 #define P_PCI        "partvisor,pci-devices"
@@ -271,6 +273,29 @@ static int parse_memory(const void *fdt, int node, struct pv_part_config *p, str
 }
 
 /*
+ * Optional region property @prop = /bits/ 64 <base size> (host physical, bytes) into @r;
+ * absent leaves @r zero. Wrong length, zero size or an end past 2^64 are errors.
+ */
+static int get_reg(const void *fdt, int node, const char *path, const char *prop, struct hpa_range *r,
+		   struct pv_diag *diag)
+{
+	int len;
+	const fdt64_t *v = fdt_getprop(fdt, node, prop, &len);
+
+	memset(r, 0, sizeof(*r));
+	if (!v)
+		return 0;
+	if (len != 16)
+		return diag_set(diag, PV_EINVAL, path, prop, "expected 16 bytes (/bits/ 64 <base size>), got %d", len);
+	r->base = hpa(fdt64_to_cpu(v[0]));
+	r->size = fdt64_to_cpu(v[1]);
+	if (!r->size || r->size > UINT64_MAX - r->base.v)
+		return diag_set(diag, PV_ERANGE, path, prop, "size 0x%llx at 0x%llx is empty or overflows",
+				(ull)r->size, (ull)r->base.v);
+	return 0;
+}
+
+/*
  * partvisor,image (must name an entry of @images) and partvisor,load-offset (4 KiB
  * aligned); the image must end before the last GUEST_FDT_RESERVE bytes of RAM.
  */
@@ -283,17 +308,26 @@ static int parse_image(const void *fdt, int node, const struct pv_image *images,
 	int rc;
 
 	rc = get_string(fdt, node, p->node_path, P_IMAGE, &name, diag);
+	if (!rc)
+		rc = get_reg(fdt, node, p->node_path, P_IMAGE_REG, &p->image_reg, diag);
+	if (!rc)
+		rc = get_reg(fdt, node, p->node_path, P_INITRD_REG, &p->initrd_reg, diag);
 	if (rc)
 		return rc;
-	if (!name)
-		return diag_set(diag, PV_ENOENT, p->node_path, P_IMAGE, "missing");
 	p->image = -1;
-	for (unsigned i = 0; i < nr_images && images; i++)
+	if (name && p->image_reg.size)
+		return diag_set(diag, PV_EINVAL, p->node_path, P_IMAGE_REG, "give either %s or %s, not both",
+				P_IMAGE, P_IMAGE_REG);
+	if (!name && !p->image_reg.size)
+		return diag_set(diag, PV_ENOENT, p->node_path, P_IMAGE, "missing (or %s)", P_IMAGE_REG);
+	if (!name)
+		name = "(image-reg)";
+	for (unsigned i = 0; i < nr_images && images && !p->image_reg.size; i++)
 		if (images[i].name && !strcmp(images[i].name, name)) {
 			p->image = (int)i;
 			break;
 		}
-	if (p->image < 0)
+	if (p->image < 0 && !p->image_reg.size)
 		return diag_set(diag, PV_ENOENT, p->node_path, P_IMAGE,
 				"unknown image '%s' (%u images available)", name, nr_images);
 
@@ -307,11 +341,16 @@ static int parse_image(const void *fdt, int node, const struct pv_image *images,
 
 	/* mem_size >= 2 MiB > GUEST_FDT_RESERVE, so no underflow here */
 	avail = p->mem_size - GUEST_FDT_RESERVE;
-	isize = images[p->image].size;
+	isize = p->image_reg.size ? p->image_reg.size : images[p->image].size;
+	if (p->initrd_reg.size > avail)
+		return diag_set(diag, PV_ERANGE, p->node_path, P_INITRD_REG,
+				"initrd of %llu bytes does not fit in 0x%llx bytes of RAM", (ull)p->initrd_reg.size,
+				(ull)p->mem_size);
+	avail -= ALIGN_UP(p->initrd_reg.size, LOAD_OFFSET_ALIGN);  /* the initrd sits just below the FDT */
 	if (off > avail || isize > avail - off)
-		return diag_set(diag, PV_ERANGE, p->node_path, present ? P_LOAD_OFF : P_IMAGE,
+		return diag_set(diag, PV_ERANGE, p->node_path, present ? P_LOAD_OFF : p->image_reg.size ? P_IMAGE_REG : P_IMAGE,
 				"image '%s' (%llu bytes) at offset 0x%llx does not fit in 0x%llx bytes of RAM "
-				"(the last %llu KiB hold the device tree)",
+				"(the last %llu KiB hold the device tree, the initrd sits below it)",
 				name, (ull)isize, (ull)off, (ull)p->mem_size,
 				(ull)(GUEST_FDT_RESERVE >> 10));
 	return 0;
@@ -423,6 +462,18 @@ static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
 		}
 	}
 	for (unsigned i = 0; i < cfg->nr_parts; i++) {
+		const struct hpa_range *regs[2] = { &cfg->parts[i].image_reg, &cfg->parts[i].initrd_reg };
+
+		for (int k = 0; k < 2; k++) {
+			b = regs[k]->base.v, s = regs[k]->size;
+			if (s && overlaps(base, size, b, s)) {
+				diag_set(what, 0, NULL, NULL, "the %s of partition %s at 0x%llx-0x%llx",
+					 k ? "initrd" : "image", cfg->parts[i].name, (ull)b, (ull)last_byte(b, s));
+				goto found;
+			}
+		}
+	}
+	for (unsigned i = 0; i < cfg->nr_parts; i++) {
 		if (i == self || !placed[i])
 			continue;
 		b = cfg->parts[i].mem_hpa.v, s = cfg->parts[i].mem_size;
@@ -465,6 +516,44 @@ static int check_fixed(const struct pv_platform *plat, struct hpa_range hv, cons
 	if (find_obstacle(plat, hv, cfg, placed, self, base, size, &what, &end))
 		return diag_set(diag, PV_EEXIST, p->node_path, P_HOST_BASE, "RAM 0x%llx-0x%llx overlaps %s",
 				(ull)base, (ull)(base + size - 1), what.msg);
+	return 0;
+}
+
+/*
+ * Regions the boot loader filled (image-reg, initrd-reg) must be RAM that nothing
+ * else uses: inside /memory, clear of the hypervisor, reserved memory and MMIO.
+ * (Partition RAM is kept off them by find_obstacle.) They stay untouched so a
+ * reboot can reload the pristine images.
+ */
+static int check_loaded(const struct pv_platform *plat, struct hpa_range hv, const struct pv_config *cfg,
+			unsigned self, struct pv_diag *diag)
+{
+	const struct pv_part_config *p = &cfg->parts[self];
+	const struct hpa_range *regs[2] = { &p->image_reg, &p->initrd_reg };
+	const char *props[2] = { P_IMAGE_REG, P_INITRD_REG };
+	bool none[PV_MAX_PARTITIONS] = { false };
+	struct pv_config empty;
+
+	empty.nr_parts = 0;
+	for (int k = 0; k < 2; k++) {
+		uint64_t b = regs[k]->base.v, sz = regs[k]->size, end;
+		struct pv_diag what;
+		bool in_ram = false;
+
+		if (!sz)
+			continue;
+		for (unsigned i = 0; i < plat->nr_mem && i < PV_MAX_MEM; i++)
+			if (contained(b, sz, plat->mem[i].base.v, plat->mem[i].size))
+				in_ram = true;
+		if (!in_ram)
+			return diag_set(diag, PV_ERANGE, p->node_path, props[k],
+					"0x%llx-0x%llx is not inside any /memory range", (ull)b, (ull)last_byte(b, sz));
+		memset(&what, 0, sizeof(what));
+		if (find_obstacle(plat, hv, &empty, none, self, b, sz, &what, &end))
+			return diag_set(diag, PV_EEXIST, p->node_path, props[k], "0x%llx-0x%llx overlaps %s",
+					(ull)b, (ull)last_byte(b, sz), what.msg);
+	}
+	(void)cfg;
 	return 0;
 }
 
@@ -576,6 +665,12 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
 
 	fdt_for_each_subnode(node, fdt, parts) {
 		rc = parse_partition(fdt, node, plat, images, nr_images, cfg, diag);
+		if (rc)
+			return rc;
+	}
+
+	for (unsigned i = 0; i < cfg->nr_parts; i++) {
+		rc = check_loaded(plat, hv, cfg, i, diag);
 		if (rc)
 			return rc;
 	}

@@ -11,6 +11,7 @@
 
 #include "csr.h"
 #include "hv.h"
+#include "sbi.h"
 
 static volatile uint32_t console_lock;
 
@@ -32,11 +33,11 @@ void pr(const char *fmt, ...)
 	spin_unlock(&console_lock);
 }
 
-/* Write one complete line of @v's partition, with its prefix. */
-static void emit_line(struct vcpu *v, const char *s, size_t len)
+/* Write one complete line of partition @p, with its prefix. */
+static void emit_line(struct partition *p, const char *s, size_t len)
 {
-	char buf[PV_NAME_MAX + sizeof(v->line) + 4];
-	int n = snprintf(buf, sizeof(buf), "[%s] ", v->part->cfg->name);
+	char buf[PV_NAME_MAX + sizeof(((struct con_line *)0)->buf) + 4];
+	int n = snprintf(buf, sizeof(buf), "[%s] ", p->cfg->name);
 
 	if (n < 0)
 		return;
@@ -49,27 +50,99 @@ static void emit_line(struct vcpu *v, const char *s, size_t len)
 	spin_unlock(&console_lock);
 }
 
-void console_guest_write(struct vcpu *v, const char *buf, size_t len)
+void console_guest_write(struct partition *p, struct con_line *l, const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
 		if (c == '\r')
 			continue;
-		v->line[v->line_len++] = c;
-		if (c == '\n' || v->line_len == sizeof(v->line)) {
-			emit_line(v, v->line, v->line_len);
-			v->line_len = 0;
+		l->buf[l->len++] = c;
+		if (c == '\n' || l->len == sizeof(l->buf)) {
+			emit_line(p, l->buf, l->len);
+			l->len = 0;
 		}
 	}
 }
 
-void console_guest_flush(struct vcpu *v)
+void console_guest_flush(struct partition *p, struct con_line *l)
 {
-	if (v->line_len) {
-		emit_line(v, v->line, v->line_len);
-		v->line_len = 0;
+	if (l->len) {
+		emit_line(p, l->buf, l->len);
+		l->len = 0;
 	}
+}
+
+/* ---- console input ---- */
+
+#define CTRL_A 0x01
+#define SWITCH_PRESSES 3
+
+static volatile uint32_t input_lock;
+static unsigned input_focus;     /* index of the partition that gets console input */
+static unsigned ctrl_a_count;
+
+void console_input_banner(void)
+{
+	if (hv_nr_parts)
+		pr("partvisor: console input goes to partition %s (press Ctrl-a three times to switch)\n",
+		   hv_parts[input_focus].cfg->name);
+}
+
+/* Read one byte from the physical console through OpenSBI, or -1. */
+static int sbi_getc(void)
+{
+	static int dbcn = -1;
+	char c;
+
+	if (dbcn < 0)
+		dbcn = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN, 0, 0, 0, 0, 0).value != 0;
+	if (dbcn) {
+		struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (uintptr_t)&c, 0, 0, 0, 0);
+
+		return r.error || r.value != 1 ? -1 : (unsigned char)c;
+	}
+	long v = sbi_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
+	return v < 0 ? -1 : (int)(v & 0xff);
+}
+
+static void queue_put(struct con_input *q, char c)
+{
+	unsigned next = (q->head + 1) % CON_INPUT_SIZE;
+
+	if (next != q->tail) {   /* drop input when the guest does not read it */
+		q->buf[q->head] = c;
+		q->head = next;
+	}
+}
+
+int console_getc(struct partition *p)
+{
+	int c, ret = -1;
+
+	spin_lock(&input_lock);
+	while ((c = sbi_getc()) >= 0) {
+		if (c == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
+			ctrl_a_count = 0;
+			input_focus = (input_focus + 1) % hv_nr_parts;
+			spin_unlock(&input_lock);
+			console_input_banner();
+			spin_lock(&input_lock);
+			continue;
+		}
+		if (c != CTRL_A) {
+			/* Ctrl-a presses that did not switch are passed on. */
+			for (; ctrl_a_count; ctrl_a_count--)
+				queue_put(&hv_parts[input_focus].input, CTRL_A);
+			queue_put(&hv_parts[input_focus].input, (char)c);
+		}
+	}
+	if (p->input.tail != p->input.head) {
+		ret = (unsigned char)p->input.buf[p->input.tail];
+		p->input.tail = (p->input.tail + 1) % CON_INPUT_SIZE;
+	}
+	spin_unlock(&input_lock);
+	return ret;
 }
 
 void panic(const char *fmt, ...)

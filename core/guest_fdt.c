@@ -85,7 +85,7 @@ static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
 #define CHECK(x) do { int __r = (x); if (__r < 0) goto fail; } while (0)
 
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
-		    const struct pv_part_config *pc, struct pv_diag *diag)
+		    const struct pv_part_config *pc, const struct guest_fdt_info *info, struct pv_diag *diag)
 {
 	static char exts[1024], gexts[1024], isa[1024];
 	const struct pv_hart_info *h0 = &plat->harts[platform_hart_index(plat, pc->hartids[0])];
@@ -129,6 +129,15 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 	CHECK(fdt_begin_node(buf, "chosen"));
 	if (pc->bootargs[0])
 		CHECK(fdt_property_string(buf, "bootargs", pc->bootargs));
+	if (info->uart) {
+		snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long)GUEST_UART_GPA);
+		CHECK(fdt_property_string(buf, "stdout-path", name));
+	}
+	if (info->initrd_size) {
+		CHECK(fdt_property_u64(buf, "linux,initrd-start", info->initrd_start.v));
+		CHECK(fdt_property_u64(buf, "linux,initrd-end", info->initrd_start.v + info->initrd_size));
+	}
+	CHECK(fdt_property_u32(buf, "partvisor,boot-count", info->boot_count));
 	CHECK(fdt_end_node(buf));
 
 	CHECK(fdt_begin_node(buf, "cpus"));
@@ -199,6 +208,16 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 	CHECK(fdt_property_u32(buf, "#msi-cells", 0));
 	CHECK(fdt_property_u32(buf, "phandle", imsic_phandle));
 	CHECK(fdt_end_node(buf));
+	if (info->uart) {
+		fdt64_t reg[2] = { cpu_to_fdt64(GUEST_UART_GPA), cpu_to_fdt64(GUEST_UART_SIZE) };
+
+		snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)GUEST_UART_GPA);
+		CHECK(fdt_begin_node(buf, name));
+		CHECK(fdt_property_string(buf, "compatible", "ns16550a"));
+		CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
+		CHECK(fdt_property_u32(buf, "clock-frequency", GUEST_UART_CLOCK_HZ));
+		CHECK(fdt_end_node(buf)); /* no interrupts: the guest polls it */
+	}
 	CHECK(fdt_end_node(buf));
 
 	CHECK(fdt_end_node(buf));

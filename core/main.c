@@ -5,6 +5,7 @@
  * through SBI HSM, then run. See docs/architecture.md.
  */
 #include <libfdt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "csr.h"
@@ -121,10 +122,17 @@ void hv_main(unsigned long hartid, void *fdt)
 			pr("partvisor: partition %s: G-stage setup failed (%d)\n", c->name, ret);
 			boot_fail();
 		}
-		pr("partvisor: partition %s: %u vcpus, RAM gpa 0x%llx host 0x%llx size 0x%llx, image '%s' (%llu bytes)\n",
+		char img[64];
+
+		if (c->image_reg.size)
+			snprintf(img, sizeof(img), "image at 0x%llx (%llu bytes)", (unsigned long long)c->image_reg.base.v,
+				 (unsigned long long)c->image_reg.size);
+		else
+			snprintf(img, sizeof(img), "image '%s' (%llu bytes)", hv_images[c->image].name,
+				 (unsigned long long)hv_images[c->image].size);
+		pr("partvisor: partition %s: %u vcpus, RAM gpa 0x%llx host 0x%llx size 0x%llx, %s%s\n",
 		   c->name, c->nr_vcpus, (unsigned long long)c->mem_gpa.v, (unsigned long long)c->mem_hpa.v,
-		   (unsigned long long)c->mem_size, hv_images[c->image].name,
-		   (unsigned long long)hv_images[c->image].size);
+		   (unsigned long long)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
 	for (unsigned i = 0; i < hv_nr_parts; i++)

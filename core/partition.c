@@ -87,26 +87,68 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 		if (ret < 0)
 			return ret;
 	}
+	ret = partition_add_uart(p);
+	if (ret < 0)
+		return ret;
 	p->hgatp = gstage_hgatp(&p->gs, p->vmid);
 	p->state = PART_STOPPED;
 	return 0;
 }
 
+/* Offsets in a RISC-V Linux Image header [Linux Documentation/arch/riscv/boot-image-header.rst]. */
+#define IMAGE_HDR_IMAGE_SIZE 16   /* u64: bytes the kernel occupies in memory, BSS included */
+#define IMAGE_HDR_MAGIC2     56   /* u32: "RSC\x05" */
+#define IMAGE_MAGIC2         0x05435352u
+
+/* Bytes image @data (@size bytes in the file) occupies once running: the header's image_size if it has one. */
+static uint64_t image_footprint(const uint8_t *data, uint64_t size)
+{
+	uint32_t magic;
+	uint64_t isz;
+
+	if (size < 64)
+		return size;
+	memcpy(&magic, data + IMAGE_HDR_MAGIC2, sizeof(magic));
+	memcpy(&isz, data + IMAGE_HDR_IMAGE_SIZE, sizeof(isz));
+	return magic == IMAGE_MAGIC2 && isz > size ? isz : size;
+}
+
 int partition_load(struct partition *p)
 {
 	const struct pv_part_config *c = p->cfg;
-	const struct pv_image *img = &hv_images[c->image];
+	const uint8_t *img = c->image_reg.size ? (const uint8_t *)(uintptr_t)c->image_reg.base.v :
+						 (const uint8_t *)hv_images[c->image].data;
+	uint64_t img_size = c->image_reg.size ? c->image_reg.size : hv_images[c->image].size;
 	uint8_t *ram = (uint8_t *)(uintptr_t)c->mem_hpa.v;
+	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = true };
 	struct pv_diag diag;
 	int ret;
 
-	/* Clear everything so nothing of a previous run or of the boot leaks in. */
-	memset(ram, 0, c->mem_size);
-	memcpy(ram + c->load_offset, img->data, img->size);
 	p->fdt_gpa = gpa(c->mem_gpa.v + c->mem_size - GUEST_FDT_RESERVE);
 	p->fdt_hpa = hpa(c->mem_hpa.v + c->mem_size - GUEST_FDT_RESERVE);
+	if (c->initrd_reg.size) {
+		uint64_t off = ALIGN_DOWN(c->mem_size - GUEST_FDT_RESERVE - c->initrd_reg.size, PAGE_SIZE);
+
+		/* config_parse checked the file sizes; the kernel's BSS must not reach the initrd either. */
+		if (c->load_offset + image_footprint(img, img_size) > off) {
+			pr("partvisor: %s: the image needs 0x%llx bytes at offset 0x%llx: no room for the initrd at 0x%llx\n",
+			   c->name, (unsigned long long)image_footprint(img, img_size),
+			   (unsigned long long)c->load_offset, (unsigned long long)off);
+			return -PV_ERANGE;
+		}
+		info.initrd_start = gpa(c->mem_gpa.v + off);
+		info.initrd_size = c->initrd_reg.size;
+	}
+
+	/* Clear everything so nothing of a previous run or of the boot leaks in. */
+	memset(ram, 0, c->mem_size);
+	memcpy(ram + c->load_offset, img, img_size);
+	if (info.initrd_size)
+		memcpy(ram + (info.initrd_start.v - c->mem_gpa.v), (const void *)(uintptr_t)c->initrd_reg.base.v,
+		       info.initrd_size);
 	spin_lock(&fdt_lock);  /* guest_fdt_build uses static scratch buffers */
-	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c, &diag);
+	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
+			      &info, &diag);
 	spin_unlock(&fdt_lock);
 	if (ret < 0) {
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, diag.msg);
@@ -114,7 +156,7 @@ int partition_load(struct partition *p)
 	}
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
-		p->vcpus[k].line_len = 0;
+		p->vcpus[k].dbcn.len = 0;
 		p->vcpus[k].state = VCPU_STOPPED;
 	}
 	memset(p->exits, 0, sizeof(p->exits));
@@ -161,7 +203,7 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	if (p->state != PART_RUNNING) {
 		/* Another vCPU is already stopping the partition: just stop this one. */
 		spin_unlock(&p->lock);
-		console_guest_flush(caller);
+		console_guest_flush(p, &caller->dbcn);
 		caller->state = VCPU_STOPPED;
 		csr_write(hgatp, 0);
 		pcpu_run(pc);
@@ -169,7 +211,7 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	p->state = PART_STOPPING;
 	spin_unlock(&p->lock);
 
-	console_guest_flush(caller);
+	console_guest_flush(p, &caller->dbcn);
 	caller->state = VCPU_STOPPED;
 	csr_write(vstimecmp, -1ULL);
 	csr_write(hvip, 0);
@@ -186,6 +228,9 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 		p->vcpus[k].state = VCPU_STOPPED;  /* cancels a pending HSM start */
 	csr_write(hgatp, 0);
 	hfence_gvma_all();
+	for (unsigned k = 0; k < p->nr_vcpus; k++)
+		console_guest_flush(p, &p->vcpus[k].dbcn);
+	console_guest_flush(p, &p->uart_line);
 
 	pr("partvisor: partition %s %s\n", p->cfg->name, reboot ? "rebooting" : "stopped");
 	print_exits(p);

@@ -137,8 +137,27 @@ static long sbi_dbcn_write(struct pcpu *pc, unsigned long len, unsigned long lo,
 	buf = partition_gpa_to_host(pc->vcpu->part, lo, len);
 	if (!buf)
 		return SBI_ERR_INVALID_PARAM;
-	console_guest_write(pc->vcpu, buf, len);
+	console_guest_write(pc->vcpu->part, &pc->vcpu->dbcn, buf, len);
 	*written = (long)len;
+	return SBI_SUCCESS;
+}
+
+static long sbi_dbcn_read(struct pcpu *pc, unsigned long len, unsigned long lo, unsigned long hi, long *nread)
+{
+	char *buf;
+	long n = 0;
+	int c;
+
+	if (hi)
+		return SBI_ERR_INVALID_PARAM;
+	if (len > DBCN_MAX_CHUNK)
+		len = DBCN_MAX_CHUNK;
+	buf = partition_gpa_to_host(pc->vcpu->part, lo, len);
+	if (!buf)
+		return SBI_ERR_INVALID_PARAM;
+	while ((unsigned long)n < len && (c = console_getc(pc->vcpu->part)) >= 0)
+		buf[n++] = (char)c;
+	*nread = n;
 	return SBI_SUCCESS;
 }
 
@@ -238,12 +257,12 @@ bool sbi_handle_guest(struct pcpu *pc)
 			err = sbi_dbcn_write(pc, a0, a1, a2, &val);
 			break;
 		case SBI_DBCN_READ:
-			err = SBI_SUCCESS;  /* no console input is routed to partitions yet: 0 bytes */
+			err = sbi_dbcn_read(pc, a0, a1, a2, &val);
 			break;
 		case SBI_DBCN_WRITE_BYTE: {
 			char c = (char)a0;
 
-			console_guest_write(v, &c, 1);
+			console_guest_write(p, &v->dbcn, &c, 1);
 			err = SBI_SUCCESS;
 			break;
 		}
@@ -260,14 +279,14 @@ bool sbi_handle_guest(struct pcpu *pc)
 
 		cause = EXIT_SBI_LEGACY;
 		legacy = true;
-		console_guest_write(v, &c, 1);
+		console_guest_write(p, &v->dbcn, &c, 1);
 		err = 0;
 		break;
 	}
 	case SBI_EXT_LEGACY_GETCHAR:
 		cause = EXIT_SBI_LEGACY;
 		legacy = true;
-		err = -1;  /* no input */
+		err = console_getc(p);  /* -1 when there is no input */
 		break;
 	case SBI_EXT_LEGACY_SHUTDOWN:
 		partition_count_exit(p, EXIT_SBI_LEGACY);

@@ -179,7 +179,7 @@ static void __attribute__((noreturn)) vcpu_park(struct pcpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
 
-	console_guest_flush(v);
+	console_guest_flush(v->part, &v->dbcn);
 	csr_write(vstimecmp, -1ULL);
 	csr_write(hvip, 0);
 	csr_write(hgatp, 0);
@@ -221,6 +221,8 @@ static void handle_guest_page_fault(struct pcpu *pc, uint64_t cause)
 			  cause == CAUSE_LOAD_GUEST_PAGE_FAULT  ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
 
 	partition_count_exit(v->part, EXIT_GUEST_PAGE_FAULT);
+	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && mmio_emulate(pc, gpa_addr))
+		return;
 	pr("partvisor: %s vcpu %u: %s at gpa 0x%llx (pc 0x%llx): injecting %s\n", v->part->cfg->name,
 	   v->vhartid, cause_name(cause), (unsigned long long)gpa_addr, (unsigned long long)pc->regs.sepc,
 	   cause_name(inject));
@@ -278,6 +280,13 @@ void hs_trap(struct hs_frame *f);
 void hs_trap(struct hs_frame *f)
 {
 	uint64_t cause = csr_read(scause);
+
+	/* A guest memory probe that faulted (see guest_read_u16): resume at its fixup. */
+	if (hv_pcpu && hv_pcpu->fixup && !(cause & CAUSE_IRQ_FLAG)) {
+		csr_write(sepc, hv_pcpu->fixup);
+		hv_pcpu->fixup = 0;
+		return;
+	}
 
 	pr("partvisor: PANIC on hart %u: trap in HS-mode: scause 0x%llx (%s) sepc 0x%llx stval 0x%llx "
 	   "htval 0x%llx ra 0x%llx sp 0x%llx\n", hv_hartid, (unsigned long long)cause,

@@ -33,7 +33,9 @@ struct pv_part_config {
 	gpa_t mem_gpa;                 /**< guest physical base of RAM (default GUEST_RAM_DEFAULT_GPA) */
 	bool mem_hpa_fixed;            /**< true if partvisor,mem-host-base was given */
 	hpa_t mem_hpa;                 /**< host physical base of RAM (given, or chosen by config_parse) */
-	int image;                     /**< index into the image table */
+	int image;                     /**< index into the embedded image table, or -1 when image_reg is used */
+	struct hpa_range image_reg;    /**< kernel/image placed in host RAM by the boot loader (size 0: none) */
+	struct hpa_range initrd_reg;   /**< initramfs placed by the boot loader (size 0: none) */
 	uint64_t load_offset;          /**< bytes from RAM base where the image is loaded and entered */
 	char bootargs[256];            /**< /chosen/bootargs for the guest */
 	unsigned nr_pci;

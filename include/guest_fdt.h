@@ -18,14 +18,26 @@
  */
 bool guest_isa_allowed(const char *ext, const struct pv_hart_info *h);
 
+/** Per-boot facts that go into a guest device tree besides the partition config. */
+struct guest_fdt_info {
+	gpa_t initrd_start;    /**< first byte of the initramfs in guest RAM (size 0: none) */
+	uint64_t initrd_size;  /**< bytes */
+	uint32_t boot_count;   /**< how many times the partition has been started (1 = first boot) */
+	bool uart;             /**< the partition has the emulated 16550 console at GUEST_UART_GPA */
+};
+
+/** Input clock of the emulated UART reported in the device tree (Hz; baud rate divisors are ignored). */
+#define GUEST_UART_CLOCK_HZ 3686400
+
 /**
  * Write the device tree of partition @pc into @buf (@size bytes): /cpus with one
  * cpu per vCPU (reg = vCPU id, ISA filtered with guest_isa_allowed), /memory,
  * the virtual S-level IMSIC (one 4 KiB page per vCPU at GUEST_IMSIC_GPA),
- * /chosen (bootargs). @host_fdt/@plat describe the machine (ISA strings, timebase).
+ * /chosen (bootargs, stdout-path, linux,initrd-start/end, partvisor,boot-count), and the
+ * console UART when @info->uart. @host_fdt/@plat describe the machine (ISA strings, timebase).
  * Returns 0, or a negative PV_E* code with @diag set (e.g. -PV_ENOMEM if @size is too small).
  */
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
-		    const struct pv_part_config *pc, struct pv_diag *diag);
+		    const struct pv_part_config *pc, const struct guest_fdt_info *info, struct pv_diag *diag);
 
 #endif

@@ -11,6 +11,7 @@
 #include "gstage.h"
 #include "platform.h"
 #include "types.h"
+#include "vuart.h"
 
 #define HV_STACK_SIZE KiB(16)
 #define HV_TLS_SIZE   256
@@ -22,6 +23,22 @@ struct guest_regs {
 	uint64_t sstatus;   /**< HS sstatus at the trap (SPP, SPIE) */
 	uint64_t hstatus;   /**< hstatus at the trap (SPV, SPVP, GVA, VGEIN) */
 };
+
+struct pcpu;
+
+/**
+ * An emulated MMIO window in a partition's guest physical space: accesses to it
+ * take a guest-page fault and are decoded and forwarded to @read/@write
+ * (offset in bytes from @base, width in bytes 1/2/4/8).
+ */
+struct mmio_region {
+	gpa_t base;
+	uint64_t size;     /**< bytes */
+	uint64_t (*read)(void *ctx, uint64_t offset, unsigned width);
+	void (*write)(void *ctx, uint64_t offset, unsigned width, uint64_t val);
+	void *ctx;
+};
+#define PV_MAX_MMIO_REGIONS 4
 
 /** vCPU run states, as reported by SBI HSM hart_get_status [SBI ext-hsm]. */
 enum vcpu_state {
@@ -40,6 +57,19 @@ enum exit_cause {
 
 struct partition;
 
+/** A partial output line of one guest console stream (DBCN of a vCPU, or the partition's UART). */
+struct con_line {
+	char buf[160];
+	unsigned len;
+};
+
+/** Console input waiting for a partition (filled from the physical console while it has the focus). */
+#define CON_INPUT_SIZE 256
+struct con_input {
+	char buf[CON_INPUT_SIZE];
+	unsigned head, tail;        /**< ring indexes; empty when equal */
+};
+
 /** A virtual CPU. vhartid is the guest's hart id (0..nr_vcpus-1). */
 struct vcpu {
 	struct partition *part;
@@ -50,8 +80,7 @@ struct vcpu {
 	volatile int state;         /**< enum vcpu_state */
 	uint64_t start_pc;          /**< HSM start: guest entry address (GPA) */
 	uint64_t start_arg;         /**< HSM start: opaque (a1) */
-	char line[160];             /**< DBCN line buffer: output is emitted a whole line at a time */
-	unsigned line_len;
+	struct con_line dbcn;       /**< DBCN output: emitted a whole line at a time */
 };
 
 /** Partition run states. */
@@ -73,6 +102,12 @@ struct partition {
 	unsigned boots;             /**< how many times it was started */
 	uint64_t exits[EXIT_NR];
 	volatile uint32_t lock;
+	struct vuart uart;          /**< emulated 16550 console (GUEST_UART_GPA) */
+	volatile uint32_t uart_lock;
+	struct con_line uart_line;
+	struct con_input input;     /**< console input queue (guarded by the console input lock) */
+	unsigned nr_mmio;
+	struct mmio_region mmio[PV_MAX_MMIO_REGIONS]; /**< emulated device windows */
 };
 
 /** Requests one hart posts to another through its mailbox (bit numbers). */
@@ -93,6 +128,7 @@ struct pcpu {
 	struct vcpu *vcpu;          /**< the vCPU pinned here, or NULL */
 	volatile uint32_t mailbox;  /**< pending enum pcpu_req bits */
 	volatile uint32_t fence_ack;/**< REQ_FENCE completions */
+	uint64_t fixup;             /**< if non-zero, an HS trap resumes here (guest memory probes) */
 	bool online;
 	uint8_t tls[HV_TLS_SIZE] __attribute__((aligned(16)));
 };
@@ -118,10 +154,30 @@ extern __thread struct pcpu *hv_pcpu;
 /* ---- console (core/console.c) ---- */
 /** printf to the hypervisor console, whole lines atomic across harts. */
 void pr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** Write @len bytes of partition output from @v, prefixed with the partition name per line. */
-void console_guest_write(struct vcpu *v, const char *buf, size_t len);
-/** Emit a partial line left in @v's buffer (at stop). */
-void console_guest_flush(struct vcpu *v);
+/** Write @len bytes of output of partition @p's stream @l, each line prefixed with the partition name. */
+void console_guest_write(struct partition *p, struct con_line *l, const char *buf, size_t len);
+/** Emit a partial line left in @l (at stop). */
+void console_guest_flush(struct partition *p, struct con_line *l);
+/**
+ * Poll the physical console for input on behalf of partition @p: bytes go to the
+ * partition that has the input focus (Ctrl-a three times moves the focus to the
+ * next partition). Then returns the next byte queued for @p, or -1.
+ */
+int console_getc(struct partition *p);
+/** Tell the user which partition has the console input and how to switch. */
+void console_input_banner(void);
+
+/* ---- MMIO emulation (core/emul.c) ---- */
+/** Register an emulated window for partition @p. Returns 0 or -PV_ENOMEM when the table is full. */
+int partition_add_mmio(struct partition *p, const struct mmio_region *r);
+/**
+ * Emulate the load/store that faulted at guest physical address @g on @pc, if an
+ * emulated window covers it: decode (htinst, else the instruction read with HLVX),
+ * perform, write back rd, advance sepc. Returns true if handled.
+ */
+bool mmio_emulate(struct pcpu *pc, uint64_t g);
+/** Give partition @p its emulated 16550 console at GUEST_UART_GPA. Returns 0 or a negative PV_E* code. */
+int partition_add_uart(struct partition *p);
 /** Stop this hart after printing @why and the trap CSRs. Never returns. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

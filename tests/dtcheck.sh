@@ -66,7 +66,11 @@ for dts in tests/configs/*.dts platform/*/partitions.dts; do
   name=${dts%.dts}; name=${name//\//_}
   dtb=$OUT/$name.dtb
   log=$OUT/$name.log
-  if ! dtc -I dts -O dtb -o "$dtb" "$dts" >"$log" 2>&1 || [ -s "$log" ]; then
+  # configs may use the platform's macros (as the Makefile does; sample values here)
+  if ! gcc -E -P -nostdinc -undef -x assembler-with-cpp -DLINUX_KERNEL_ADDR=0xb0000000 \
+       -DLINUX_INITRD_ADDR=0xb4000000 -DLINUX_KERNEL_SIZE=0x1000000 -DLINUX_INITRD_SIZE=0x100000 \
+       -o "$OUT/$name.pp.dts" "$dts" >"$log" 2>&1 ||
+     ! dtc -I dts -O dtb -o "$dtb" "$OUT/$name.pp.dts" >"$log" 2>&1 || [ -s "$log" ]; then
     fail "$dts: dtc (errors or warnings)"; show "$log"
     continue
   fi

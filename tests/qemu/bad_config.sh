@@ -6,11 +6,8 @@ source tests/qemu/lib.sh
 name=$1 dts=$2 node=$3 prop=$4 why=$5
 TEST=bad_config_$name
 LOG=$LOGDIR/$TEST.log
-out=$BUILD/cfg-$name
-if ! make -s BUILD="$out" CONFIG_DTS="$dts" all >"$LOGDIR/$TEST.build.log" 2>&1; then
-  fail "build with $dts (see $LOGDIR/$TEST.build.log)"; finish
-fi
-boot "$out/partvisor.bin" 60
+img=$(build_config "$name" "$dts") || finish
+boot "$img" 60
 expect "^partvisor: config error: $node: $prop: $why" "boot stops naming $node, $prop and why"
 expect "^partvisor: boot stopped, no partition started" "no partition started"
 expect_not "^\[" "no partition printed anything"

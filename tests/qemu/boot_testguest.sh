@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Default config: two partitions of two harts each run the test guest. Checks what each
+# tests/configs/two-testguests.dts: two partitions of two harts each run the test guest. Checks what each
 # guest observed (RAM where its FDT says, 3 timer interrupts and 3 IMSIC IPIs per vCPU) and
 # that none of that cost a hypervisor exit: timer (Sstc/vstimecmp) and IPIs (guest
 # interrupt files mapped into the guest) must show zero interrupt and virtual-instruction exits.
 # BIOS=... selects the OpenSBI firmware (QEMU's fw_dynamic by default).
 source tests/qemu/lib.sh
-boot "$BUILD/partvisor.bin" 120
+img=$(build_config "$TEST" tests/configs/two-testguests.dts) || finish
+boot "$img" 120
 
 for p in alpha beta; do
   expect "^\[$p\] testguest: hart 0 booted, 2 harts in fdt" "$p booted with 2 vCPUs in its FDT"

@@ -46,3 +46,33 @@ expect_qemu_exit0() {
   if [ "$QEMU_RC" -eq 0 ]; then pass "QEMU exited 0"; else fail "QEMU exit status $QEMU_RC (124 = timeout)"; fi
 }
 finish() { exit $((failures > 0)); }
+
+# boot_until IMAGE TIMEOUT REGEX [QEMU args...]: like boot, but stops QEMU as soon as a line
+# matching REGEX appears (for configs whose other partitions run forever). QEMU_RC is 0 when
+# the line appeared, 124 on timeout.
+boot_until() {
+  local img=$1 t=$2 re=$3 pid i
+  shift 3
+  : >"$LOG"
+  bash platform/qemu-virt/run.sh "$img" "$@" </dev/null >"$LOG" 2>&1 &
+  pid=$!
+  QEMU_RC=124
+  for ((i = 0; i < t * 2; i++)); do
+    if grep -Eq -- "$re" "$LOG"; then QEMU_RC=0; break; fi
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.5
+  done
+  pkill -P $pid 2>/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null
+  sed -i 's/\r$//' "$LOG"
+  grep -Eq -- "$re" "$LOG" && QEMU_RC=0
+}
+
+# build_config NAME DTS: build the firmware with config DTS into $BUILD/cfg-NAME; prints the .bin path.
+build_config() {
+  local out=$BUILD/cfg-$1
+  if ! make -s BUILD="$out" CONFIG_DTS="$2" all >"$LOGDIR/$TEST.build.log" 2>&1; then
+    fail "build with $2 (see $LOGDIR/$TEST.build.log)"
+    return 1
+  fi
+  echo "$out/partvisor.bin"
+}

@@ -4,6 +4,8 @@
  * payload (the baseline). On every hart: RAM check (boot hart), 3 Sstc timer interrupts,
  * 3 rounds of IPIs through the AIA IMSIC, then stop. All output goes through SBI DBCN, one
  * console_write per whole line; the device tree is read with libfdt only.
+ * With the word "heartbeat" in /chosen/bootargs the boot hart does not shut down after the
+ * checks: once the other harts have stopped it prints "testguest: heartbeat <n>" every second.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -470,6 +472,52 @@ static void ipi_test(const void *fdt, const unsigned long *ids, int nids, uint64
 		     r + 1, im.hart[ring[sib]]);
 }
 
+/* ---- heartbeat mode ------------------------------------------------------------------- */
+
+/* Whether /chosen/bootargs contains `word` as a whole space-separated word. */
+static bool bootargs_has(const void *fdt, const char *word)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const char *s = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", &len);
+	size_t wl = strlen(word);
+
+	if (!s || len <= 0)
+		return false;
+	for (const char *end = s + strnlen(s, (size_t)len); s < end;) {
+		while (s < end && *s == ' ')
+			s++;
+		const char *e = s;
+		while (e < end && *e != ' ')
+			e++;
+		if ((size_t)(e - s) == wl && !memcmp(s, word, wl))
+			return true;
+		s = e;
+	}
+	return false;
+}
+
+/* Boot hart, others stopped: one line per second forever, paced by the Sstc timer (wfi
+ * between interrupts; deadlines step by exactly one second so there is no drift). */
+__attribute__((noreturn)) static void heartbeat(uint64_t tb)
+{
+	uint64_t next = rdtime();
+
+	csr_write(sie, 1UL << IRQ_S_TIMER);
+	for (unsigned long n = 1;; n++) {
+		unsigned want = timer_irqs + 1;
+
+		next += tb;
+		csr_write(stimecmp, next);
+		/* SIE clear around check + wfi: a pending STIP still ends wfi, then is taken. */
+		while (timer_irqs < want) {
+			__asm__ volatile("wfi");
+			csr_set(sstatus, SSTATUS_SIE);
+			csr_clear(sstatus, SSTATUS_SIE);
+		}
+		say("testguest: heartbeat %lu", n);
+	}
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static void start_others(const void *fdt, const unsigned long *ids, int n, bool *started)
@@ -555,5 +603,7 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		say("testguest: all harts stopped, result PASS");
 	else
 		say("testguest: all harts stopped, result FAIL (%u failures)", f);
+	if (bootargs_has(fdt, "heartbeat"))   /* the FDT header was checked above */
+		heartbeat(tb);
 	shutdown(f ? 1 : 0);
 }
