@@ -280,15 +280,17 @@ static int get_reg(const void *fdt, int node, const char *path, const char *prop
 		   struct pv_diag *diag)
 {
 	int len;
-	const fdt64_t *v = fdt_getprop(fdt, node, prop, &len);
+	const void *v = fdt_getprop(fdt, node, prop, &len);
+	fdt64_t cells[2];
 
 	memset(r, 0, sizeof(*r));
 	if (!v)
 		return 0;
 	if (len != 16)
 		return diag_set(diag, PV_EINVAL, path, prop, "expected 16 bytes (/bits/ 64 <base size>), got %d", len);
-	r->base = hpa(fdt64_to_cpu(v[0]));
-	r->size = fdt64_to_cpu(v[1]);
+	memcpy(cells, v, sizeof(cells));  /* properties are only 4-byte aligned */
+	r->base = hpa(fdt64_to_cpu(cells[0]));
+	r->size = fdt64_to_cpu(cells[1]);
 	if (!r->size || r->size > UINT64_MAX - r->base.v)
 		return diag_set(diag, PV_ERANGE, path, prop, "size 0x%llx at 0x%llx is empty or overflows",
 				(ull)r->size, (ull)r->base.v);
@@ -350,9 +352,9 @@ static int parse_image(const void *fdt, int node, const struct pv_image *images,
 	if (off > avail || isize > avail - off)
 		return diag_set(diag, PV_ERANGE, p->node_path, present ? P_LOAD_OFF : p->image_reg.size ? P_IMAGE_REG : P_IMAGE,
 				"image '%s' (%llu bytes) at offset 0x%llx does not fit in 0x%llx bytes of RAM "
-				"(the last %llu KiB hold the device tree, the initrd sits below it)",
+				"(the last %llu KiB hold the device tree%s)",
 				name, (ull)isize, (ull)off, (ull)p->mem_size,
-				(ull)(GUEST_FDT_RESERVE >> 10));
+				(ull)(GUEST_FDT_RESERVE >> 10), p->initrd_reg.size ? " and the initrd below it" : "");
 	return 0;
 }
 
