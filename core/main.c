@@ -62,12 +62,52 @@ static void pcpu_prepare(unsigned i)
 }
 
 /* The hart's own pcpu stack and TLS are live from here (secondary_entry / pcpu_switch set sp and tp). */
+/* SBI HSM states [SBI ext-hsm]. */
+#define HSM_STATE_STOPPED       1
+#define HSM_STATE_START_PENDING 2
+/* How long a started hart may take to reach secondary_main before it is nudged (time ticks). */
+#define HART_START_WAIT_TICKS(hz) ((hz) / 10)
+#define HART_START_TRIES 50
+
+/*
+ * Start @pc's hart with SBI HSM and wait until it runs partvisor. Seen with
+ * fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop can
+ * miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with an
+ * SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED is
+ * asked again. Panics if the hart never comes up.
+ */
+static void start_hart(struct pcpu *pc)
+{
+	long err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
+
+	for (int tries = 0; tries < HART_START_TRIES; tries++) {
+		uint64_t t0 = csr_read(time);
+		long status;
+
+		while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) &&
+		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz))
+			;
+		if (__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
+			return;
+		status = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, pc->hartid, 0, 0, 0, 0, 0).value;
+		if (tries == 0)
+			pr("partvisor: hart %u not up yet (hart_start error %ld, HSM status %ld), nudging it\n",
+			   pc->hartid, err, status);
+		if (status == HSM_STATE_STOPPED)
+			err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
+		else if (status == HSM_STATE_START_PENDING)
+			sbi_ecall(SBI_EXT_IPI, 0, 1, pc->hartid, 0, 0, 0, 0);
+	}
+	panic("hart %u does not start through SBI HSM", pc->hartid);
+}
+
 void secondary_main(struct pcpu *pc)
 {
 	hv_hartid = pc->hartid;
 	hv_pcpu = pc;
+	csr_clear(sip, 1ULL << IRQ_S_SOFT);  /* a start nudge (SBI IPI) may have left SSIP set */
 	pcpu_init_csrs(pc);
-	pc->online = true;
+	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	pcpu_run(pc);
 }
 
@@ -139,16 +179,9 @@ void hv_main(unsigned long hartid, void *fdt)
 		if (partition_load(&hv_parts[i]) < 0)
 			boot_fail();
 
-	for (unsigned i = 0; i < hv_plat.nr_harts; i++) {
-		struct pcpu *pc = &hv_pcpus[i];
-		long err;
-
-		if ((int)i == self || !pc->vcpu)
-			continue;
-		err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
-		if (err)
-			panic("SBI HSM cannot start hart %u (error %ld)", pc->hartid, err);
-	}
+	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+		if ((int)i != self && hv_pcpus[i].vcpu)
+			start_hart(&hv_pcpus[i]);
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
 	pcpu_switch(&hv_pcpus[self]);
 }

@@ -238,8 +238,11 @@ struct pcpu *guest_trap(struct pcpu *pc)
 	struct vcpu *v = pc->vcpu;
 
 	if (cause & CAUSE_IRQ_FLAG) {
-		partition_count_exit(v->part, EXIT_INTERRUPT);
-		if ((cause & ~CAUSE_IRQ_FLAG) == IRQ_S_EXT && pcpu_handle_mailbox(pc))
+		/* The only HS interrupt enabled is the S-level IMSIC file, which carries hart requests. */
+		bool req = (cause & ~CAUSE_IRQ_FLAG) == IRQ_S_EXT;
+
+		partition_count_exit(v->part, req ? EXIT_HV_REQUEST : EXIT_INTERRUPT);
+		if (req && pcpu_handle_mailbox(pc))
 			vcpu_park(pc);
 		return pc;
 	}

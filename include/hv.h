@@ -51,7 +51,10 @@ enum vcpu_state {
 enum exit_cause {
 	EXIT_SBI_BASE, EXIT_SBI_TIME, EXIT_SBI_IPI, EXIT_SBI_RFENCE, EXIT_SBI_HSM, EXIT_SBI_SRST,
 	EXIT_SBI_DBCN, EXIT_SBI_LEGACY, EXIT_SBI_OTHER,
-	EXIT_GUEST_PAGE_FAULT, EXIT_VIRTUAL_INSN, EXIT_INTERRUPT, EXIT_OTHER,
+	EXIT_GUEST_PAGE_FAULT, EXIT_VIRTUAL_INSN,
+	EXIT_INTERRUPT,     /**< an interrupt for HS-mode arrived while the guest ran */
+	EXIT_HV_REQUEST,    /**< ... and it was another hart's request (stop, fence, HSM wake, SBI IPI) */
+	EXIT_OTHER,
 	EXIT_NR
 };
 

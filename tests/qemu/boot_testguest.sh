@@ -17,7 +17,7 @@ for p in alpha beta; do
   done
   expect "^\[$p\] testguest: all harts stopped, result PASS" "$p guest reports PASS"
   expect "^partvisor: partition $p stopped" "$p stopped through SRST"
-  for c in interrupt virtual-instruction guest-page-fault sbi-time sbi-ipi; do
+  for c in interrupt hv-request virtual-instruction guest-page-fault sbi-time sbi-ipi; do
     v=$(exit_counter $p $c)
     if [ "$v" = 0 ]; then pass "$p: zero $c exits"; else fail "$p: $c exits = '${v}' (expected 0)"; fi
   done
