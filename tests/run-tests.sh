@@ -41,6 +41,7 @@ echo "== QEMU boot tests"
 jobs_file=$LOGDIR/jobs
 cat >"$jobs_file" <<'JOBS'
 boot_linux|bash tests/qemu/boot_linux.sh
+console_input|bash tests/qemu/console_input.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
 boot_fwjump|bash tests/qemu/boot_fwjump.sh
 bad_overlap|bash tests/qemu/bad_config.sh overlap tests/configs/bad-overlap.dts /partitions/beta partvisor,mem-host-base "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha"
