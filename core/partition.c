@@ -161,7 +161,7 @@ int partition_load(struct partition *p)
 	}
 	memset(p->exits, 0, sizeof(p->exits));
 	p->boots++;
-	p->reboot = 0;
+	p->fault_reports = 0;
 	p->vcpus[0].start_pc = c->mem_gpa.v + c->load_offset;
 	p->vcpus[0].start_arg = p->fdt_gpa.v;
 	p->vcpus[0].state = VCPU_START_PENDING;

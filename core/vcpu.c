@@ -212,6 +212,9 @@ static const char *cause_name(uint64_t c)
 	return c < ARRAY_SIZE(cause_names) && cause_names[c] ? cause_names[c] : "unknown";
 }
 
+/* Unhandled guest faults reported per partition boot; the rest are only counted. */
+#define MAX_FAULT_REPORTS 16
+
 /* A guest access to an unmapped guest physical address: the guest gets an access fault. */
 static void handle_guest_page_fault(struct pcpu *pc, uint64_t cause)
 {
@@ -223,9 +226,10 @@ static void handle_guest_page_fault(struct pcpu *pc, uint64_t cause)
 	partition_count_exit(v->part, EXIT_GUEST_PAGE_FAULT);
 	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && mmio_emulate(pc, gpa_addr))
 		return;
-	pr("partvisor: %s vcpu %u: %s at gpa 0x%llx (pc 0x%llx): injecting %s\n", v->part->cfg->name,
-	   v->vhartid, cause_name(cause), (unsigned long long)gpa_addr, (unsigned long long)pc->regs.sepc,
-	   cause_name(inject));
+	if (__atomic_fetch_add(&v->part->fault_reports, 1, __ATOMIC_RELAXED) < MAX_FAULT_REPORTS)
+		pr("partvisor: %s vcpu %u: %s at gpa 0x%llx (pc 0x%llx): injecting %s\n", v->part->cfg->name,
+		   v->vhartid, cause_name(cause), (unsigned long long)gpa_addr,
+		   (unsigned long long)pc->regs.sepc, cause_name(inject));
 	vcpu_inject_exception(pc, inject, csr_read(stval));
 }
 

@@ -61,10 +61,10 @@ int gstage_init(struct gstage *gs, uint64_t gpa_limit, gstage_alloc_fn alloc, vo
  * Leaves get U=A=D=1. Uses 1 GiB and 2 MiB superpages wherever both addresses are
  * aligned and the remaining size allows, 4 KiB pages elsewhere.
  * @g, @h and @size must be 4 KiB aligned (-PV_EINVAL); the range must fit the mode
- * (-PV_ERANGE); an overlap with an existing mapping is -PV_EEXIST (nothing of
- * this call is then left mapped only if it failed on the first page; callers
- * treat any error as fatal for the partition); -PV_ENOMEM when a table page
- * cannot be allocated. W without R is -PV_EINVAL (reserved encoding).
+ * (-PV_ERANGE); an overlap with an existing mapping is -PV_EEXIST and leaves the
+ * tables unchanged (the whole range is checked before anything is written);
+ * -PV_ENOMEM when a table page cannot be allocated (intermediate tables may stay).
+ * W without R is -PV_EINVAL (reserved encoding). A @size of 0 maps nothing.
  */
 int gstage_map(struct gstage *gs, gpa_t g, hpa_t h, uint64_t size, uint64_t perm);
 

@@ -101,8 +101,8 @@ struct partition {
 	unsigned nr_vcpus;
 	struct vcpu vcpus[PV_MAX_VCPUS];
 	volatile int state;         /**< enum part_state */
-	volatile int reboot;        /**< restart after the stop completes */
 	unsigned boots;             /**< how many times it was started */
+	unsigned fault_reports;     /**< unhandled guest faults reported this boot (rate limit) */
 	uint64_t exits[EXIT_NR];
 	volatile uint32_t lock;
 	struct vuart uart;          /**< emulated 16550 console (GUEST_UART_GPA) */

@@ -43,7 +43,6 @@ cat >"$jobs_file" <<'JOBS'
 boot_linux|bash tests/qemu/boot_linux.sh
 console_input|bash tests/qemu/console_input.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
-boot_fwjump|bash tests/qemu/boot_fwjump.sh
 bad_overlap|bash tests/qemu/bad_config.sh overlap tests/configs/bad-overlap.dts /partitions/beta partvisor,mem-host-base "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha"
 bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-twice.dts /partitions/beta partvisor,harts "hart 1 is already owned by partition alpha"
 JOBS
@@ -51,6 +50,10 @@ export -f count 2>/dev/null
 while IFS='|' read -r name cmd; do
   echo "$name|$cmd"
 done <"$jobs_file" | xargs -P 2 -I{} bash -c 'n=${1%%|*}; c=${1#*|}; eval "$c" >"$LOGDIR/$n.out" 2>&1; echo "-- $n done"' _ {}
+# fw_jump runs alone: Debian's OpenSBI 1.5.1 fw_jump can lose a secondary hart when the machine
+# is saturated (see tests/qemu/boot_testguest.sh); the other tests load both cores.
+echo "boot_fwjump|bash tests/qemu/boot_fwjump.sh" >>"$jobs_file"
+bash tests/qemu/boot_fwjump.sh >"$LOGDIR/boot_fwjump.out" 2>&1; echo "-- boot_fwjump done"
 while IFS='|' read -r name _; do
   cat "$LOGDIR/$name.out"; count "$LOGDIR/$name.out"
   grep -q '^\(PASS\|FAIL\): ' "$LOGDIR/$name.out" || { echo "FAIL: $name printed no result"; failed=$((failed + 1)); }

@@ -84,7 +84,7 @@ rv_fetch() {
 
 rv_fetch libfdt-dev "$CACHE/sysroot/libfdt"
 
-if [ "${PARTVISOR_LINUX:-0}" = 1 ]; then
+if [ "${PARTVISOR_LINUX:-1}" = 1 ]; then  # the default config boots Debian Linux
   rv_update
   kpkg=$(apt-cache "${O[@]}" depends linux-image-riscv64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\)/\1/p' | head -1)
   [ -n "$kpkg" ] || { echo "deps: cannot resolve linux-image-riscv64" >&2; exit 1; }
