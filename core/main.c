@@ -74,7 +74,7 @@ static void pcpu_prepare(unsigned i)
  * fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop can
  * miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with an
  * SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED is
- * asked again. Panics if the hart never comes up.
+ * asked again. If the hart never comes up, the machine is powered off.
  */
 static void start_hart(struct pcpu *pc)
 {
@@ -98,7 +98,9 @@ static void start_hart(struct pcpu *pc)
 		else if (status == HSM_STATE_START_PENDING)
 			sbi_ecall(SBI_EXT_IPI, 0, 1, pc->hartid, 0, 0, 0, 0);
 	}
-	panic("hart %u does not start through SBI HSM", pc->hartid);
+	/* The configured system cannot run: fail closed instead of running some partitions. */
+	pr("partvisor: hart %u does not start through SBI HSM; stopping the machine\n", pc->hartid);
+	sbi_shutdown(true);
 }
 
 void secondary_main(struct pcpu *pc)

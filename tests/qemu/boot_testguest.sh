@@ -7,14 +7,27 @@
 source tests/qemu/lib.sh
 img=$(build_config "$TEST" tests/configs/two-testguests.dts) || finish
 boot "$img" 120
-# Seen only with Debian's OpenSBI 1.5.1 fw_jump on a loaded machine: a secondary hart never leaves
-# OpenSBI although hart_start succeeded (HSM status stays START_PENDING, SBI IPIs do not wake it).
-# partvisor detects it and stops; that is OpenSBI's race, so the boot is tried up to twice more.
-for attempt in 2 3; do
+# Seen only with Debian's OpenSBI 1.5.1 fw_jump: a secondary hart never leaves OpenSBI although
+# hart_start succeeded (HSM status stays START_PENDING; SBI IPIs do not wake it). With
+# `-accel tcg,thread=single` it happens every time, and the test guest booted directly by fw_jump
+# (no partvisor) loses its harts the same way. partvisor detects it and stops with a message.
+# The boot is tried up to 5 times; if every try hits it, a native control run decides: when
+# OpenSBI also loses harts without partvisor, the test is skipped (not counted) with that reason.
+for attempt in 2 3 4 5; do
   grep -q "does not start through SBI HSM" "$LOG" || break
   echo "INFO: $TEST: $(grep -m1 'not up yet' "$LOG"); boot attempt $attempt"
   boot "$img" 120
 done
+if grep -q "does not start through SBI HSM" "$LOG"; then
+  ctl=$LOGDIR/$TEST.native.log
+  timeout 60 ${QEMU:-qemu-system-riscv64} -M virt,aia=aplic-imsic,aia-guests=3 -cpu max -smp 4 -m 1G -nographic \
+    -bios "${BIOS:-default}" -kernel "$BUILD/cfg-$TEST/guests/testguest.bin" </dev/null >"$ctl" 2>&1
+  if grep -q "did not stop (error 0 status 2)" "$ctl"; then
+    echo "SKIP: $TEST: OpenSBI ($BIOS) lost a secondary hart in all 5 boots, and also natively without partvisor ($ctl)"
+    exit 0
+  fi
+  fail "secondary harts do not start under partvisor, but do natively ($ctl)"
+fi
 
 for p in alpha beta; do
   expect "^\[$p\] testguest: hart 0 booted, 2 harts in fdt" "$p booted with 2 vCPUs in its FDT"
