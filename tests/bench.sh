@@ -7,7 +7,8 @@
 #    the same kernel, initramfs and command line booted directly by OpenSBI).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export BUILD=${BUILD:-build} LOGDIR=$BUILD/bench
+export BUILD=${BUILD:-build}
+export LOGDIR=$BUILD/bench
 mkdir -p "$LOGDIR"
 TEST=bench
 source tests/qemu/lib.sh
