@@ -119,6 +119,10 @@ void __stack_chk_fail(void)
 
 /* ---- traps ------------------------------------------------------------------------------ */
 
+/* Isolation probes: the pc of a store that is expected to fault, and the cause it got. */
+static volatile unsigned long expect_fault_pc;
+static volatile unsigned long fault_cause;
+
 void trap_handler(void)
 {
 	unsigned long cause = csr_read(scause), v;
@@ -137,6 +141,13 @@ void trap_handler(void)
 			else
 				fail("hart %lu: unexpected IMSIC identity %lu", my_hartid, id);
 		}
+		return;
+	}
+	if (expect_fault_pc && csr_read(sepc) == expect_fault_pc) {
+		/* an isolation probe: record the fault and skip the 4-byte store */
+		fault_cause = cause;
+		csr_write(sepc, expect_fault_pc + 4);
+		expect_fault_pc = 0;
 		return;
 	}
 	say("hart %lu: unexpected trap scause 0x%lx sepc 0x%lx stval 0x%lx", my_hartid, cause,
@@ -472,6 +483,76 @@ static void ipi_test(const void *fdt, const unsigned long *ids, int nids, uint64
 		     r + 1, im.hart[ring[sib]]);
 }
 
+/* ---- isolation probes ("probe" in bootargs) -------------------------------------------- */
+
+#define CAUSE_STORE_ACCESS_FAULT 7
+#define NO_FAULT (~0UL)
+
+/* Store to guest physical address @addr; returns the trap cause it raised or NO_FAULT. */
+static unsigned long probe_store(uint64_t addr)
+{
+	fault_cause = NO_FAULT;
+	__asm__ volatile(".option push\n.option norvc\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	sd	zero, 0(%[a])\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc)
+			 : [a] "r"(addr)
+			 : "t0", "memory");
+	expect_fault_pc = 0;
+	return fault_cause;
+}
+
+/*
+ * What a partition must not reach: guest physical addresses outside its RAM (among them
+ * the host address of the other partition's RAM in tests/configs/isolation.dts) and the
+ * IMSIC page past its own vCPUs. Each store must come back as a store access fault; SBI
+ * calls naming memory or harts outside the partition must fail.
+ */
+static void isolation_probes(const void *fdt, int nharts)
+{
+	struct range mem[4];
+	struct imsic im;
+	int n = fdt_memory(fdt, mem, 4);
+	uint64_t targets[4];
+	unsigned nt = 0, bad = 0;
+
+	if (n < 1 || !fdt_imsic(fdt, &im)) {
+		fail("hart %lu: isolation: no memory or IMSIC in the FDT", my_hartid);
+		return;
+	}
+	targets[nt++] = mem[0].base + mem[0].size;             /* just past our RAM */
+	targets[nt++] = 0x84400000ULL;                          /* host address of the other partition's RAM */
+	targets[nt++] = 0x100000000ULL;                         /* far outside */
+	targets[nt++] = im.base + (uint64_t)nharts * 0x1000;    /* a guest interrupt file that is not ours */
+	for (unsigned i = 0; i < nt; i++) {
+		if (targets[i] >= mem[0].base && targets[i] < mem[0].base + mem[0].size)
+			continue;  /* inside our own RAM with this config: not a probe */
+		unsigned long c = probe_store(targets[i]);
+		if (c == CAUSE_STORE_ACCESS_FAULT) {
+			say("hart %lu: isolation: store to 0x%lx -> store access fault ok", my_hartid,
+			    (unsigned long)targets[i]);
+		} else {
+			fail("hart %lu: isolation: store to 0x%lx -> cause 0x%lx FAIL", my_hartid,
+			     (unsigned long)targets[i], c);
+			bad++;
+		}
+	}
+	struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, 8, (unsigned long)(mem[0].base + mem[0].size), 0);
+	if (r.error != -3) {
+		fail("hart %lu: isolation: DBCN write from outside RAM returned %ld FAIL", my_hartid, r.error);
+		bad++;
+	}
+	r = sbi_call(SBI_EXT_HSM, 0 /* hart_start */, (unsigned long)nharts, mem[0].base + 0x200000, 0);
+	if (r.error != -3) {
+		fail("hart %lu: isolation: HSM start of hart %d returned %ld FAIL", my_hartid, nharts, r.error);
+		bad++;
+	}
+	if (!bad)
+		say("hart %lu: isolation probes ok", my_hartid);
+}
+
 /* ---- heartbeat mode ------------------------------------------------------------------- */
 
 /* Whether /chosen/bootargs contains `word` as a whole space-separated word. */
@@ -584,6 +665,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 
 	if (boot)
 		ram_test(fdt);
+	if (boot && bootargs_has(fdt, "probe"))
+		isolation_probes(fdt, n);
 	timer_test(tb);
 	if (n > 0)
 		ipi_test(fdt, ids, n < MAX_HARTS ? n : MAX_HARTS, tb);
