@@ -31,10 +31,10 @@ TARGET_ARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
 COMMON_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
            -fno-omit-frame-pointer -fstack-protector-strong -ffunction-sections -fdata-sections \
-           $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include $(PLATFORM_CFLAGS)
-ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -Iinclude $(PLATFORM_CFLAGS)
+           $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include
+ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -Iinclude
 LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-sections \
-           -Wl,--no-warn-rwx-segments -Wl,-Map=$(BUILD)/partvisor.map
+           -Wl,--no-warn-rwx-segments -Wl,-Map=$(BUILD)/partvisor.map -Wl,--defsym=PV_LOAD_ADDR=$(LOAD_ADDR)
 
 HV_C   := $(wildcard arch/riscv/*.c core/*.c drivers/imsic/*.c drivers/iommu/*.c)
 HV_S   := $(wildcard arch/riscv/*.S)

@@ -64,7 +64,29 @@ static bool contained(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
 	return a >= b && last_byte(a, asz) <= last_byte(b, bsz);
 }
 
+/* True when [base, base + size) lies entirely inside one /memory range of @plat. */
+static bool in_memory(const struct pv_platform *plat, uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < plat->nr_mem && i < PV_MAX_MEM; i++)
+		if (contained(base, size, plat->mem[i].base.v, plat->mem[i].size))
+			return true;
+	return false;
+}
+
 /* ---- property readers --------------------------------------------------------------------- */
+
+/*
+ * Look up optional property @prop: *@v is its value (NULL when absent) and *@len its
+ * length in bytes. Returns 0, or an error when libfdt cannot read the node.
+ */
+static int find_prop(const void *fdt, int node, const char *path, const char *prop,
+		     const void **v, int *len, struct pv_diag *diag)
+{
+	*v = fdt_getprop(fdt, node, prop, len);
+	if (!*v && *len != -FDT_ERR_NOTFOUND)
+		return diag_set(diag, PV_EINVAL, path, prop, "cannot read: %s", fdt_strerror(*len));
+	return 0;
+}
 
 /*
  * Read an optional 64-bit property (/bits/ 64 <x>, or two u32 cells).
@@ -73,16 +95,13 @@ static bool contained(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
 static int get_u64(const void *fdt, int node, const char *path, const char *prop,
 		   uint64_t *out, bool *present, struct pv_diag *diag)
 {
-	const fdt64_t *v;
-	int len;
+	const void *v;
+	int len, rc;
 
 	*present = false;
-	v = fdt_getprop(fdt, node, prop, &len);
-	if (!v) {
-		if (len != -FDT_ERR_NOTFOUND)
-			return diag_set(diag, PV_EINVAL, path, prop, "cannot read: %s", fdt_strerror(len));
-		return 0;
-	}
+	rc = find_prop(fdt, node, path, prop, &v, &len, diag);
+	if (rc || !v)
+		return rc;
 	if (len != (int)sizeof(uint64_t))
 		return diag_set(diag, PV_EINVAL, path, prop, "expected 8 bytes (/bits/ 64), got %d", len);
 	*out = fdt64_ld(v);
@@ -97,16 +116,15 @@ static int get_u64(const void *fdt, int node, const char *path, const char *prop
 static int get_string(const void *fdt, int node, const char *path, const char *prop,
 		      const char **out, struct pv_diag *diag)
 {
+	const void *pv;
 	const char *v;
-	int len;
+	int len, rc;
 
 	*out = NULL;
-	v = fdt_getprop(fdt, node, prop, &len);
-	if (!v) {
-		if (len != -FDT_ERR_NOTFOUND)
-			return diag_set(diag, PV_EINVAL, path, prop, "cannot read: %s", fdt_strerror(len));
-		return 0;
-	}
+	rc = find_prop(fdt, node, path, prop, &pv, &len, diag);
+	if (rc || !pv)
+		return rc;
+	v = pv;
 	if (len < 1 || v[len - 1] != '\0' || strlen(v) != (size_t)len - 1)
 		return diag_set(diag, PV_EINVAL, path, prop,
 				"expected a single NUL-terminated string, got %d bytes", len);
@@ -279,18 +297,17 @@ static int parse_memory(const void *fdt, int node, struct pv_part_config *p, str
 static int get_reg(const void *fdt, int node, const char *path, const char *prop, struct hpa_range *r,
 		   struct pv_diag *diag)
 {
-	int len;
-	const void *v = fdt_getprop(fdt, node, prop, &len);
-	fdt64_t cells[2];
+	const void *v;
+	int len, rc;
 
 	memset(r, 0, sizeof(*r));
-	if (!v)
-		return 0;
-	if (len != 16)
+	rc = find_prop(fdt, node, path, prop, &v, &len, diag);
+	if (rc || !v)
+		return rc;
+	if (len != 2 * (int)sizeof(uint64_t))
 		return diag_set(diag, PV_EINVAL, path, prop, "expected 16 bytes (/bits/ 64 <base size>), got %d", len);
-	memcpy(cells, v, sizeof(cells));  /* properties are only 4-byte aligned */
-	r->base = hpa(fdt64_to_cpu(cells[0]));
-	r->size = fdt64_to_cpu(cells[1]);
+	r->base = hpa(fdt64_ld(v));
+	r->size = fdt64_ld((const fdt64_t *)v + 1);
 	if (!r->size || r->size > UINT64_MAX - r->base.v)
 		return diag_set(diag, PV_ERANGE, path, prop, "size 0x%llx at 0x%llx is empty or overflows",
 				(ull)r->size, (ull)r->base.v);
@@ -427,16 +444,22 @@ static int parse_pci(const void *fdt, int node, const struct pv_config *cfg, str
 
 /* ---- host placement ------------------------------------------------------------------------ */
 
+/* Store in @end the first address after the obstacle [b, b + s) (saturated); returns true. */
+static bool obstacle_end(uint64_t b, uint64_t s, uint64_t *end)
+{
+	*end = last_byte(b, s);
+	*end = *end == UINT64_MAX ? UINT64_MAX : *end + 1;
+	return true;
+}
+
 /*
- * Find the first thing [base, base + size) of host memory collides with: the
- * hypervisor, a reserved region, an MMIO window, or the RAM of a partition
- * whose host placement is already known (parts[0..nr) with placed[] set;
- * @self is skipped). Writes a description "... at 0x..-0x.." into @what
- * and the obstacle's end (saturated) into @end. Returns false if none.
+ * Find the first thing of the machine [base, base + size) of host memory collides
+ * with: the hypervisor, a reserved region or an MMIO window. Writes a description
+ * "... at 0x..-0x.." into @what and the obstacle's end (saturated) into @end.
+ * Returns false if none.
  */
-static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
-			  const struct pv_config *cfg, const bool *placed, unsigned self,
-			  uint64_t base, uint64_t size, struct pv_diag *what, uint64_t *end)
+static bool platform_obstacle(const struct pv_platform *plat, struct hpa_range hv,
+			      uint64_t base, uint64_t size, struct pv_diag *what, uint64_t *end)
 {
 	uint64_t b, s;
 
@@ -463,6 +486,24 @@ static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
 			goto found;
 		}
 	}
+	return false;
+found:
+	return obstacle_end(b, s, end);
+}
+
+/*
+ * As platform_obstacle(), and also the boot-loader image regions of every partition
+ * and the RAM of partitions whose host placement is already known (placed[] set;
+ * @self is skipped).
+ */
+static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
+			  const struct pv_config *cfg, const bool *placed, unsigned self,
+			  uint64_t base, uint64_t size, struct pv_diag *what, uint64_t *end)
+{
+	uint64_t b, s;
+
+	if (platform_obstacle(plat, hv, base, size, what, end))
+		return true;
 	for (unsigned i = 0; i < cfg->nr_parts; i++) {
 		const struct hpa_range *regs[2] = { &cfg->parts[i].image_reg, &cfg->parts[i].initrd_reg };
 
@@ -487,9 +528,7 @@ static bool find_obstacle(const struct pv_platform *plat, struct hpa_range hv,
 	}
 	return false;
 found:
-	*end = last_byte(b, s);
-	*end = *end == UINT64_MAX ? UINT64_MAX : *end + 1;
-	return true;
+	return obstacle_end(b, s, end);
 }
 
 /* Validate a fixed partvisor,mem-host-base against the platform and earlier fixed partitions. */
@@ -499,7 +538,6 @@ static int check_fixed(const struct pv_platform *plat, struct hpa_range hv, cons
 	const struct pv_part_config *p = &cfg->parts[self];
 	uint64_t base = p->mem_hpa.v, size = p->mem_size, end;
 	struct pv_diag what;
-	bool in_ram = false;
 
 	if (!IS_ALIGNED(base, MEM_ALIGN))
 		return diag_set(diag, PV_EINVAL, p->node_path, P_HOST_BASE,
@@ -507,10 +545,7 @@ static int check_fixed(const struct pv_platform *plat, struct hpa_range hv, cons
 	if (size > UINT64_MAX - base)  /* the end address base + size must be representable */
 		return diag_set(diag, PV_ERANGE, p->node_path, P_HOST_BASE,
 				"0x%llx + 0x%llx bytes overflows the address space", (ull)base, (ull)size);
-	for (unsigned i = 0; i < plat->nr_mem && i < PV_MAX_MEM; i++)
-		if (contained(base, size, plat->mem[i].base.v, plat->mem[i].size))
-			in_ram = true;
-	if (!in_ram)
+	if (!in_memory(plat, base, size))
 		return diag_set(diag, PV_ERANGE, p->node_path, P_HOST_BASE,
 				"RAM 0x%llx-0x%llx is not inside any /memory range", (ull)base,
 				(ull)(base + size - 1));
@@ -527,35 +562,26 @@ static int check_fixed(const struct pv_platform *plat, struct hpa_range hv, cons
  * (Partition RAM is kept off them by find_obstacle.) They stay untouched so a
  * reboot can reload the pristine images.
  */
-static int check_loaded(const struct pv_platform *plat, struct hpa_range hv, const struct pv_config *cfg,
-			unsigned self, struct pv_diag *diag)
+static int check_loaded(const struct pv_platform *plat, struct hpa_range hv, const struct pv_part_config *p,
+			struct pv_diag *diag)
 {
-	const struct pv_part_config *p = &cfg->parts[self];
 	const struct hpa_range *regs[2] = { &p->image_reg, &p->initrd_reg };
 	const char *props[2] = { P_IMAGE_REG, P_INITRD_REG };
-	bool none[PV_MAX_PARTITIONS] = { false };
-	struct pv_config empty;
 
-	empty.nr_parts = 0;
 	for (int k = 0; k < 2; k++) {
 		uint64_t b = regs[k]->base.v, sz = regs[k]->size, end;
 		struct pv_diag what;
-		bool in_ram = false;
 
 		if (!sz)
 			continue;
-		for (unsigned i = 0; i < plat->nr_mem && i < PV_MAX_MEM; i++)
-			if (contained(b, sz, plat->mem[i].base.v, plat->mem[i].size))
-				in_ram = true;
-		if (!in_ram)
+		if (!in_memory(plat, b, sz))
 			return diag_set(diag, PV_ERANGE, p->node_path, props[k],
 					"0x%llx-0x%llx is not inside any /memory range", (ull)b, (ull)last_byte(b, sz));
 		memset(&what, 0, sizeof(what));
-		if (find_obstacle(plat, hv, &empty, none, self, b, sz, &what, &end))
+		if (platform_obstacle(plat, hv, b, sz, &what, &end))
 			return diag_set(diag, PV_EEXIST, p->node_path, props[k], "0x%llx-0x%llx overlaps %s",
 					(ull)b, (ull)last_byte(b, sz), what.msg);
 	}
-	(void)cfg;
 	return 0;
 }
 
@@ -672,7 +698,7 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
 	}
 
 	for (unsigned i = 0; i < cfg->nr_parts; i++) {
-		rc = check_loaded(plat, hv, cfg, i, diag);
+		rc = check_loaded(plat, hv, &cfg->parts[i], diag);
 		if (rc)
 			return rc;
 	}

@@ -92,12 +92,9 @@ void console_input_banner(void)
 /* Read one byte from the physical console through OpenSBI, or -1. */
 static int sbi_getc(void)
 {
-	static int dbcn = -1;
 	char c;
 
-	if (dbcn < 0)
-		dbcn = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN, 0, 0, 0, 0, 0).value != 0;
-	if (dbcn) {
+	if (sbi_has_dbcn()) {
 		struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (uintptr_t)&c, 0, 0, 0, 0);
 
 		return r.error || r.value != 1 ? -1 : (unsigned char)c;

@@ -87,7 +87,7 @@ static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
 		    const struct pv_part_config *pc, const struct guest_fdt_info *info, struct pv_diag *diag)
 {
-	static char exts[1024], gexts[1024], isa[1024];
+	char exts[1024], gexts[1024], isa[1024];  /* 3 KiB of stack: reentrant, no lock needed */
 	const struct pv_hart_info *h0 = &plat->harts[platform_hart_index(plat, pc->hartids[0])];
 	size_t n, glen = 0;
 	char name[64];

@@ -18,7 +18,6 @@
 static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
 static size_t gstage_pool_used;
 static volatile uint32_t pool_lock;
-static volatile uint32_t fdt_lock;
 
 /* gstage_alloc_fn over the static pool: zeroed, @size-aligned; NULL when exhausted. */
 static void *pool_alloc(void *ctx, size_t size)
@@ -146,10 +145,8 @@ int partition_load(struct partition *p)
 	if (info.initrd_size)
 		memcpy(ram + (info.initrd_start.v - c->mem_gpa.v), (const void *)(uintptr_t)c->initrd_reg.base.v,
 		       info.initrd_size);
-	spin_lock(&fdt_lock);  /* guest_fdt_build uses static scratch buffers */
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
-	spin_unlock(&fdt_lock);
 	if (ret < 0) {
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, diag.msg);
 		return ret;
@@ -204,10 +201,7 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	if (p->state != PART_RUNNING) {
 		/* Another vCPU is already stopping the partition: just stop this one. */
 		spin_unlock(&p->lock);
-		console_guest_flush(p, &caller->dbcn);
-		caller->state = VCPU_STOPPED;
-		csr_write(hgatp, 0);
-		pcpu_run(pc);
+		vcpu_stop_here(pc);
 	}
 	p->state = PART_STOPPING;
 	spin_unlock(&p->lock);

@@ -235,7 +235,8 @@ bool sbi_handle_guest(struct pcpu *pc)
 			break;
 		case SBI_HSM_HART_SUSPEND:
 			/* Default retentive suspend may resume at once; non-retentive is not offered. */
-			err = a0 == 0 ? SBI_SUCCESS : a0 == 0x80000000UL ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
+			err = a0 == SBI_HSM_SUSPEND_RET_DEFAULT ? SBI_SUCCESS :
+			      a0 == SBI_HSM_SUSPEND_NON_RET_DEFAULT ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
 			break;
 		}
 		break;

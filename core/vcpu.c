@@ -96,7 +96,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc_gpa, uint64_t arg)
 	r->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL |
 		     (hv_plat.harts[v->pcpu->index].has_v ? SSTATUS_VS_INITIAL : 0);
 	r->hstatus = HSTATUS_SPV | HSTATUS_SPVP | ((uint64_t)v->guest_file << HSTATUS_VGEIN_SHIFT) |
-		     (2ULL << 32) /* VSXL = 64-bit */;
+		     HSTATUS_VSXL_64;
 }
 
 /* Prepare this hart to run @v from its reset state: VS CSRs, guest file, G-stage. */
@@ -174,8 +174,7 @@ void vcpu_inject_exception(struct pcpu *pc, uint64_t cause, uint64_t tval)
 	r->hstatus |= HSTATUS_SPVP;
 }
 
-/* Stop this hart's vCPU and go back to the run loop: the guest frame is abandoned. */
-static void __attribute__((noreturn)) vcpu_park(struct pcpu *pc)
+void vcpu_stop_here(struct pcpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
 
@@ -247,13 +246,13 @@ struct pcpu *guest_trap(struct pcpu *pc)
 
 		partition_count_exit(v->part, req ? EXIT_HV_REQUEST : EXIT_INTERRUPT);
 		if (req && pcpu_handle_mailbox(pc))
-			vcpu_park(pc);
+			vcpu_stop_here(pc);
 		return pc;
 	}
 	switch (cause) {
 	case CAUSE_VS_ECALL:
 		if (!sbi_handle_guest(pc))
-			vcpu_park(pc);
+			vcpu_stop_here(pc);
 		break;
 	case CAUSE_FETCH_GUEST_PAGE_FAULT:
 	case CAUSE_LOAD_GUEST_PAGE_FAULT:
@@ -275,7 +274,7 @@ struct pcpu *guest_trap(struct pcpu *pc)
 		break;
 	}
 	if (pc->mailbox && pcpu_handle_mailbox(pc))
-		vcpu_park(pc);
+		vcpu_stop_here(pc);
 	return pc;
 }
 

@@ -25,9 +25,9 @@
 #define HSTATUS_GVA   (1ULL << 6)
 #define HSTATUS_SPV   (1ULL << 7)
 #define HSTATUS_SPVP  (1ULL << 8)
-#define HSTATUS_VTW   (1ULL << 21)
 #define HSTATUS_VGEIN_SHIFT 12
 #define HSTATUS_VGEIN_MASK  (0x3fULL << HSTATUS_VGEIN_SHIFT)
+#define HSTATUS_VSXL_64     (2ULL << 32)   /* VS-mode XLEN = 64 */
 
 /* scause */
 #define CAUSE_IRQ_FLAG          (1ULL << 63)

@@ -205,6 +205,8 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0, 
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
 /** SRST system_reset(shutdown, @failure ? system failure : none). Does not return on success. */
 void sbi_shutdown(bool failure) __attribute__((noreturn));
+/** Whether the firmware implements the SBI Debug Console extension (DBCN) [SBI ext-debug-console]. */
+bool sbi_has_dbcn(void);
 /** Write @len bytes at physical address @buf to the firmware console (DBCN, legacy putchar fallback). */
 void sbi_console_write(const char *buf, size_t len);
 
@@ -219,6 +221,12 @@ void pcpu_send(struct pcpu *target, enum pcpu_req req);
 bool pcpu_handle_mailbox(struct pcpu *pc);
 /** Reset @v's registers to enter the guest at @pc with a0 = vhartid, a1 = @arg. */
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t arg);
+/**
+ * Stop the vCPU running on @pc where it is (hart_stop, partition stop): flush its console
+ * line, clear its timer and pending VS interrupts, mark it STOPPED and go back to the run
+ * loop. Never returns; the guest frame is abandoned.
+ */
+void vcpu_stop_here(struct pcpu *pc) __attribute__((noreturn));
 /** Inject exception @cause with @tval into the guest running on @pc (VS-mode trap) [Priv ISA "Hypervisor"]. */
 void vcpu_inject_exception(struct pcpu *pc, uint64_t cause, uint64_t tval);
 

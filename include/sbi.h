@@ -24,8 +24,6 @@
 #define SBI_EXT_HSM   0x48534D
 #define SBI_EXT_SRST  0x53525354
 #define SBI_EXT_DBCN  0x4442434E
-/** partvisor's own hypercalls, in the SBI experimental EID range 0x08000000-0x08FFFFFF. */
-#define SBI_EXT_PARTVISOR 0x08505653  /* 0x08 + "PVS" */
 
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_GET_IMPL_ID      1
@@ -39,6 +37,8 @@
 #define SBI_HSM_HART_STOP       1
 #define SBI_HSM_HART_GET_STATUS 2
 #define SBI_HSM_HART_SUSPEND    3
+#define SBI_HSM_SUSPEND_RET_DEFAULT     0x00000000UL  /* default retentive suspend */
+#define SBI_HSM_SUSPEND_NON_RET_DEFAULT 0x80000000UL  /* default non-retentive suspend */
 
 #define SBI_SRST_RESET           0
 #define SBI_SRST_TYPE_SHUTDOWN   0

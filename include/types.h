@@ -41,12 +41,6 @@ struct hpa_range {
 	uint64_t size;
 };
 
-/** True when [a, a+asz) and [b, b+bsz) share at least one byte (sizes in bytes, 0 never overlaps). */
-static inline bool ranges_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
-{
-	return asz && bsz && a < b + bsz && b < a + asz;
-}
-
 /* Error codes returned (negated) by partvisor functions. */
 #define PV_OK      0
 #define PV_EINVAL  22  /* bad argument (alignment, range) */

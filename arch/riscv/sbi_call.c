@@ -36,13 +36,18 @@ void sbi_shutdown(bool failure)
 		__asm__ volatile("wfi");
 }
 
-void sbi_console_write(const char *buf, size_t len)
+bool sbi_has_dbcn(void)
 {
-	static int dbcn = -1;
+	static int dbcn = -1;  /* probed once; the answer never changes */
 
 	if (dbcn < 0)
 		dbcn = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN, 0, 0, 0, 0, 0).value != 0;
-	if (dbcn) {
+	return dbcn;
+}
+
+void sbi_console_write(const char *buf, size_t len)
+{
+	if (sbi_has_dbcn()) {
 		while (len) {
 			struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE, len, (uintptr_t)buf, 0, 0, 0, 0);
 

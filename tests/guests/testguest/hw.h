@@ -42,6 +42,8 @@ static inline uint64_t rdtime(void)
 #define SBI_HSM_STOP  1
 #define SBI_HSM_STATUS 2
 #define SBI_HSM_STOPPED 1
+#define SBI_DBCN_WRITE 0
+#define SBI_ERR_INVALID_PARAM (-3L)
 
 struct sbiret {
 	long error;

@@ -539,13 +539,13 @@ static void isolation_probes(const void *fdt, int nharts)
 			bad++;
 		}
 	}
-	struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, 8, (unsigned long)(mem[0].base + mem[0].size), 0);
-	if (r.error != -3) {
+	struct sbiret r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_WRITE, 8, (unsigned long)(mem[0].base + mem[0].size), 0);
+	if (r.error != SBI_ERR_INVALID_PARAM) {
 		fail("hart %lu: isolation: DBCN write from outside RAM returned %ld FAIL", my_hartid, r.error);
 		bad++;
 	}
-	r = sbi_call(SBI_EXT_HSM, 0 /* hart_start */, (unsigned long)nharts, mem[0].base + 0x200000, 0);
-	if (r.error != -3) {
+	r = sbi_call(SBI_EXT_HSM, SBI_HSM_START, (unsigned long)nharts, mem[0].base + 0x200000, 0);
+	if (r.error != SBI_ERR_INVALID_PARAM) {
 		fail("hart %lu: isolation: HSM start of hart %d returned %ld FAIL", my_hartid, nharts, r.error);
 		bad++;
 	}
