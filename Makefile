@@ -42,7 +42,8 @@ HV_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/obj/%
           $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
 
 # Pure logic, also built for the host unit tests.
-PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c core/mmio_decode.c core/vuart.c
+PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c core/mmio_decode.c core/vuart.c \
+          drivers/iommu/iommu_hw.c core/pci.c
 
 .PHONY: all deps run run-args test unit dtcheck qemu-tests bench clean guests
 all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
@@ -51,17 +52,26 @@ deps:
 	@bash tools/deps.sh
 
 # ---- guests -------------------------------------------------------------------------------
-GUESTS := $(notdir $(wildcard tests/guests/*))
+# testguest-4g: the test guest linked for guest RAM at 4 GiB (partvisor,mem-guest-base =
+# 0x100000000, load offset 0x200000), so that a partition's guest physical addresses around
+# 0x80000000 are not its RAM (tests/configs/iommu-edu.dts). Not in IMAGES by default.
+GUESTS := $(notdir $(wildcard tests/guests/*)) testguest-4g
 guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
 
 GUEST_CFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
                 -fstack-protector-strong $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include
+GUEST_LDFLAGS := -nostartfiles -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+TESTGUEST_SRC = $(wildcard tests/guests/testguest/*.c tests/guests/testguest/*.S tests/guests/testguest/*.h tests/guests/testguest/*.ld)
+
+$(BUILD)/guests/testguest-4g.elf: $(TESTGUEST_SRC) $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -Wl,--defsym=GUEST_LOAD_ADDR=0x100200000 \
+	  -T tests/guests/testguest/guest.ld -o $@ $(filter %.c %.S,$^) $(LIBFDT_A)
 
 .SECONDEXPANSION:
 $(BUILD)/guests/%.elf: $$(wildcard tests/guests/$$*/*.c tests/guests/$$*/*.S tests/guests/$$*/*.h tests/guests/$$*/*.ld) $(LIBFDT_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -nostartfiles -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
-	  -T tests/guests/$*/guest.ld -o $@ $(filter %.c %.S,$^) $(LIBFDT_A)
+	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -T tests/guests/$*/guest.ld -o $@ $(filter %.c %.S,$^) $(LIBFDT_A)
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@

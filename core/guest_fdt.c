@@ -84,6 +84,54 @@ static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
 
 #define CHECK(x) do { int __r = (x); if (__r < 0) goto fail; } while (0)
 
+/* One `ranges` entry of a PCI node: 3-cell PCI address with space code @hi, 2-cell CPU address, 2-cell size. */
+static void pci_range(fdt32_t *e, uint32_t hi, const struct pv_pcie_window *w)
+{
+	e[0] = cpu_to_fdt32(hi);
+	e[1] = cpu_to_fdt32((uint32_t)(w->pci_base >> 32));
+	e[2] = cpu_to_fdt32((uint32_t)w->pci_base);
+	e[3] = cpu_to_fdt32((uint32_t)(w->cpu_base.v >> 32));
+	e[4] = cpu_to_fdt32((uint32_t)w->cpu_base.v);
+	e[5] = cpu_to_fdt32((uint32_t)(w->size >> 32));
+	e[6] = cpu_to_fdt32((uint32_t)w->size);
+}
+
+/*
+ * The virtual PCIe host bridge [Documentation/devicetree/bindings/pci/host-generic-pci.yaml]:
+ * ECAM for bus 0 only, the host's memory windows (identity-mapped, BARs keep their host
+ * addresses), MSIs through the partition's IMSIC.
+ */
+static int add_pcie(void *buf, const struct guest_fdt_info *info, uint32_t imsic_phandle)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(GUEST_PCIE_ECAM_GPA), cpu_to_fdt64(MiB(1)) };
+	fdt32_t bus_range[2] = { 0, 0 };
+	fdt32_t ranges[14];
+	unsigned n = 0;
+	char name[48];
+
+	if (info->pci_mem32.size)
+		pci_range(&ranges[7 * n++], 0x02000000, &info->pci_mem32);     /* 32-bit memory */
+	if (info->pci_mem64.size)
+		pci_range(&ranges[7 * n++], 0x43000000, &info->pci_mem64);     /* 64-bit prefetchable */
+	snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)GUEST_PCIE_ECAM_GPA);
+	CHECK(fdt_begin_node(buf, name));
+	CHECK(fdt_property_string(buf, "compatible", "pci-host-ecam-generic"));
+	CHECK(fdt_property_string(buf, "device_type", "pci"));
+	CHECK(fdt_property_u32(buf, "#address-cells", 3));
+	CHECK(fdt_property_u32(buf, "#size-cells", 2));
+	CHECK(fdt_property_u32(buf, "#interrupt-cells", 1));
+	CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
+	CHECK(fdt_property(buf, "bus-range", bus_range, sizeof(bus_range)));
+	CHECK(fdt_property_u32(buf, "linux,pci-domain", 0));
+	CHECK(fdt_property(buf, "ranges", ranges, (int)(n * 7 * sizeof(fdt32_t))));
+	CHECK(fdt_property_u32(buf, "msi-parent", imsic_phandle));
+	CHECK(fdt_property(buf, "dma-coherent", NULL, 0));
+	CHECK(fdt_end_node(buf));
+	return 0;
+fail:
+	return -1;
+}
+
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
 		    const struct pv_part_config *pc, const struct guest_fdt_info *info, struct pv_diag *diag)
 {
@@ -138,6 +186,8 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 		CHECK(fdt_property_u64(buf, "linux,initrd-end", info->initrd_start.v + info->initrd_size));
 	}
 	CHECK(fdt_property_u32(buf, "partvisor,boot-count", info->boot_count));
+	if (info->pcie)  /* BARs are assigned by the hypervisor and read-only to the guest */
+		CHECK(fdt_property_u32(buf, "linux,pci-probe-only", 1));
 	CHECK(fdt_end_node(buf));
 
 	CHECK(fdt_begin_node(buf, "cpus"));
@@ -218,6 +268,8 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 		CHECK(fdt_property_u32(buf, "clock-frequency", GUEST_UART_CLOCK_HZ));
 		CHECK(fdt_end_node(buf)); /* no interrupts: the guest polls it */
 	}
+	if (info->pcie)
+		CHECK(add_pcie(buf, info, imsic_phandle));
 	CHECK(fdt_end_node(buf));
 
 	CHECK(fdt_end_node(buf));

@@ -177,6 +177,10 @@ void hv_main(unsigned long hartid, void *fdt)
 		   (unsigned long long)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
+	if (passthrough_init(&diag) < 0) {
+		report("PCI passthrough", &diag);
+		boot_fail();
+	}
 	for (unsigned i = 0; i < hv_nr_parts; i++)
 		if (partition_load(&hv_parts[i]) < 0)
 			boot_fail();

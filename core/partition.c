@@ -119,7 +119,8 @@ int partition_load(struct partition *p)
 						 (const uint8_t *)hv_images[c->image].data;
 	uint64_t img_size = c->image_reg.size ? c->image_reg.size : hv_images[c->image].size;
 	uint8_t *ram = (uint8_t *)(uintptr_t)c->mem_hpa.v;
-	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = true };
+	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = true, .pcie = c->nr_pci > 0,
+				       .pci_mem32 = hv_plat.pcie.mem32, .pci_mem64 = hv_plat.pcie.mem64 };
 	struct pv_diag diag;
 	int ret;
 
@@ -157,6 +158,7 @@ int partition_load(struct partition *p)
 		p->vcpus[k].state = VCPU_STOPPED;
 	}
 	memset(p->exits, 0, sizeof(p->exits));
+	passthrough_partition_start(p);
 	p->boots++;
 	p->fault_reports = 0;
 	p->vcpus[0].start_pc = c->mem_gpa.v + c->load_offset;
@@ -223,6 +225,7 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 		p->vcpus[k].state = VCPU_STOPPED;  /* cancels a pending HSM start */
 	csr_write(hgatp, 0);
 	hfence_gvma_all();
+	passthrough_partition_stop(p);
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
 		console_guest_flush(p, &p->vcpus[k].dbcn);
 	console_guest_flush(p, &p->uart_line);

@@ -310,6 +310,43 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 	return 0;
 }
 
+/*
+ * Memory windows of a PCI host bridge from its `ranges` [PCI Bus Binding to IEEE 1275,
+ * "ranges"; Documentation/devicetree/bindings/pci]: each entry is a 3-cell PCI address
+ * (phys.hi bits 25:24 = space code: 2 = 32-bit memory, 3 = 64-bit memory; bit 30 =
+ * prefetchable), a CPU address of the parent's #address-cells, and a 2-cell size.
+ * The first 32-bit and the first 64-bit memory window are kept; I/O space is ignored.
+ */
+static void discover_pcie_windows(const void *fdt, int node, struct pv_platform *plat)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int pac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	const fdt32_t *c;
+	int len;
+	unsigned stride;
+
+	c = fdt_getprop(fdt, node, "ranges", &len);
+	if (!c || pac < 1 || pac > 2)
+		return;
+	stride = 3 + (unsigned)pac + 2;
+	for (unsigned i = 0; (i + 1) * stride * 4 <= (unsigned)len; i++) {
+		const fdt32_t *e = c + i * stride;
+		uint32_t hi = fdt32_to_cpu(e[0]);
+		uint64_t pci = (uint64_t)fdt32_to_cpu(e[1]) << 32 | fdt32_to_cpu(e[2]);
+		uint64_t cpu = pac == 2 ? (uint64_t)fdt32_to_cpu(e[3]) << 32 | fdt32_to_cpu(e[4])
+					: fdt32_to_cpu(e[3]);
+		uint64_t sz = (uint64_t)fdt32_to_cpu(e[3 + pac]) << 32 | fdt32_to_cpu(e[4 + pac]);
+		unsigned space = (hi >> 24) & 3;
+		struct pv_pcie_window *w = space == 2 ? &plat->pcie.mem32 : space == 3 ? &plat->pcie.mem64 : NULL;
+
+		if (!w || w->size || !sz)
+			continue;
+		w->cpu_base = hpa(cpu);
+		w->pci_base = pci;
+		w->size = sz;
+	}
+}
+
 static void discover_iommu_pcie(const void *fdt, struct pv_platform *plat)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,iommu");
@@ -333,6 +370,7 @@ static void discover_iommu_pcie(const void *fdt, struct pv_platform *plat)
 		br = fdt_getprop(fdt, node, "bus-range", &len);
 		plat->pcie.bus_start = br && len == 8 ? fdt32_to_cpu(br[0]) : 0;
 		plat->pcie.bus_end = br && len == 8 ? fdt32_to_cpu(br[1]) : (uint32_t)(size >> 20) - 1;
+		discover_pcie_windows(fdt, node, plat);
 	}
 }
 

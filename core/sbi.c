@@ -167,7 +167,7 @@ static bool ext_supported(unsigned long eid)
 	case SBI_EXT_BASE: case SBI_EXT_TIME: case SBI_EXT_IPI: case SBI_EXT_RFNC:
 	case SBI_EXT_HSM: case SBI_EXT_SRST: case SBI_EXT_DBCN:
 	case SBI_EXT_LEGACY_SET_TIMER: case SBI_EXT_LEGACY_PUTCHAR: case SBI_EXT_LEGACY_GETCHAR:
-	case SBI_EXT_LEGACY_SHUTDOWN:
+	case SBI_EXT_LEGACY_SHUTDOWN: case SBI_EXT_PARTVISOR:
 		return true;
 	}
 	return false;
@@ -267,6 +267,15 @@ bool sbi_handle_guest(struct pcpu *pc)
 			err = SBI_SUCCESS;
 			break;
 		}
+		}
+		break;
+	case SBI_EXT_PARTVISOR:
+		if (fid == SBI_PARTVISOR_MSI_COMPOSE) {
+			gpa_t addr;
+
+			err = passthrough_msi_address(p, a0, a1 > UINT32_MAX ? 0 : (uint32_t)a1, &addr) < 0 ?
+			      SBI_ERR_INVALID_PARAM : SBI_SUCCESS;
+			val = err ? 0 : (long)addr.v;
 		}
 		break;
 	case SBI_EXT_LEGACY_SET_TIMER:

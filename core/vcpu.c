@@ -10,6 +10,7 @@
 #include "csr.h"
 #include "hv.h"
 #include "imsic.h"
+#include "iommu.h"
 
 _Static_assert(offsetof(struct pcpu, regs) == 0, "trap.S: regs first");
 _Static_assert(offsetof(struct guest_regs, sepc) == REGS_SEPC_OFF, "trap.S offset");
@@ -69,8 +70,9 @@ bool pcpu_handle_mailbox(struct pcpu *pc)
 	uint32_t req;
 	bool stop = false;
 
-	while (imsic_hv_claim())
-		;
+	for (uint32_t id; (id = imsic_hv_claim()) != 0;)
+		if (id == IMSIC_HV_IOMMU_ID)
+			iommu_handle_irq();
 	req = __atomic_exchange_n(&pc->mailbox, 0, __ATOMIC_SEQ_CST);
 	if (req & (1u << REQ_VSSIP))
 		csr_set(hvip, 1ULL << IRQ_VS_SOFT);

@@ -24,6 +24,8 @@ struct guest_fdt_info {
 	uint64_t initrd_size;  /**< bytes */
 	uint32_t boot_count;   /**< how many times the partition has been started (1 = first boot) */
 	bool uart;             /**< the partition has the emulated 16550 console at GUEST_UART_GPA */
+	bool pcie;             /**< the partition has the virtual PCIe host bridge (GUEST_PCIE_ECAM_GPA, bus 0) */
+	struct pv_pcie_window pci_mem32, pci_mem64; /**< its memory windows (identity: GPA = host address), size 0 = none */
 };
 
 /** Input clock of the emulated UART reported in the device tree (Hz; baud rate divisors are ignored). */
@@ -33,8 +35,9 @@ struct guest_fdt_info {
  * Write the device tree of partition @pc into @buf (@size bytes): /cpus with one
  * cpu per vCPU (reg = vCPU id, ISA filtered with guest_isa_allowed), /memory,
  * the virtual S-level IMSIC (one 4 KiB page per vCPU at GUEST_IMSIC_GPA),
- * /chosen (bootargs, stdout-path, linux,initrd-start/end, partvisor,boot-count), and the
- * console UART when @info->uart. @host_fdt/@plat describe the machine (ISA strings, timebase).
+ * /chosen (bootargs, stdout-path, linux,initrd-start/end, partvisor,boot-count), the
+ * console UART when @info->uart, and when @info->pcie a "pci-host-ecam-generic" node
+ * (one bus, msi-parent = the IMSIC, dma-coherent) with /chosen/linux,pci-probe-only = 1. @host_fdt/@plat describe the machine (ISA strings, timebase).
  * Returns 0, or a negative PV_E* code with @diag set (e.g. -PV_ENOMEM if @size is too small).
  */
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,

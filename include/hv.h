@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "gstage.h"
+#include "pci.h"
 #include "platform.h"
 #include "types.h"
 #include "vuart.h"
@@ -111,6 +112,9 @@ struct partition {
 	struct con_input input;     /**< console input queue (guarded by the console input lock) */
 	unsigned nr_mmio;
 	struct mmio_region mmio[PV_MAX_MMIO_REGIONS]; /**< emulated device windows */
+	unsigned nr_vpci;           /**< assigned PCI functions: guest 00:i.0 is vpci[i] */
+	struct pci_vfunc vpci[PV_MAX_PCI];
+	volatile uint32_t vpci_lock;
 };
 
 /** Requests one hart posts to another through its mailbox (bit numbers). */
@@ -241,6 +245,24 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot) __att
 void partition_count_exit(struct partition *p, enum exit_cause cause);
 /** Translate guest range [@g, @g+@len) inside the partition's RAM to a host pointer, or NULL. */
 void *partition_gpa_to_host(struct partition *p, uint64_t g, uint64_t len);
+
+/* ---- PCI passthrough (core/passthrough.c) ---- */
+/**
+ * Enumerate the host PCIe bridge, bring up the IOMMU, check every partition's
+ * partvisor,pci-devices and give each partition its functions (BARs in its
+ * G-stage, device contexts, virtual ECAM). Call after partition_setup() and
+ * before partition_load(). Returns 0 or a negative PV_E* code with @diag set.
+ */
+int passthrough_init(struct pv_diag *diag);
+/** Before (re)starting @p: reset its functions on a reboot (FLR if supported), enable Memory Space and Bus Master. */
+void passthrough_partition_start(struct partition *p);
+/** After @p stopped: turn off Bus Master and Memory Space of its functions (no DMA, no MSIs). */
+void passthrough_partition_stop(struct partition *p);
+/**
+ * The guest physical MSI address for identity @id (1..num-ids) of vCPU @vcpu of @p
+ * (its virtual interrupt file page). Returns 0 or -PV_EINVAL.
+ */
+int passthrough_msi_address(struct partition *p, unsigned vcpu, uint32_t id, gpa_t *addr);
 
 /* ---- guest SBI (core/sbi.c) ---- */
 /** Handle an ecall from VS-mode on @pc: dispatch on a7/a6, set a0/a1, advance sepc. Returns false if the vCPU stopped. */

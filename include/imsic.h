@@ -7,6 +7,8 @@
 
 /** Interrupt identity the hypervisor uses for hart-to-hart requests in S-level files. */
 #define IMSIC_HV_IPI_ID 1
+/** Identity of the IOMMU fault-queue interrupt in the boot hart's S-level file. */
+#define IMSIC_HV_IOMMU_ID 2
 #define ISELECT_EIP0 0x80
 
 /** Enable this hart's S-level interrupt file for hypervisor IPIs and set sie.SEIE. */

@@ -55,6 +55,13 @@ struct pv_mmio {
 	char node[64];              /**< node name, for messages */
 };
 
+/** A memory window of the PCI host bridge: CPU (host physical) base, PCI bus base, size in bytes. */
+struct pv_pcie_window {
+	hpa_t cpu_base;
+	uint64_t pci_base;
+	uint64_t size;                              /**< 0 = no such window */
+};
+
 /** What the hypervisor knows about the machine. */
 struct pv_platform {
 	unsigned nr_harts;
@@ -80,6 +87,8 @@ struct pv_platform {
 		hpa_t ecam_base;
 		uint64_t ecam_size;
 		uint32_t bus_start, bus_end;
+		struct pv_pcie_window mem32;        /**< first 32-bit memory window of `ranges` */
+		struct pv_pcie_window mem64;        /**< first 64-bit memory window of `ranges` */
 		int fdt_node;
 	} pcie;                                     /**< "pci-host-ecam-generic" host bridge, recorded for PCI passthrough */
 };

@@ -21,7 +21,7 @@ void imsic_hv_init(void)
 	s_ireg_write(ISELECT_EIDELIVERY, 1);
 	s_ireg_write(ISELECT_EITHRESHOLD, 0);
 	/* eie0 covers identities 0..63 on RV64 [AIA IMSIC.adoc "eie registers"]. */
-	s_ireg_write(ISELECT_EIE0, 1ULL << IMSIC_HV_IPI_ID);
+	s_ireg_write(ISELECT_EIE0, 1ULL << IMSIC_HV_IPI_ID | 1ULL << IMSIC_HV_IOMMU_ID);
 	csr_set(sie, 1ULL << IRQ_S_EXT);
 }
 

@@ -121,6 +121,43 @@ static void test_memory_imsic_chosen(void **state)
 	assert_true(fdt_node_offset_by_compatible(guest, -1, "ns16550a") >= 0);
 }
 
+/* A partition with PCI functions gets the virtual host bridge; one without gets none. */
+static void test_pcie(void **state)
+{
+	static const char exts[] = "i\0m\0a\0sstc";
+	struct guest_fdt_info info = { .boot_count = 1, .uart = true, .pcie = true,
+				       .pci_mem32 = { hpa(0x40000000ULL), 0x40000000ULL, 0x40000000ULL } };
+	const fdt32_t *r;
+	int node, imsic, len;
+
+	(void)state;
+	make_host(exts, sizeof(exts));
+	assert_int_equal(guest_fdt_build(guest, BUF, host, &plat, &pc, &info, NULL), 0);
+	node = fdt_node_offset_by_compatible(guest, -1, "pci-host-ecam-generic");
+	assert_true(node >= 0);
+	assert_int_equal(fdt64_ld(fdt_getprop(guest, node, "reg", NULL)), 0x30000000ULL);
+	assert_int_equal(fdt64_ld((const fdt64_t *)fdt_getprop(guest, node, "reg", NULL) + 1), 0x100000ULL);
+	r = fdt_getprop(guest, node, "bus-range", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_ld(&r[0]), 0);
+	assert_int_equal(fdt32_ld(&r[1]), 0);
+	r = fdt_getprop(guest, node, "ranges", &len);
+	assert_int_equal(len, 7 * 4);  /* only the 32-bit window: no 64-bit one was given */
+	assert_int_equal(fdt32_ld(&r[0]), 0x02000000);
+	assert_int_equal(fdt32_ld(&r[2]), 0x40000000);
+	assert_int_equal(fdt32_ld(&r[4]), 0x40000000);
+	assert_int_equal(fdt32_ld(&r[6]), 0x40000000);
+	imsic = fdt_node_offset_by_compatible(guest, -1, "riscv,imsics");
+	assert_int_equal(fdt32_ld(fdt_getprop(guest, node, "msi-parent", NULL)), fdt_get_phandle(guest, imsic));
+	assert_non_null(fdt_getprop(guest, node, "dma-coherent", NULL));
+	assert_int_equal(fdt32_ld(fdt_getprop(guest, fdt_path_offset(guest, "/chosen"), "linux,pci-probe-only", NULL)), 1);
+
+	info.pcie = false;
+	assert_int_equal(guest_fdt_build(guest, BUF, host, &plat, &pc, &info, NULL), 0);
+	assert_true(fdt_node_offset_by_compatible(guest, -1, "pci-host-ecam-generic") < 0);
+	assert_null(fdt_getprop(guest, fdt_path_offset(guest, "/chosen"), "linux,pci-probe-only", NULL));
+}
+
 static void test_too_small(void **state)
 {
 	static const char exts[] = "i\0m";
@@ -138,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpus_and_isa),
 		cmocka_unit_test(test_memory_imsic_chosen),
+		cmocka_unit_test(test_pcie),
 		cmocka_unit_test(test_too_small),
 	};
 

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RISC-V IOMMU register-level driver [RISC-V IOMMU spec v1.0.1]:
+ *  - initialisation per "Guidelines for initialization" (iommu_sw_guidelines.adoc);
+ *  - command queue (§3.1) with IOFENCE.C completion to a memory flag, and errors
+ *    (cmd_ill, cmd_to, cqmf) reported instead of waiting forever;
+ *  - fault queue (§3.2) with an MSI into the hypervisor's S-level interrupt file;
+ *  - device directory (§2.1) with as many levels as the device_id width needs,
+ *    pages from a static pool.
+ * The hypervisor runs with satp = Bare, so physical addresses are used directly.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "csr.h"
+#include "hv.h"
+#include "iommu.h"
+#include "pci.h"
+
+#define CQ_LOG2    6                  /* 64 commands, 1 KiB */
+#define FQ_LOG2    6                  /* 64 fault records, 2 KiB */
+#define CQ_ENTRIES (1u << CQ_LOG2)
+#define FQ_ENTRIES (1u << FQ_LOG2)
+#define DDT_PAGES  16                 /* device-directory pages (root included) */
+#define VEC_CQ     0                  /* icvec vectors (msi_cfg_tbl indexes) */
+#define VEC_FQ     1
+#define VEC_PM     2
+#define VEC_PQ     3
+#define MAX_OWNERS 64                 /* attached device_ids remembered for fault reports */
+#define FAULT_REPORTS_PER_DEVICE 16   /* after that, one "not reported any more" line */
+#define POLL_TIMEOUT_MS 1000
+
+static struct iommu_cmd cq[CQ_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t fq[FQ_ENTRIES][4] __attribute__((aligned(4096)));
+static uint64_t ddt_pages[DDT_PAGES][512] __attribute__((aligned(4096)));
+static volatile uint32_t fence_flag __attribute__((aligned(8)));
+
+static struct {
+	bool on;
+	uintptr_t regs;
+	const char *name;
+	int mode;                /* ddtp.iommu_mode */
+	unsigned ddt_used;       /* pages of ddt_pages[] in use */
+	uint32_t cq_tail;
+	uint32_t fence_seq;
+	volatile uint32_t lock;  /* command queue and directory */
+	volatile uint32_t fq_lock;
+	unsigned nr_owners;
+	struct {
+		uint32_t devid;
+		const char *owner;
+		unsigned faults;
+	} owners[MAX_OWNERS];
+	unsigned other_faults;   /* faults of device_ids nobody owns */
+} io;
+
+/* ---- register access (4- and 8-byte aligned only [spec "Register layout"]) ---- */
+static uint32_t rd32(unsigned off) { return *(volatile uint32_t *)(io.regs + off); }
+static uint64_t rd64(unsigned off) { return *(volatile uint64_t *)(io.regs + off); }
+static void wr32(unsigned off, uint32_t v)
+{
+	__asm__ volatile("fence rw, o" ::: "memory");
+	*(volatile uint32_t *)(io.regs + off) = v;
+}
+static void wr64(unsigned off, uint64_t v)
+{
+	__asm__ volatile("fence rw, o" ::: "memory");
+	*(volatile uint64_t *)(io.regs + off) = v;
+}
+
+static uint64_t now_ticks(void) { return csr_read(time); }
+static uint64_t ms_ticks(unsigned ms) { return hv_plat.timebase_hz / 1000 * ms; }
+
+/* Poll until (reg & mask) == want; false on timeout. */
+static bool poll32(unsigned off, uint32_t mask, uint32_t want)
+{
+	uint64_t t0 = now_ticks();
+
+	while ((rd32(off) & mask) != want)
+		if (now_ticks() - t0 > ms_ticks(POLL_TIMEOUT_MS))
+			return false;
+	return true;
+}
+
+static void bdf_str(char *buf, size_t n, uint32_t devid)
+{
+	snprintf(buf, n, "%02x:%02x.%x", PCI_BUS(devid), PCI_DEV(devid), PCI_FN(devid));
+}
+
+/* ---- command queue [spec §3.1] ---- */
+
+/* Report and clear command-queue errors; returns true if there was one. */
+static bool cq_error(void)
+{
+	uint32_t csr = rd32(IOMMU_REG_CQCSR);
+	uint32_t err = csr & (IOMMU_QCSR_MF | IOMMU_CQCSR_CMD_TO | IOMMU_CQCSR_CMD_ILL);
+
+	if (!err)
+		return false;
+	pr("partvisor: iommu: command queue error%s%s%s at cqh %u\n", err & IOMMU_CQCSR_CMD_ILL ? " illegal-command" : "",
+	   err & IOMMU_CQCSR_CMD_TO ? " timeout" : "", err & IOMMU_QCSR_MF ? " memory-fault" : "",
+	   rd32(IOMMU_REG_CQH));
+	/* The queue stalls while these are set; clearing them (RW1C) lets it go on past the bad command. */
+	wr32(IOMMU_REG_CQCSR, IOMMU_QCSR_EN | err);
+	return true;
+}
+
+/* Append @n commands and ring the doorbell. Caller holds io.lock. */
+static int cq_push(const struct iommu_cmd *cmds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t next = (io.cq_tail + 1) & (CQ_ENTRIES - 1);
+		uint64_t t0 = now_ticks();
+
+		/* Full when tail + 1 == head. */
+		while (rd32(IOMMU_REG_CQH) == next) {
+			if (cq_error())
+				return -PV_EINVAL;
+			if (now_ticks() - t0 > ms_ticks(POLL_TIMEOUT_MS)) {
+				pr("partvisor: iommu: command queue full and not advancing\n");
+				return -PV_EINVAL;
+			}
+		}
+		cq[io.cq_tail] = cmds[i];
+		io.cq_tail = next;
+	}
+	wr32(IOMMU_REG_CQT, io.cq_tail);
+	return 0;
+}
+
+/*
+ * Submit @n commands followed by IOFENCE.C and wait for the fence's completion
+ * store, which says the IOMMU has executed everything before it [spec §3.1.5].
+ * Caller holds io.lock.
+ */
+static int cq_run(const struct iommu_cmd *cmds, unsigned n)
+{
+	struct iommu_cmd fence;
+	uint64_t t0;
+	uint32_t seq = ++io.fence_seq;
+	int ret;
+
+	if ((ret = cq_push(cmds, n)) < 0)
+		return ret;
+	fence = iommu_cmd_iofence(hpa((uintptr_t)&fence_flag), seq);
+	if ((ret = cq_push(&fence, 1)) < 0)
+		return ret;
+	t0 = now_ticks();
+	while (fence_flag != seq) {
+		if (cq_error())
+			return -PV_EINVAL;
+		if (now_ticks() - t0 > ms_ticks(POLL_TIMEOUT_MS)) {
+			pr("partvisor: iommu: IOFENCE.C did not complete (cqh %u cqt %u cqcsr 0x%x)\n", rd32(IOMMU_REG_CQH),
+			   io.cq_tail, rd32(IOMMU_REG_CQCSR));
+			return -PV_EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ---- device directory [spec §2.1] ---- */
+
+static uint64_t *ddt_alloc(void)
+{
+	if (io.ddt_used >= DDT_PAGES)
+		return NULL;
+	memset(ddt_pages[io.ddt_used], 0, PAGE_SIZE);
+	return ddt_pages[io.ddt_used++];
+}
+
+/* The device context of @devid, allocating directory pages on the way. Caller holds io.lock. */
+static struct iommu_dc *ddt_lookup(uint32_t devid)
+{
+	uint64_t *page = ddt_pages[0];
+
+	for (unsigned level = iommu_ddt_levels(io.mode) - 1; level > 0; level--) {
+		uint64_t *e = &page[iommu_ddi(devid, level)];
+
+		if (!(*e & 1)) {
+			uint64_t *next = ddt_alloc();
+
+			if (!next)
+				return NULL;
+			__asm__ volatile("fence w, w" ::: "memory");
+			*e = iommu_ddt_nonleaf(hpa((uintptr_t)next));
+		}
+		page = (uint64_t *)(uintptr_t)(((*e >> 10) & ((1ULL << 44) - 1)) << 12);
+	}
+	return (struct iommu_dc *)page + iommu_ddi(devid, 0);
+}
+
+/* ---- public API ---- */
+
+bool iommu_present(void)
+{
+	return io.on;
+}
+
+int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
+{
+	struct iommu_caps_info caps;
+	uint64_t v;
+	int ret;
+
+	io.regs = (uintptr_t)d->base.v;
+	io.name = d->name;
+	v = rd64(IOMMU_REG_CAPS);
+	ret = iommu_caps_check(v, d->gstage_mode, 56, d->name, &caps, diag);
+	if (ret < 0)
+		return ret;
+	if ((ret = iommu_ddt_mode(d->devid_bits)) < 0)
+		return diag_set(diag, PV_ERANGE, d->name, NULL, "device_ids of %u bits are wider than 24", d->devid_bits);
+	io.mode = ret;
+
+	/* Start from a known state: directory Off, queues off. */
+	if ((rd64(IOMMU_REG_DDTP) & IOMMU_DDTP_MODE_MASK) > IOMMU_DDTP_MODE_BARE)
+		wr64(IOMMU_REG_DDTP, IOMMU_DDTP_MODE_OFF);
+	wr32(IOMMU_REG_CQCSR, 0);
+	wr32(IOMMU_REG_FQCSR, 0);
+	if (!poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0) ||
+	    !poll32(IOMMU_REG_FQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0))
+		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "queues do not turn off");
+
+	/* Little-endian, MSI interrupt generation (fctl.WSI = 0; IGS is MSI or BOTH). */
+	wr32(IOMMU_REG_FCTL, 0);
+	if (rd32(IOMMU_REG_FCTL) & (IOMMU_FCTL_BE | IOMMU_FCTL_WSI))
+		return diag_set(diag, PV_EINVAL, d->name, "fctl", "cannot select little-endian MSI mode (fctl 0x%x)",
+				rd32(IOMMU_REG_FCTL));
+
+	/* Vectors: fault queue -> msi_cfg_tbl[VEC_FQ] = our S-level file; the others stay masked. */
+	wr64(IOMMU_REG_ICVEC, VEC_PQ << 12 | VEC_PM << 8 | VEC_FQ << 4 | VEC_CQ);
+	if (((rd64(IOMMU_REG_ICVEC) >> 4) & 0xf) != VEC_FQ)
+		return diag_set(diag, PV_EINVAL, d->name, "icvec", "fault-queue vector %u not supported", VEC_FQ);
+	for (unsigned vec = 0; vec < 4; vec++) {
+		unsigned off = IOMMU_REG_MSI_CFG + 16 * vec;
+
+		wr64(off, vec == VEC_FQ ? d->msi_target.v : 0);
+		wr32(off + 8, vec == VEC_FQ ? d->msi_id : 0);
+		wr32(off + 12, vec == VEC_FQ ? 0 : 1);  /* vec_ctl.M */
+	}
+
+	/* Command queue [guidelines step 5]. */
+	memset(cq, 0, sizeof(cq));
+	wr64(IOMMU_REG_CQB, ((uintptr_t)cq >> 12) << 10 | (CQ_LOG2 - 1));
+	wr32(IOMMU_REG_CQT, 0);
+	io.cq_tail = 0;
+	wr32(IOMMU_REG_CQCSR, IOMMU_QCSR_EN);
+	if (!poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON, IOMMU_QCSR_ON))
+		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "command queue does not turn on (cqcsr 0x%x)",
+				rd32(IOMMU_REG_CQCSR));
+
+	/* Fault queue with interrupts [step 6]. */
+	memset(fq, 0, sizeof(fq));
+	wr64(IOMMU_REG_FQB, ((uintptr_t)fq >> 12) << 10 | (FQ_LOG2 - 1));
+	wr32(IOMMU_REG_FQH, 0);
+	wr32(IOMMU_REG_FQCSR, IOMMU_QCSR_EN | IOMMU_QCSR_IE);
+	if (!poll32(IOMMU_REG_FQCSR, IOMMU_QCSR_ON, IOMMU_QCSR_ON))
+		return diag_set(diag, PV_EINVAL, d->name, "fqcsr", "fault queue does not turn on (fqcsr 0x%x)",
+				rd32(IOMMU_REG_FQCSR));
+	wr32(IOMMU_REG_IPSR, IOMMU_IPSR_CIP | IOMMU_IPSR_FIP | IOMMU_IPSR_PMIP | IOMMU_IPSR_PIP);
+
+	/* Device directory, every entry invalid [step 7]. */
+	io.ddt_used = 0;
+	ddt_alloc();
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0))
+		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "stays busy");
+	wr64(IOMMU_REG_DDTP, ((uintptr_t)ddt_pages[0] >> 12) << IOMMU_DDTP_PPN_SHIFT | (uint64_t)io.mode);
+	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0) ||
+	    (int)(rd64(IOMMU_REG_DDTP) & IOMMU_DDTP_MODE_MASK) != io.mode)
+		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "%u-level device directory not accepted (ddtp 0x%llx)",
+				iommu_ddt_levels(io.mode), (unsigned long long)rd64(IOMMU_REG_DDTP));
+
+	spin_lock(&io.lock);
+	{
+		struct iommu_cmd c = iommu_cmd_inval_ddt_all();
+
+		ret = cq_run(&c, 1);
+	}
+	spin_unlock(&io.lock);
+	if (ret < 0)
+		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "the command queue does not execute commands");
+	io.on = true;
+	pr("partvisor: iommu: %s: version %u.%u, %u-level device directory (%u-bit device_ids), "
+	   "fault interrupts to 0x%llx id %u\n", d->name, caps.version >> 4, caps.version & 0xf,
+	   iommu_ddt_levels(io.mode), d->devid_bits, (unsigned long long)d->msi_target.v, d->msi_id);
+	return 0;
+}
+
+int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner)
+{
+	struct iommu_dc dc, *slot;
+	struct iommu_cmd cmds[3];
+	char b[16];
+	int ret;
+
+	bdf_str(b, sizeof(b), devid);
+	if (!io.on)
+		return -PV_ENOENT;
+	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
+		pr("partvisor: iommu: device %s: bad device-context parameters\n", b);
+		return ret;
+	}
+	spin_lock(&io.lock);
+	slot = ddt_lookup(devid);
+	if (!slot) {
+		spin_unlock(&io.lock);
+		pr("partvisor: iommu: device %s: out of device-directory pages\n", b);
+		return -PV_ENOMEM;
+	}
+	/* Fill everything but tc, make it visible, then set tc.V [spec §2.1.3 / guidelines]. */
+	slot->tc = 0;
+	__asm__ volatile("fence w, w" ::: "memory");
+	slot->iohgatp = dc.iohgatp;
+	slot->ta = dc.ta;
+	slot->fsc = dc.fsc;
+	slot->msiptp = dc.msiptp;
+	slot->msi_addr_mask = dc.msi_addr_mask;
+	slot->msi_addr_pattern = dc.msi_addr_pattern;
+	slot->reserved = 0;
+	__asm__ volatile("fence w, w" ::: "memory");
+	slot->tc = dc.tc;
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	cmds[0] = iommu_cmd_inval_ddt(devid);
+	cmds[1] = iommu_cmd_inval_vma(p->gscid);
+	cmds[2] = iommu_cmd_inval_gvma(p->gscid);
+	ret = cq_run(cmds, 3);
+	if (ret == 0 && io.nr_owners < MAX_OWNERS) {
+		io.owners[io.nr_owners].devid = devid;
+		io.owners[io.nr_owners].owner = owner;
+		io.owners[io.nr_owners].faults = 0;
+		io.nr_owners++;
+	}
+	spin_unlock(&io.lock);
+	return ret;
+}
+
+int iommu_inval_gscid(uint16_t gscid)
+{
+	struct iommu_cmd c = iommu_cmd_inval_gvma(gscid);
+	int ret;
+
+	if (!io.on)
+		return 0;
+	spin_lock(&io.lock);
+	ret = cq_run(&c, 1);
+	spin_unlock(&io.lock);
+	return ret;
+}
+
+/* ---- fault queue [spec §3.2] ---- */
+
+static void report_fault(const uint64_t rec[4])
+{
+	struct iommu_fault f;
+	const char *owner = "(none)";
+	unsigned *count = &io.other_faults;
+	char b[16];
+
+	iommu_fault_decode(rec, &f);
+	for (unsigned i = 0; i < io.nr_owners; i++)
+		if (io.owners[i].devid == f.did) {
+			owner = io.owners[i].owner;
+			count = &io.owners[i].faults;
+			break;
+		}
+	bdf_str(b, sizeof(b), f.did);
+	if (++*count > FAULT_REPORTS_PER_DEVICE) {
+		if (*count == FAULT_REPORTS_PER_DEVICE + 1)
+			pr("partvisor: iommu: further faults of partition %s device %s are not reported\n", owner, b);
+		return;
+	}
+	pr("partvisor: iommu: fault: partition %s device %s cause %u (%s) ttyp %u (%s) iova 0x%llx iotval2 0x%llx\n",
+	   owner, b, f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
+	   (unsigned long long)f.iotval, (unsigned long long)f.iotval2);
+}
+
+void iommu_handle_irq(void)
+{
+	uint32_t head, tail, csr;
+
+	if (!io.on)
+		return;
+	spin_lock(&io.fq_lock);
+	/*
+	 * Clear FIP first, then drain whatever the queue holds: a record written after the
+	 * clear raises FIP (and the MSI) again, so nothing is left behind [spec §4.3 ipsr;
+	 * QEMU rewrites ipsr from its state on every write, see riscv-platform-facts §2.4.6].
+	 */
+	wr32(IOMMU_REG_IPSR, IOMMU_IPSR_FIP);
+	csr = rd32(IOMMU_REG_FQCSR);
+	if (csr & (IOMMU_FQCSR_OF | IOMMU_QCSR_MF)) {
+		pr("partvisor: iommu: fault queue %s: fault records were lost\n",
+		   csr & IOMMU_FQCSR_OF ? "overflow" : "memory fault");
+		/* RW1C: records are dropped until the bit is cleared. */
+		wr32(IOMMU_REG_FQCSR, IOMMU_QCSR_EN | IOMMU_QCSR_IE | (csr & (IOMMU_FQCSR_OF | IOMMU_QCSR_MF)));
+	}
+	head = rd32(IOMMU_REG_FQH) & (FQ_ENTRIES - 1);
+	tail = rd32(IOMMU_REG_FQT) & (FQ_ENTRIES - 1);
+	__asm__ volatile("fence i, r" ::: "memory");
+	while (head != tail) {
+		report_fault(fq[head]);
+		head = (head + 1) & (FQ_ENTRIES - 1);
+		wr32(IOMMU_REG_FQH, head);
+		tail = rd32(IOMMU_REG_FQT) & (FQ_ENTRIES - 1);
+		__asm__ volatile("fence i, r" ::: "memory");
+	}
+	spin_unlock(&io.fq_lock);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RISC-V IOMMU driver (drivers/iommu/iommu.c): the hypervisor owns the IOMMU,
+ * gives each assigned PCI function a device context that translates its DMA
+ * with its partition's G-stage table and its MSIs with the partition's MSI
+ * page table, and reports faults [RISC-V IOMMU spec v1.0.1].
+ * Encoding of the in-memory structures is in include/iommu_hw.h (pure).
+ */
+#ifndef PV_IOMMU_H
+#define PV_IOMMU_H
+
+#include "diag.h"
+#include "iommu_hw.h"
+#include "types.h"
+
+/** Where the IOMMU is: a platform device from the DT, or a PCI function. */
+struct iommu_desc {
+	hpa_t base;            /**< register page (4 KiB) */
+	int pci_bdf;           /**< PCI function of the IOMMU (-1: platform device) */
+	const char *name;      /**< for messages: DT node path or "pci bb:dd.f" */
+	unsigned devid_bits;   /**< width of the device_ids it must translate (PCI: 8 + bus bits) */
+	uint64_t gstage_mode;  /**< G-stage mode the partitions use (IOMMU_IOHGATP_MODE_SV39X4/SV48X4) */
+	hpa_t msi_target;      /**< S-level interrupt file that receives fault-queue interrupts */
+	uint32_t msi_id;       /**< interrupt identity used there */
+};
+
+/**
+ * Bring the IOMMU up [spec "Guidelines for initialization"]: check capabilities,
+ * select MSI interrupt generation, program the fault-queue vector to
+ * @d->msi_target/@d->msi_id, enable the command queue and the fault queue (with
+ * interrupts), and switch the device directory on with every device context
+ * invalid, so all DMA and MSIs from every device fault until a device is attached.
+ * Returns 0 or a negative PV_E* code with @diag naming the IOMMU and the reason.
+ */
+int iommu_init(const struct iommu_desc *d, struct pv_diag *diag);
+
+/** Whether iommu_init() succeeded. */
+bool iommu_present(void);
+
+/**
+ * Make device_id @devid translate through a valid device context built from @p
+ * [spec §2.1.3] and invalidate what the IOMMU may have cached for it and for
+ * @p->gscid (IODIR.INVAL_DDT, IOTINVAL.VMA, IOTINVAL.GVMA, then IOFENCE.C).
+ * @owner names the partition in fault reports.
+ * Returns 0 or a negative PV_E* code (bad parameters, directory pages exhausted,
+ * command queue error) with the reason printed.
+ */
+int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner);
+
+/**
+ * Invalidate everything the IOMMU caches for guest soft-context @gscid after its
+ * G-stage or MSI page table changed (IOTINVAL.GVMA + IOFENCE.C). Returns 0 or a negative PV_E* code.
+ */
+int iommu_inval_gscid(uint16_t gscid);
+
+/**
+ * Fault-queue interrupt: drain the fault queue and print each record once,
+ * decoded (partition, device, cause, transaction type, address); report and
+ * clear fault-queue overflow or memory faults. Safe to call when nothing is pending.
+ */
+void iommu_handle_irq(void);
+
+#endif

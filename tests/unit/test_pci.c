@@ -1,0 +1,1090 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host unit tests for PCI enumeration, BAR assignment and the guest's view of
+ * configuration space (core/pci.c), against a fake host bridge: functions with
+ * 4 KiB configuration spaces, per-bit writable and RW1C masks (so BARs answer an
+ * all-ones write with their size mask and keep their read-only flag bits), and
+ * configuration routing through the bridges' secondary/subordinate bus numbers
+ * like real hardware (a bus claimed by two bridges is counted as a conflict).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pci.h"
+
+#define UNUSED __attribute__((unused))
+
+#define FK_MAX   80
+#define DWORDS   (PCI_CFG_SPACE_SIZE / 4)
+#define NONE     (-1)
+
+/* Raw BAR flag bits as the hardware shows them. */
+#define RAW_MEM32  0x0u
+#define RAW_IO     0x1u
+#define RAW_MEM64  0x4u
+#define RAW_PREF   0x8u
+
+/* Capability register offsets used by the tests [PCI 3.0 §6.8, PCIe 6 §7.5.3, PM 1.2]. */
+#define MSI_ADDR_LO  0x04
+#define MSI_ADDR_HI  0x08
+#define MSI64_DATA   0x0c
+#define MSI64_MASK   0x10
+#define MSI64_PEND   0x14
+#define MSI32_DATA   0x08
+#define EXP_DEVCTL   0x08
+#define EXP_DEVSTA   0x0a
+#define EXP_LNKCTL   0x10
+#define EXP_DEVCTL2  0x28
+#define PM_CTRL      0x04
+
+/* ---- fake host bridge ------------------------------------------------------------------------ */
+
+struct fake_fn {
+	int parent;                /* index of the bridge above, NONE = root bus */
+	unsigned dev, fn;
+	uint32_t cfg[DWORDS];
+	uint32_t wm[DWORDS];       /* writable bits */
+	uint32_t w1c[DWORDS];      /* write-1-to-clear bits */
+	unsigned writes;
+	bool alias;                /* answers for every function number (single-function device) */
+};
+
+static struct fake {
+	unsigned nr, root_bus, conflicts;
+	struct fake_fn f[FK_MAX];
+} fk;
+
+static struct pci_host h;
+static struct pv_diag diag;
+static struct pv_config cfg;
+
+static uint32_t cfg32(int i, unsigned off) { return fk.f[i].cfg[off / 4]; }
+static uint16_t cfg16(int i, unsigned off) { return (uint16_t)(cfg32(i, off & ~3U) >> (8 * (off & 2))); }
+
+static bool fk_is_bridge(const struct fake_fn *x) { return ((x->cfg[PCI_HEADER_TYPE / 4] >> 16) & 0x7f) == 1; }
+static unsigned fk_sec(const struct fake_fn *x) { return (x->cfg[PCI_PRIMARY_BUS / 4] >> 8) & 0xff; }
+static unsigned fk_sub(const struct fake_fn *x) { return (x->cfg[PCI_PRIMARY_BUS / 4] >> 16) & 0xff; }
+
+/* Route a configuration access like the bridges would; index of the function or NONE. */
+static int fk_route(int parent, unsigned parent_bus, unsigned bus, unsigned dev, unsigned fn)
+{
+	int hit = NONE;
+
+	for (unsigned i = 0; i < fk.nr; i++) {
+		const struct fake_fn *x = &fk.f[i];
+
+		if (x->parent != parent)
+			continue;
+		if (bus == parent_bus) {
+			if (x->dev == dev && (x->fn == fn || x->alias))
+				return (int)i;
+		} else if (fk_is_bridge(x) && fk_sec(x) <= bus && bus <= fk_sub(x)) {
+			if (hit != NONE)
+				fk.conflicts++;
+			else
+				hit = (int)i;
+		}
+	}
+	if (hit == NONE || bus == parent_bus)
+		return NONE;
+	return fk_route(hit, fk_sec(&fk.f[hit]), bus, dev, fn);
+}
+
+static int fk_lookup(uint16_t bdf)
+{
+	if (PCI_BUS(bdf) < fk.root_bus)
+		return NONE;
+	return fk_route(NONE, fk.root_bus, PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf));
+}
+
+static uint32_t fk_read(void *ctx UNUSED, uint16_t bdf, unsigned off)
+{
+	int i = fk_lookup(bdf);
+
+	assert_true(off % 4 == 0 && off < PCI_CFG_SPACE_SIZE);
+	return i == NONE ? 0xffffffffU : fk.f[i].cfg[off / 4];
+}
+
+static void fk_write(void *ctx UNUSED, uint16_t bdf, unsigned off, uint32_t val)
+{
+	int i = fk_lookup(bdf);
+	struct fake_fn *x;
+	unsigned d = off / 4;
+
+	assert_true(off % 4 == 0 && off < PCI_CFG_SPACE_SIZE);
+	if (i == NONE)
+		return;
+	x = &fk.f[i];
+	x->cfg[d] = (x->cfg[d] & ~x->wm[d]) | (val & x->wm[d]);
+	x->cfg[d] &= ~(val & x->w1c[d]);
+	x->writes++;
+}
+
+static const struct pci_cfg_ops ops = { fk_read, fk_write, NULL };
+
+static unsigned total_writes(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < fk.nr; i++)
+		n += fk.f[i].writes;
+	return n;
+}
+
+/* Add a function with header type @hdr (MF bit included) below bridge @parent. */
+static int fk_add(int parent, unsigned dev, unsigned fn, uint32_t id, uint32_t class_rev, uint8_t hdr)
+{
+	struct fake_fn *x;
+
+	assert_true(fk.nr < FK_MAX);
+	x = &fk.f[fk.nr];
+	memset(x, 0, sizeof(*x));
+	x->parent = parent;
+	x->dev = dev;
+	x->fn = fn;
+	x->cfg[PCI_VENDOR_ID / 4] = id;
+	x->cfg[PCI_CLASS_REVISION / 4] = class_rev;
+	x->cfg[PCI_CACHE_LINE / 4] = (uint32_t)hdr << 16 | 0x2000;  /* latency timer 0x20 */
+	x->wm[PCI_CACHE_LINE / 4] = 0x4000ffff;                      /* cache line, latency, start BIST */
+	x->wm[PCI_COMMAND / 4] = 0x000007ff;
+	x->w1c[PCI_COMMAND / 4] = 0xf9000000;                          /* status bits 8, 11-15 */
+	x->cfg[PCI_INTERRUPT_LINE / 4] = 0x010b;                       /* pin INTA, line 11 */
+	x->wm[PCI_INTERRUPT_LINE / 4] = 0xff;
+	if ((hdr & 0x7f) == 1) {
+		x->wm[PCI_PRIMARY_BUS / 4] = 0xffffffff;
+		x->wm[PCI_IO_BASE / 4] = 0x0000f0f0;
+		x->w1c[PCI_IO_BASE / 4] = 0xf9000000;                  /* secondary status */
+		x->wm[PCI_MEMORY_BASE / 4] = 0xfff0fff0;
+		x->wm[PCI_PREF_BASE / 4] = 0xfff0fff0;
+		x->cfg[PCI_PREF_BASE / 4] = 0x00010001;                /* 64-bit capable (read-only) */
+		x->wm[PCI_PREF_BASE_UPPER / 4] = 0xffffffff;
+		x->wm[PCI_PREF_LIMIT_UPPER / 4] = 0xffffffff;
+		x->wm[PCI_IO_BASE_UPPER / 4] = 0xffffffff;
+		x->wm[PCI_INTERRUPT_LINE / 4] |= 0xffff0000;            /* bridge control */
+	}
+	return (int)fk.nr++;
+}
+
+/* Give @i a BAR at register @bar of @size bytes with raw flags @raw, holding @init. */
+static void fk_bar(int i, unsigned bar, uint64_t size, uint32_t raw, uint64_t init)
+{
+	struct fake_fn *x = &fk.f[i];
+	unsigned d = PCI_BAR0 / 4 + bar;
+	uint64_t m = ~(size - 1);
+
+	if (raw & RAW_IO)
+		x->wm[d] = (uint32_t)m & 0x0000fffc;                   /* 16-bit I/O decode */
+	else
+		x->wm[d] = (uint32_t)m & ~0xfU;
+	x->cfg[d] = ((uint32_t)init & x->wm[d]) | raw;
+	if (!(raw & RAW_IO) && (raw & 0x6) == RAW_MEM64) {
+		x->wm[d + 1] = (uint32_t)(m >> 32);
+		x->cfg[d + 1] = (uint32_t)(init >> 32) & x->wm[d + 1];
+	}
+}
+
+/* Put capability @id at @off of @i and link it after the previous one (@prev, 0 = first). */
+static void fk_cap(int i, unsigned prev, unsigned off, uint8_t id, uint16_t ctl)
+{
+	struct fake_fn *x = &fk.f[i];
+
+	x->cfg[off / 4] = (uint32_t)ctl << 16 | id;
+	if (prev)
+		x->cfg[prev / 4] |= off << 8;
+	else
+		x->cfg[PCI_CAP_PTR / 4] = off | 0x3;   /* low bits are reserved: must be masked */
+	x->cfg[PCI_COMMAND / 4] |= PCI_STATUS_CAP_LIST << 16;
+}
+
+static void fk_reset(unsigned root_bus)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.root_bus = root_bus;
+	memset(&h, 0, sizeof(h));
+	memset(&diag, 0, sizeof(diag));
+	memset(&cfg, 0, sizeof(cfg));
+}
+
+/* ---- the main topology ----------------------------------------------------------------------- */
+
+/*
+ *  00:00.0 A  endpoint: BAR0 mem32 16K, BAR1 I/O 32, BAR2/3 mem64 pref 1M, BAR4 mem32 256, caps
+ *  00:01.0 B  bridge (BAR0 mem32 4K, stale bus numbers) -> bus 1
+ *    01:00.0 C  multi-function endpoint, BAR0 mem64 16K
+ *    01:00.1 D  BAR0 mem32 1M, 32-bit MSI then a vendor capability
+ *    01:00.3 E  no BARs (fn 2 absent)
+ *    01:02.0 F  bridge -> bus 2
+ *      02:00.0 G  BAR0 8K
+ *    01:03.0 H  bridge -> bus 3, empty
+ *  00:02.0 I  endpoint, BAR0 4K, capability list looping on itself, answers for all 8 functions
+ *  00:1f.0 J  bridge with stale numbers 1-1 (would collide with B) -> bus 4
+ *    04:00.0 K  BAR0 2M
+ */
+enum { A, B, C, D, E, F, G, H, I, J, K };
+static int ix[K + 1];
+
+#define A_PM    0x40
+#define A_MSI   0x50
+#define A_EXP   0x70
+#define A_MSIX  0xb0
+#define A_VNDR  0xc0
+#define D_MSI   0x40
+#define D_VNDR  0x4c
+
+#define MEM32_CPU 0x40000000ULL
+#define MEM32_PCI 0xc0000000ULL
+#define CPU(pci)  ((pci) - MEM32_PCI + MEM32_CPU)
+
+static void build_main(void)
+{
+	struct fake_fn *x;
+
+	fk_reset(0);
+	ix[A] = fk_add(NONE, 0, 0, 0x10421af4, 0x01080202, 0x00);
+	fk_bar(ix[A], 0, KiB(16), RAW_MEM32, 0xfebf0000);
+	fk_bar(ix[A], 1, 32, RAW_IO, 0xc040);
+	fk_bar(ix[A], 2, MiB(1), RAW_MEM64 | RAW_PREF, 0xfe000000);
+	fk_bar(ix[A], 4, 256, RAW_MEM32, 0xfebf4000);
+	x = &fk.f[ix[A]];
+	x->cfg[PCI_COMMAND / 4] = 0x80000107;          /* IO|MEM|MASTER|SERR, Detected Parity Error */
+	x->cfg[PCI_ROM_ADDRESS / 4] = 0xfeb80001;
+	x->cfg[0x100 / 4] = 0x00010001;                /* AER extended capability */
+	/* PM: PMCSR power state and PME_En writable, PME_Status RW1C (set). */
+	fk_cap(ix[A], 0, A_PM, PCI_CAP_ID_PM, 0x0003);
+	x->cfg[(A_PM + PM_CTRL) / 4] = 0x8000;
+	x->wm[(A_PM + PM_CTRL) / 4] = 0x0103;
+	x->w1c[(A_PM + PM_CTRL) / 4] = 0x8000;
+	/* MSI: 64-bit, per-vector masking, 4 vectors; Enable and MME writable. */
+	fk_cap(ix[A], A_PM, A_MSI, PCI_CAP_ID_MSI, 0x0184);
+	x->wm[A_MSI / 4] = 0x0071U << 16;
+	x->wm[(A_MSI + MSI_ADDR_LO) / 4] = 0xfffffffc;
+	x->wm[(A_MSI + MSI_ADDR_HI) / 4] = 0xffffffff;
+	x->wm[(A_MSI + MSI64_DATA) / 4] = 0x0000ffff;
+	x->wm[(A_MSI + MSI64_MASK) / 4] = 0x0000000f;
+	x->cfg[(A_MSI + MSI64_PEND) / 4] = 0x1;
+	/* PCIe endpoint: Device Control fully writable here (so a passed FLR would stick),
+	 * Device Status error bits RW1C with Fatal Error Detected set, Link Control writable. */
+	fk_cap(ix[A], A_MSI, A_EXP, PCI_CAP_ID_EXP, 0x0002);
+	x->cfg[(A_EXP + EXP_DEVCTL) / 4] = 0x0004U << 16 | 0x2810;
+	x->wm[(A_EXP + EXP_DEVCTL) / 4] = 0x0000ffff;
+	x->w1c[(A_EXP + EXP_DEVCTL) / 4] = 0x004fU << 16;
+	x->wm[(A_EXP + EXP_LNKCTL) / 4] = 0x0000ffff;
+	x->wm[(A_EXP + EXP_DEVCTL2) / 4] = 0x0000ffff;
+	/* MSI-X: 8 entries; the fake lets every Message Control bit be written. */
+	fk_cap(ix[A], A_EXP, A_MSIX, PCI_CAP_ID_MSIX, 0x0007);
+	x->wm[A_MSIX / 4] = 0xffffU << 16;
+	x->cfg[(A_MSIX + 4) / 4] = 0x00002000;
+	x->cfg[(A_MSIX + 8) / 4] = 0x00003000;
+	/* Vendor-specific, writable in the fake: the guest must not reach it. */
+	fk_cap(ix[A], A_MSIX, A_VNDR, PCI_CAP_ID_VNDR, 0x0010);
+	x->wm[(A_VNDR + 4) / 4] = 0xffffffff;
+
+	ix[B] = fk_add(NONE, 1, 0, 0x7450104c, 0x06040000, 0x01);
+	fk_bar(ix[B], 0, KiB(4), RAW_MEM32, 0);
+	fk.f[ix[B]].cfg[PCI_PRIMARY_BUS / 4] = 0x40050500;
+	fk.f[ix[B]].cfg[PCI_IO_BASE / 4] = 0x80000000;   /* secondary status: Detected Parity Error */
+	fk.f[ix[B]].cfg[PCI_COMMAND / 4] = 0x0001;
+
+	ix[C] = fk_add(ix[B], 0, 0, 0x00011b36, 0x02000000, 0x80);
+	fk_bar(ix[C], 0, KiB(16), RAW_MEM64, 0);
+	ix[D] = fk_add(ix[B], 0, 1, 0x00021b36, 0x02000000, 0x80);
+	fk_bar(ix[D], 0, MiB(1), RAW_MEM32, 0);
+	x = &fk.f[ix[D]];
+	fk_cap(ix[D], 0, D_MSI, PCI_CAP_ID_MSI, 0x0000);      /* 32-bit, no masking: 10 bytes */
+	x->wm[D_MSI / 4] = 0x0001U << 16;
+	x->wm[(D_MSI + MSI_ADDR_LO) / 4] = 0xfffffffc;
+	x->wm[(D_MSI + MSI32_DATA) / 4] = 0xffffffff;         /* bytes 0x4a-0x4b: beyond the capability */
+	x->cfg[(D_MSI + MSI32_DATA) / 4] = 0x55660000;
+	fk_cap(ix[D], D_MSI, D_VNDR, PCI_CAP_ID_VNDR, 0x0004);
+	x->wm[D_VNDR / 4] = 0xffff0000;
+	ix[E] = fk_add(ix[B], 0, 3, 0x00031b36, 0x02000000, 0x80);
+	ix[F] = fk_add(ix[B], 2, 0, 0x00011af5, 0x06040000, 0x01);
+	ix[G] = fk_add(ix[F], 0, 0, 0x00051b36, 0x01060100, 0x00);
+	fk_bar(ix[G], 0, KiB(8), RAW_MEM32, 0);
+	ix[H] = fk_add(ix[B], 3, 0, 0x00021af5, 0x06040000, 0x01);
+
+	ix[I] = fk_add(NONE, 2, 0, 0x00061b36, 0x08800000, 0x00);
+	fk.f[ix[I]].alias = true;                           /* only function 0 may be recorded */
+	fk_bar(ix[I], 0, KiB(4), RAW_MEM32, 0);
+	fk_cap(ix[I], 0, 0x40, PCI_CAP_ID_VNDR, 0);
+	fk.f[ix[I]].cfg[0x40 / 4] |= 0x40 << 8;             /* points to itself */
+
+	ix[J] = fk_add(NONE, 31, 0, 0x00031af5, 0x06040000, 0x01);
+	fk.f[ix[J]].cfg[PCI_PRIMARY_BUS / 4] = 0x00010100;
+	ix[K] = fk_add(ix[J], 0, 0, 0x00071b36, 0x02000000, 0x00);
+	fk_bar(ix[K], 0, MiB(2), RAW_MEM32, 0);
+
+	h.bus_start = 0;
+	h.bus_end = 0x0f;
+	h.mem32 = (struct pci_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+}
+
+static int setup_main(void **state UNUSED)
+{
+	build_main();
+	return 0;
+}
+
+static const struct pci_func *func(uint16_t bdf)
+{
+	int i = pci_find(&h, bdf);
+
+	assert_true(i >= 0);
+	return &h.funcs[i];
+}
+
+static void enumerate_ok(void)
+{
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), 0);
+	assert_int_equal(fk.conflicts, 0);
+}
+
+/* ---- enumeration ----------------------------------------------------------------------------- */
+
+static void test_enum_functions(void **state UNUSED)
+{
+	static const uint16_t order[] = {
+		PCI_BDF(0, 0, 0), PCI_BDF(0, 1, 0), PCI_BDF(0, 2, 0), PCI_BDF(0, 31, 0),
+		PCI_BDF(1, 0, 0), PCI_BDF(1, 0, 1), PCI_BDF(1, 0, 3), PCI_BDF(1, 2, 0), PCI_BDF(1, 3, 0),
+		PCI_BDF(2, 0, 0), PCI_BDF(4, 0, 0),
+	};
+	const struct pci_func *f;
+
+	enumerate_ok();
+	assert_int_equal(h.nr_funcs, ARRAY_SIZE(order));
+	for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
+		assert_int_equal(h.funcs[i].bdf, order[i]);
+	assert_int_equal(h.max_bus, 4);
+	f = func(PCI_BDF(0, 0, 0));
+	assert_int_equal(f->vendor, 0x1af4);
+	assert_int_equal(f->device, 0x1042);
+	assert_int_equal(f->class_rev, 0x01080202);
+	assert_int_equal(f->hdr_type, 0);
+	assert_int_equal(func(PCI_BDF(1, 0, 0))->hdr_type, 0);   /* MF bit removed */
+	assert_int_equal(func(PCI_BDF(1, 0, 1))->device, 0x0002);
+	assert_int_equal(func(PCI_BDF(0, 1, 0))->hdr_type, 1);
+	assert_int_equal(pci_find(&h, PCI_BDF(1, 0, 2)), -1);
+	assert_int_equal(pci_find(&h, PCI_BDF(0, 3, 0)), -1);
+	assert_int_equal(pci_find(&h, PCI_BDF(4, 0, 0)), 10);
+}
+
+static void test_enum_bus_numbers(void **state UNUSED)
+{
+	enumerate_ok();
+	/* primary | secondary << 8 | subordinate << 16, latency byte kept */
+	assert_int_equal(cfg32(ix[B], PCI_PRIMARY_BUS), 0x40030100);
+	assert_int_equal(cfg32(ix[F], PCI_PRIMARY_BUS), 0x00020201);
+	assert_int_equal(cfg32(ix[H], PCI_PRIMARY_BUS), 0x00030301);
+	assert_int_equal(cfg32(ix[J], PCI_PRIMARY_BUS), 0x00040400);
+}
+
+static void expect_bar(const struct pci_func *f, unsigned i, uint64_t base, uint64_t size, unsigned flags)
+{
+	assert_int_equal(f->bar[i].base.v, base);
+	assert_int_equal(f->bar[i].size, size);
+	assert_int_equal(f->bar[i].flags, flags);
+}
+
+static void test_enum_bars(void **state UNUSED)
+{
+	const struct pci_func *a, *b;
+
+	enumerate_ok();
+	a = func(PCI_BDF(0, 0, 0));
+	expect_bar(a, 0, CPU(0xc0000000), KiB(16), 0);
+	expect_bar(a, 1, 0, 32, PCI_BAR_IO);
+	expect_bar(a, 2, CPU(0xc0100000), MiB(1), PCI_BAR_64 | PCI_BAR_PREFETCH);  /* aligned to its size */
+	expect_bar(a, 3, 0, 0, PCI_BAR_UPPER);
+	expect_bar(a, 4, CPU(0xc0200000), 256, 0);
+	expect_bar(a, 5, 0, 0, 0);
+	/* The hardware holds PCI addresses; the I/O BAR is restored. */
+	assert_int_equal(cfg32(ix[A], PCI_BAR0), 0xc0000000);
+	assert_int_equal(cfg32(ix[A], PCI_BAR0 + 4), 0xc041);
+	assert_int_equal(cfg32(ix[A], PCI_BAR0 + 8), 0xc010000c);
+	assert_int_equal(cfg32(ix[A], PCI_BAR0 + 12), 0);
+	assert_int_equal(cfg32(ix[A], PCI_BAR0 + 16), 0xc0200000);
+	/* 256 bytes still take a whole page: the bridge's BAR is on the next one. */
+	b = func(PCI_BDF(0, 1, 0));
+	expect_bar(b, 0, CPU(0xc0201000), KiB(4), 0);
+	expect_bar(b, 1, 0, 0, 0);
+	assert_int_equal(cfg32(ix[B], PCI_BAR0), 0xc0201000);
+	/* Behind bridge B: its window starts at the next 1 MiB boundary. */
+	expect_bar(func(PCI_BDF(1, 0, 0)), 0, CPU(0xc0300000), KiB(16), PCI_BAR_64);
+	expect_bar(func(PCI_BDF(1, 0, 0)), 1, 0, 0, PCI_BAR_UPPER);
+	assert_int_equal(cfg32(ix[C], PCI_BAR0), 0xc0300004);
+	assert_int_equal(cfg32(ix[C], PCI_BAR0 + 4), 0);
+	expect_bar(func(PCI_BDF(1, 0, 1)), 0, CPU(0xc0400000), MiB(1), 0);
+	for (unsigned i = 0; i < 6; i++)
+		expect_bar(func(PCI_BDF(1, 0, 3)), i, 0, 0, 0);
+	expect_bar(func(PCI_BDF(2, 0, 0)), 0, CPU(0xc0500000), KiB(8), 0);
+	expect_bar(func(PCI_BDF(0, 2, 0)), 0, CPU(0xc0600000), KiB(4), 0);
+	expect_bar(func(PCI_BDF(4, 0, 0)), 0, CPU(0xc0800000), MiB(2), 0);
+	assert_int_equal(cfg32(ix[K], PCI_BAR0), 0xc0800000);
+	/* Every memory BAR is naturally aligned and on its own 4 KiB page. */
+	for (unsigned n = 0; n < h.nr_funcs; n++)
+		for (unsigned i = 0; i < 6; i++) {
+			const struct pci_bar *bar = &h.funcs[n].bar[i];
+
+			if (bar->size && !(bar->flags & PCI_BAR_IO)) {
+				assert_true(IS_ALIGNED(bar->base.v - MEM32_CPU, bar->size));
+				assert_true(IS_ALIGNED(bar->base.v, KiB(4)));
+			}
+		}
+}
+
+static void test_enum_bridge_windows(void **state UNUSED)
+{
+	static const int bridges[] = { B, F, H, J };
+
+	enumerate_ok();
+	assert_int_equal(cfg32(ix[B], PCI_MEMORY_BASE), 0xc050c030);   /* 0xc0300000-0xc05fffff */
+	assert_int_equal(cfg32(ix[F], PCI_MEMORY_BASE), 0xc050c050);   /* 0xc0500000-0xc05fffff */
+	assert_int_equal(cfg32(ix[H], PCI_MEMORY_BASE), 0x0000fff0);   /* nothing behind: closed */
+	assert_int_equal(cfg32(ix[J], PCI_MEMORY_BASE), 0xc090c070);   /* 0xc0700000-0xc09fffff */
+	for (unsigned i = 0; i < ARRAY_SIZE(bridges); i++) {
+		int n = ix[bridges[i]];
+
+		assert_int_equal(cfg32(n, PCI_PREF_BASE) & 0xfff0fff0, 0x0000fff0);
+		assert_int_equal(cfg32(n, PCI_PREF_BASE_UPPER), 0);
+		assert_int_equal(cfg32(n, PCI_PREF_LIMIT_UPPER), 0);
+		assert_int_equal(cfg32(n, PCI_IO_BASE) & 0xffff, 0x00f0);
+		assert_int_equal(cfg32(n, PCI_IO_BASE_UPPER), 0);
+		assert_int_equal(cfg16(n, PCI_COMMAND), PCI_CMD_MEM | PCI_CMD_MASTER);
+	}
+	/* Secondary status (RW1C) was not cleared by the I/O window write. */
+	assert_int_equal(cfg32(ix[B], PCI_IO_BASE) >> 16, 0x8000);
+}
+
+static void test_enum_command(void **state UNUSED)
+{
+	static const int endpoints[] = { A, C, D, E, G, I, K };
+
+	fk.f[ix[G]].cfg[PCI_COMMAND / 4] = 0x0006;
+	enumerate_ok();
+	for (unsigned i = 0; i < ARRAY_SIZE(endpoints); i++)
+		assert_int_equal(cfg16(ix[endpoints[i]], PCI_COMMAND) &
+				 (PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER), 0);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_SERR);      /* other bits kept */
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);             /* RW1C bit survives */
+}
+
+static void test_enum_caps(void **state UNUSED)
+{
+	const struct pci_func *f;
+
+	enumerate_ok();
+	f = func(PCI_BDF(0, 0, 0));
+	assert_int_equal(f->cap_pm, A_PM);
+	assert_int_equal(f->cap_msi, A_MSI);
+	assert_int_equal(f->cap_exp, A_EXP);
+	assert_int_equal(f->cap_msix, A_MSIX);
+	f = func(PCI_BDF(1, 0, 1));
+	assert_int_equal(f->cap_msi, D_MSI);
+	assert_int_equal(f->cap_msix | f->cap_exp | f->cap_pm, 0);
+	f = func(PCI_BDF(0, 2, 0));                                     /* looping list */
+	assert_int_equal(f->cap_msi | f->cap_msix | f->cap_exp | f->cap_pm, 0);
+	f = func(PCI_BDF(1, 0, 0));                                     /* no list */
+	assert_int_equal(f->cap_msi | f->cap_msix | f->cap_exp | f->cap_pm, 0);
+}
+
+static void test_find_cap(void **state UNUSED)
+{
+	enumerate_ok();
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 0, 0), PCI_CAP_ID_VNDR), A_VNDR);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 0, 0), 0x12), 0);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 2, 0), PCI_CAP_ID_VNDR), 0x40);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 2, 0), PCI_CAP_ID_MSI), 0);  /* loop ends */
+	/* A pointer into the header ends the walk. */
+	fk.f[ix[A]].cfg[A_PM / 4] = (fk.f[ix[A]].cfg[A_PM / 4] & ~0xff00U) | 0x3c << 8;
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 0, 0), PCI_CAP_ID_MSI), 0);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 0, 0), PCI_CAP_ID_PM), A_PM);
+	/* Without the Capabilities List status bit there is no list. */
+	fk.f[ix[A]].cfg[PCI_COMMAND / 4] &= ~(PCI_STATUS_CAP_LIST << 16);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(0, 0, 0), PCI_CAP_ID_PM), 0);
+	assert_int_equal(pci_find_cap(&ops, PCI_BDF(9, 0, 0), PCI_CAP_ID_PM), 0);    /* absent */
+}
+
+static void test_enable(void **state UNUSED)
+{
+	enumerate_ok();
+	pci_enable(&ops, PCI_BDF(0, 0, 0));
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND),
+			 PCI_CMD_SERR | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
+	pci_enable(&ops, PCI_BDF(2, 0, 0));
+	assert_int_equal(cfg16(ix[G], PCI_COMMAND), PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
+}
+
+static void test_enum_bus_start(void **state UNUSED)
+{
+	int br;
+
+	fk_reset(0x20);
+	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
+	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
+	h.bus_start = 0x20;
+	h.bus_end = 0x2f;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	enumerate_ok();
+	assert_int_equal(h.nr_funcs, 2);
+	assert_int_equal(h.funcs[1].bdf, PCI_BDF(0x21, 0, 0));
+	assert_int_equal(h.max_bus, 0x21);
+	assert_int_equal(cfg32(br, PCI_PRIMARY_BUS), 0x00212120);
+	expect_bar(&h.funcs[1], 0, 0x40000000, KiB(4), 0);
+	assert_int_equal(cfg32(br, PCI_MEMORY_BASE), 0x40004000);
+}
+
+/* Small BARs still get a page each; an empty bridge costs no address space. */
+static void test_enum_small_bars_empty_bridge(void **state UNUSED)
+{
+	int ep, br;
+
+	fk_reset(0);
+	ep = fk_add(NONE, 0, 0, 0x00011b36, 0x02000000, 0x00);
+	fk_bar(ep, 0, 256, RAW_MEM32, 0);
+	fk_bar(ep, 1, 128, RAW_MEM32, 0);
+	br = fk_add(NONE, 1, 0, 0x00011af5, 0x06040000, 0x01);
+	fk_bar(fk_add(NONE, 2, 0, 0x00021b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
+	h.bus_end = 0xff;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	enumerate_ok();
+	expect_bar(&h.funcs[0], 0, 0x40000000, 256, 0);
+	expect_bar(&h.funcs[0], 1, 0x40001000, 128, 0);
+	expect_bar(&h.funcs[2], 0, 0x40002000, KiB(4), 0);
+	assert_int_equal(cfg32(br, PCI_MEMORY_BASE), 0x0000fff0);
+	assert_int_equal(cfg32(br, PCI_PRIMARY_BUS), 0x00010100);
+	assert_int_equal(h.max_bus, 1);
+}
+
+static void test_enum_no_bridges(void **state UNUSED)
+{
+	fk_reset(0);
+	fk_add(NONE, 5, 0, 0x00011b36, 0x02000000, 0x00);
+	h.bus_end = 0xff;
+	enumerate_ok();
+	assert_int_equal(h.nr_funcs, 1);
+	assert_int_equal(h.max_bus, 0);
+	fk_reset(0);
+	h.bus_end = 0xff;
+	enumerate_ok();                               /* empty host bridge */
+	assert_int_equal(h.nr_funcs, 0);
+	h.bus_start = 3;
+	h.bus_end = 2;
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ERANGE);
+	h.bus_start = 0;
+	h.bus_end = 0x100;
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ERANGE);
+}
+
+/* ---- mem64 fallback and exhaustion ----------------------------------------------------------- */
+
+static void test_mem64_fallback(void **state UNUSED)
+{
+	const struct pci_func *f;
+	struct pci_vfunc v;
+	int n;
+
+	fk_reset(0);
+	n = fk_add(NONE, 0, 0, 0x00011b36, 0x02000000, 0x00);
+	fk_bar(n, 0, KiB(4), RAW_MEM32, 0);
+	fk_bar(n, 2, MiB(1), RAW_MEM64, 0);
+	fk_bar(n, 4, GiB(8), RAW_MEM64 | RAW_PREF, 0);
+	h.bus_end = 0;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x1000000000ULL, GiB(16) };
+	enumerate_ok();
+	f = &h.funcs[0];
+	expect_bar(f, 0, 0x40000000, KiB(4), 0);
+	expect_bar(f, 2, 0x400000000ULL, MiB(1), PCI_BAR_64);
+	expect_bar(f, 3, 0, 0, PCI_BAR_UPPER);
+	expect_bar(f, 4, 0x600000000ULL, GiB(8), PCI_BAR_64 | PCI_BAR_PREFETCH);
+	assert_int_equal(cfg32(n, PCI_BAR0 + 8), 0x00000004);
+	assert_int_equal(cfg32(n, PCI_BAR0 + 12), 0x10);
+	assert_int_equal(cfg32(n, PCI_BAR0 + 16), 0x0000000c);
+	assert_int_equal(cfg32(n, PCI_BAR0 + 20), 0x12);
+	/* The guest sizes the 8 GiB BAR: the size bits reach into the upper register. */
+	pci_vfunc_init(&v, f);
+	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 16, 4), 0x0000000c);
+	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0x6);
+	pci_vcfg_write(&v, &ops, PCI_BAR0 + 20, 4, 0xffffffff);
+	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0xfffffffe);
+}
+
+static void test_exhausted_mem32(void **state UNUSED)
+{
+	int n;
+
+	fk_reset(0);
+	fk_bar(fk_add(NONE, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(32), RAW_MEM32, 0);
+	n = fk_add(NONE, 1, 0, 0x00021b36, 0x02000000, 0x00);
+	fk_bar(n, 0, KiB(4), RAW_MEM32, 0);
+	fk_bar(n, 1, KiB(64), RAW_MEM32, 0);          /* 32-bit: never from mem64 */
+	h.bus_end = 0;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
+	assert_string_equal(diag.node, "pci");
+	assert_string_equal(diag.prop, "");
+	assert_non_null(strstr(diag.msg, "00:01.0"));
+	assert_non_null(strstr(diag.msg, "BAR1"));
+}
+
+static void test_exhausted_no_mem64(void **state UNUSED)
+{
+	fk_reset(0);
+	fk_bar(fk_add(NONE, 3, 0, 0x00011b36, 0x02000000, 0x00), 2, MiB(1), RAW_MEM64, 0);
+	h.bus_end = 0;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
+	assert_non_null(strstr(diag.msg, "00:03.0"));
+}
+
+static void test_exhausted_behind_bridge(void **state UNUSED)
+{
+	int br;
+
+	fk_reset(0);
+	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
+	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, MiB(1), RAW_MEM64, 0);
+	h.bus_end = 0xff;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* bridges have no 64-bit window */
+	assert_non_null(strstr(diag.msg, "01:00.0"));
+}
+
+static void test_exhausted_window_end(void **state UNUSED)
+{
+	int br;
+
+	fk_reset(0);
+	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
+	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
+	h.bus_end = 0xff;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(512) };
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* window would end at +1 MiB */
+	assert_non_null(strstr(diag.msg, "00:00.0"));
+}
+
+static void test_too_many_functions(void **state UNUSED)
+{
+	fk_reset(0);
+	for (unsigned dev = 0; dev < 9; dev++)
+		for (unsigned fn = 0; fn < 8; fn++)
+			fk_add(NONE, dev, fn, 0x00011b36, 0x02000000, 0x80);
+	h.bus_end = 0;
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
+	assert_string_equal(diag.node, "pci");
+	assert_non_null(strstr(diag.msg, "00:08.0"));
+	assert_int_equal(h.nr_funcs, PCI_MAX_FUNCS);
+}
+
+static void test_out_of_bus_numbers(void **state UNUSED)
+{
+	fk_reset(0);
+	fk_add(NONE, 1, 0, 0x00011af5, 0x06040000, 0x01);
+	fk_add(NONE, 2, 0, 0x00021af5, 0x06040000, 0x01);
+	h.bus_end = 1;
+	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ERANGE);
+	assert_string_equal(diag.node, "pci");
+	assert_non_null(strstr(diag.msg, "00:02.0"));
+	assert_int_equal(cfg32(0, PCI_PRIMARY_BUS), 0x00010100);
+}
+
+static void test_nesting_limit(void **state UNUSED)
+{
+	for (unsigned depth = 16; depth <= 17; depth++) {
+		int parent = NONE;
+
+		fk_reset(0);
+		for (unsigned i = 0; i < depth; i++)
+			parent = fk_add(parent, 0, 0, 0x00011af5, 0x06040000, 0x01);
+		h.bus_end = 0xff;
+		if (depth == 16) {
+			enumerate_ok();
+			assert_int_equal(h.max_bus, 16);
+			assert_int_equal(cfg32(0, PCI_PRIMARY_BUS), 0x00100100);
+		} else {
+			assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ERANGE);
+			assert_non_null(strstr(diag.msg, "10:00.0"));
+		}
+	}
+}
+
+/* ---- assignment checks ----------------------------------------------------------------------- */
+
+static void part(unsigned k, const char *name, unsigned n, const uint16_t *bdf)
+{
+	struct pv_part_config *p = &cfg.parts[k];
+
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->node_path, sizeof(p->node_path), "/partitions/%s", name);
+	p->nr_pci = n;
+	memcpy(p->pci_bdf, bdf, n * sizeof(*bdf));
+	if (cfg.nr_parts <= k)
+		cfg.nr_parts = k + 1;
+}
+
+static void test_check_ok(void **state UNUSED)
+{
+	static const uint16_t a[] = { PCI_BDF(0, 0, 0), PCI_BDF(1, 0, 1) }, b[] = { PCI_BDF(2, 0, 0) };
+
+	enumerate_ok();
+	part(0, "alpha", 2, a);
+	part(1, "beta", 1, b);
+	assert_int_equal(pci_check_assignments(&h, &cfg, PCI_BDF(0, 2, 0), &diag), 0);
+	assert_int_equal(pci_check_assignments(&h, &cfg, -1, &diag), 0);
+}
+
+static void check_one(int iommu, uint16_t bdf, int err, const char *msg)
+{
+	static const uint16_t a[] = { PCI_BDF(0, 0, 0) };
+
+	part(0, "alpha", 1, a);
+	part(1, "beta", 1, &bdf);
+	assert_int_equal(pci_check_assignments(&h, &cfg, iommu, &diag), -err);
+	assert_string_equal(diag.node, "/partitions/beta");
+	assert_string_equal(diag.prop, "partvisor,pci-devices");
+	assert_string_equal(diag.msg, msg);
+}
+
+static void test_check_absent(void **state UNUSED)
+{
+	enumerate_ok();
+	check_one(-1, PCI_BDF(5, 0, 0), PV_ENOENT,
+		     "PCI function 05:00.0 is not present on the host bridge");
+	check_one(-1, PCI_BDF(1, 0, 2), PV_ENOENT,
+		     "PCI function 01:00.2 is not present on the host bridge");
+}
+
+static void test_check_bridge(void **state UNUSED)
+{
+	enumerate_ok();
+	check_one(-1, PCI_BDF(0, 1, 0), PV_EINVAL,
+		     "PCI function 00:01.0 is a PCI bridge; only endpoints can be assigned");
+}
+
+static void test_check_iommu(void **state UNUSED)
+{
+	enumerate_ok();
+	check_one(PCI_BDF(0, 2, 0), PCI_BDF(0, 2, 0), PV_EINVAL,
+		     "PCI function 00:02.0 is the IOMMU, which the hypervisor owns");
+}
+
+/* ---- guest reads ----------------------------------------------------------------------------- */
+
+static struct pci_vfunc va;
+
+/* Enumerate and give the guest function A (00:00.0). */
+static void guest_a(void)
+{
+	enumerate_ok();
+	pci_vfunc_init(&va, func(PCI_BDF(0, 0, 0)));
+}
+
+static uint32_t gr(unsigned off, unsigned width) { return pci_vcfg_read(&va, &ops, off, width); }
+static void gw(unsigned off, unsigned width, uint32_t val) { pci_vcfg_write(&va, &ops, off, width, val); }
+
+/* Size BAR register @off the way Linux does; returns the read-back, checks the restore. */
+static uint32_t linux_size(unsigned off)
+{
+	uint32_t orig = gr(off, 4), sz;
+
+	gw(off, 4, 0xffffffff);
+	sz = gr(off, 4);
+	gw(off, 4, orig);
+	assert_int_equal(gr(off, 4), orig);
+	return sz;
+}
+
+static void test_vread_bars(void **state UNUSED)
+{
+	uint32_t hw[6];
+	unsigned writes;
+
+	guest_a();
+	memcpy(hw, &fk.f[ix[A]].cfg[PCI_BAR0 / 4], sizeof(hw));
+	writes = total_writes();
+	assert_int_equal(gr(PCI_BAR0, 4), CPU(0xc0000000));
+	assert_int_equal(gr(PCI_BAR0 + 8, 4), CPU(0xc0100000) | 0xc);
+	assert_int_equal(gr(PCI_BAR0 + 12, 4), 0);
+	assert_int_equal(gr(PCI_BAR0 + 16, 4), CPU(0xc0200000));
+
+	assert_int_equal(linux_size(PCI_BAR0), 0xffffc000);          /* 16 KiB */
+	assert_int_equal(linux_size(PCI_BAR0 + 4), 0);               /* I/O: hidden */
+	assert_int_equal(linux_size(PCI_BAR0 + 8), 0xfff0000c);      /* 1 MiB, 64-bit prefetchable */
+	assert_int_equal(linux_size(PCI_BAR0 + 12), 0xffffffff);     /* upper half below 4 GiB */
+	assert_int_equal(linux_size(PCI_BAR0 + 16), 0xffffff00);     /* the device's own 256 bytes */
+	assert_int_equal(linux_size(PCI_BAR0 + 20), 0);              /* not implemented */
+
+	/* The hardware never saw any of it. */
+	assert_memory_equal(hw, &fk.f[ix[A]].cfg[PCI_BAR0 / 4], sizeof(hw));
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(hw[0], 0xc0000000);
+}
+
+static void test_vread_bar_subword(void **state UNUSED)
+{
+	guest_a();
+	assert_int_equal(gr(PCI_BAR0 + 2, 2), CPU(0xc0000000) >> 16);
+	assert_int_equal(gr(PCI_BAR0 + 8, 1), 0x0c);
+	gw(PCI_BAR0 + 2, 2, 0xffff);                                  /* merged into the shadow */
+	assert_int_equal(gr(PCI_BAR0, 4), 0xffff0000);
+	assert_int_equal(gr(PCI_BAR0 + 3, 1), 0xff);
+	gw(PCI_BAR0, 1, 0xff);
+	gw(PCI_BAR0 + 1, 1, 0xff);
+	assert_int_equal(gr(PCI_BAR0, 4), 0xffffc000);
+	assert_int_equal(cfg32(ix[A], PCI_BAR0), 0xc0000000);
+}
+
+static void test_vread_hidden(void **state UNUSED)
+{
+	guest_a();
+	assert_int_equal(gr(PCI_VENDOR_ID, 2), 0x1af4);
+	assert_int_equal(gr(PCI_DEVICE_ID, 2), 0x1042);
+	assert_int_equal(gr(PCI_VENDOR_ID, 4), 0x10421af4);
+	assert_int_equal(gr(PCI_CLASS_REVISION + 3, 1), 0x01);
+	assert_int_equal(gr(PCI_CLASS_REVISION, 4), 0x01080202);
+	assert_int_equal(gr(PCI_STATUS, 2), 0x8010);
+	assert_int_equal(gr(PCI_CAP_PTR, 1), A_PM | 0x3);             /* passed through as is */
+	assert_int_equal(gr(A_MSI + 2, 2), 0x0184);
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0xfeb80001);
+	assert_int_equal(gr(PCI_ROM_ADDRESS, 4), 0);
+	assert_int_equal(gr(PCI_ROM_ADDRESS + 2, 2), 0);
+	assert_int_equal(gr(PCI_INTERRUPT_LINE, 1), 0x0b);
+	assert_int_equal(gr(PCI_INTERRUPT_PIN, 1), 0);
+	assert_int_equal(gr(PCI_INTERRUPT_LINE, 4), 0x0000000b);
+	assert_int_equal(cfg32(ix[A], 0x100), 0x00010001);
+	assert_int_equal(gr(0x100, 4), 0);
+	assert_int_equal(gr(0xffc, 4), 0);
+	assert_int_equal(gr(0xfff, 1), 0);
+
+	/* The multi-function bit of the header type is hidden. */
+	pci_vfunc_init(&va, func(PCI_BDF(1, 0, 0)));
+	assert_int_equal(cfg16(ix[C], PCI_HEADER_TYPE) & 0xff, 0x80);
+	assert_int_equal(gr(PCI_HEADER_TYPE, 1), 0);
+	assert_int_equal(gr(PCI_HEADER_TYPE, 2), 0);
+	assert_int_equal(gr(PCI_CACHE_LINE, 4), 0x00002000);
+	/* 64-bit non-prefetchable BAR of 16 KiB. */
+	assert_int_equal(linux_size(PCI_BAR0), 0xffffc004);
+	assert_int_equal(linux_size(PCI_BAR0 + 4), 0xffffffff);
+}
+
+static void test_vaccess_invalid(void **state UNUSED)
+{
+	unsigned writes;
+
+	guest_a();
+	writes = total_writes();
+	assert_int_equal(gr(PCI_VENDOR_ID + 1, 2), 0);                /* misaligned */
+	assert_int_equal(gr(PCI_VENDOR_ID, 3), 0);
+	assert_int_equal(gr(PCI_CFG_SPACE_SIZE, 4), 0);
+	gw(PCI_COMMAND + 1, 2, 0xffff);
+	gw(PCI_COMMAND, 8, 0xffff);
+	gw(PCI_CFG_SPACE_SIZE, 1, 0xff);
+	assert_int_equal(total_writes(), writes);
+}
+
+/* ---- guest writes ---------------------------------------------------------------------------- */
+
+static void test_vwrite_command(void **state UNUSED)
+{
+	guest_a();
+	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x80100100);
+	gw(PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER);
+	/* I/O Space dropped, SERR cleared by the guest, RW1C status not clobbered. */
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | PCI_CMD_MASTER);
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_MEM | PCI_CMD_MASTER);
+	/* Bits outside the allowed set keep their hardware value. */
+	fk.f[ix[A]].cfg[PCI_COMMAND / 4] |= 0x0080;
+	gw(PCI_COMMAND, 2, 0xffff);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND),
+			 0x0080 | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_PARITY | PCI_CMD_SERR |
+			 PCI_CMD_INTX_DISABLE);
+	gw(PCI_COMMAND, 2, 0);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080);
+	/* High byte alone: INTx Disable. */
+	gw(PCI_COMMAND + 1, 1, PCI_CMD_INTX_DISABLE >> 8);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
+	/* The guest clears a status bit by writing it. */
+	gw(PCI_STATUS, 2, 0x8000);
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x0010);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_INTX_DISABLE);
+	fk.f[ix[A]].cfg[PCI_COMMAND / 4] |= 0x8000U << 16;
+	gw(PCI_COMMAND, 4, 0x80000006);
+	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x00100086);
+}
+
+static void test_vwrite_header(void **state UNUSED)
+{
+	unsigned writes;
+
+	guest_a();
+	gw(PCI_CACHE_LINE, 1, 0x10);
+	assert_int_equal(cfg32(ix[A], PCI_CACHE_LINE), 0x00002010);
+	gw(PCI_CACHE_LINE, 4, 0xffffff08);                             /* only the cache line size */
+	assert_int_equal(cfg32(ix[A], PCI_CACHE_LINE), 0x00002008);
+	/* A running BIST is not restarted by writing its start bit back. */
+	fk.f[ix[A]].cfg[PCI_CACHE_LINE / 4] |= 0xc0000000;
+	gw(PCI_CACHE_LINE, 1, 0x10);
+	assert_int_equal(cfg32(ix[A], PCI_CACHE_LINE), 0x80002010);
+	writes = total_writes();
+	gw(PCI_CACHE_LINE + 1, 1, 0xff);                               /* latency timer */
+	gw(PCI_CACHE_LINE + 3, 1, 0x40);                               /* BIST */
+	gw(PCI_HEADER_TYPE, 1, 0xff);
+	gw(PCI_VENDOR_ID, 4, 0);
+	gw(PCI_CLASS_REVISION, 4, 0);
+	gw(PCI_SUBSYSTEM, 4, 0);
+	gw(PCI_CAP_PTR, 1, 0);
+	gw(PCI_ROM_ADDRESS, 4, 0xffffffff);
+	gw(PCI_INTERRUPT_LINE, 1, 0x05);
+	gw(PCI_INTERRUPT_PIN, 1, 0x02);
+	gw(0x100, 4, 0);
+	gw(0x104, 2, 0xffff);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0xfeb80001);
+	assert_int_equal(cfg32(ix[A], PCI_INTERRUPT_LINE), 0x010b);
+}
+
+static void test_vwrite_msi(void **state UNUSED)
+{
+	unsigned writes;
+
+	guest_a();
+	gw(A_MSI + MSI_ADDR_LO, 4, 0x28001000);
+	gw(A_MSI + MSI_ADDR_HI, 4, 0x1);
+	gw(A_MSI + MSI64_DATA, 2, 0x0042);
+	gw(A_MSI + MSI64_MASK, 4, 0x3);
+	gw(A_MSI + 2, 2, 0x0001);
+	assert_int_equal(cfg32(ix[A], A_MSI + MSI_ADDR_LO), 0x28001000);
+	assert_int_equal(cfg32(ix[A], A_MSI + MSI_ADDR_HI), 0x1);
+	assert_int_equal(cfg32(ix[A], A_MSI + MSI64_DATA), 0x0042);
+	assert_int_equal(cfg32(ix[A], A_MSI + MSI64_MASK), 0x3);
+	assert_int_equal(cfg16(ix[A], A_MSI + 2), 0x0185);
+	assert_int_equal(gr(A_MSI + MSI_ADDR_LO, 4), 0x28001000);
+	assert_int_equal(cfg16(ix[A], A_MSI) & 0xff, PCI_CAP_ID_MSI);
+	writes = total_writes();
+	gw(A_MSI, 1, 0x09);                                          /* capability id */
+	gw(A_MSI + 1, 1, 0x00);                                      /* next pointer */
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(gr(A_MSI + 1, 1), A_EXP);
+
+	/* 32-bit MSI without masking is 10 bytes: Message Data ends at cap + 0x0a. */
+	pci_vfunc_init(&va, func(PCI_BDF(1, 0, 1)));
+	gw(D_MSI + MSI_ADDR_LO, 4, 0x28002000);
+	gw(D_MSI + MSI32_DATA, 4, 0xabcd1234);
+	assert_int_equal(cfg32(ix[D], D_MSI + MSI_ADDR_LO), 0x28002000);
+	assert_int_equal(cfg32(ix[D], D_MSI + MSI32_DATA), 0x55661234);
+	writes = total_writes();
+	gw(D_MSI + MSI32_DATA + 2, 2, 0xffff);
+	gw(D_VNDR, 4, 0xffffffff);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(cfg32(ix[D], D_VNDR), 0x0004U << 16 | PCI_CAP_ID_VNDR);
+}
+
+static void test_vwrite_msix(void **state UNUSED)
+{
+	unsigned writes;
+
+	guest_a();
+	gw(A_MSIX + 2, 2, 0xffff);
+	assert_int_equal(cfg16(ix[A], A_MSIX + 2), PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL | 0x0007);
+	gw(A_MSIX + 3, 1, PCI_MSIX_FLAGS_ENABLE >> 8);
+	assert_int_equal(cfg16(ix[A], A_MSIX + 2), PCI_MSIX_FLAGS_ENABLE | 0x0007);
+	gw(A_MSIX, 4, 0);
+	assert_int_equal(cfg32(ix[A], A_MSIX), 0x0007U << 16 | A_VNDR << 8 | PCI_CAP_ID_MSIX);
+	writes = total_writes();
+	gw(A_MSIX + 2, 1, 0xff);                                     /* table size byte: nothing writable */
+	gw(A_MSIX + 4, 4, 0);                                        /* table offset / BIR */
+	gw(A_VNDR + 4, 4, 0xdeadbeef);                               /* vendor capability */
+	gw(A_VNDR + 4, 1, 0xef);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(cfg32(ix[A], A_VNDR + 4), 0);
+}
+
+static void test_vwrite_exp(void **state UNUSED)
+{
+	unsigned writes;
+
+	guest_a();
+	gw(A_EXP + EXP_DEVCTL, 2, 0x8000 | 0x0030);                 /* with Initiate FLR */
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0030);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0x0004);   /* RW1C not clobbered */
+	gw(A_EXP + EXP_DEVCTL + 1, 1, 0x80);                         /* FLR alone */
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0030);
+	/* Even a device that reads FLR back as 1 gets 0 written there. */
+	fk.f[ix[A]].cfg[(A_EXP + EXP_DEVCTL) / 4] |= 0x8000;
+	gw(A_EXP + EXP_DEVCTL, 1, 0x20);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0020);
+	gw(A_EXP + EXP_DEVSTA, 2, 0x0004);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0020);
+	gw(A_EXP + EXP_DEVCTL2, 2, 0x0410);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL2), 0x0410);
+	writes = total_writes();
+	gw(A_EXP + EXP_LNKCTL, 2, 0x0010);                           /* Link Disable */
+	gw(A_EXP + 2, 2, 0xffff);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_LNKCTL), 0);
+}
+
+static void test_vwrite_pm(void **state UNUSED)
+{
+	guest_a();
+	gw(A_PM + PM_CTRL, 1, 0x03);                                 /* D3hot */
+	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x8003);       /* PME_Status kept */
+	gw(A_PM + PM_CTRL, 2, 0x0100);
+	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x8100);
+	gw(A_PM + PM_CTRL, 2, 0x8000);
+	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x0000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_enum_functions, setup_main),
+		cmocka_unit_test_setup(test_enum_bus_numbers, setup_main),
+		cmocka_unit_test_setup(test_enum_bars, setup_main),
+		cmocka_unit_test_setup(test_enum_bridge_windows, setup_main),
+		cmocka_unit_test_setup(test_enum_command, setup_main),
+		cmocka_unit_test_setup(test_enum_caps, setup_main),
+		cmocka_unit_test_setup(test_find_cap, setup_main),
+		cmocka_unit_test_setup(test_enable, setup_main),
+		cmocka_unit_test(test_enum_bus_start),
+		cmocka_unit_test(test_enum_small_bars_empty_bridge),
+		cmocka_unit_test(test_enum_no_bridges),
+		cmocka_unit_test(test_mem64_fallback),
+		cmocka_unit_test(test_exhausted_mem32),
+		cmocka_unit_test(test_exhausted_no_mem64),
+		cmocka_unit_test(test_exhausted_behind_bridge),
+		cmocka_unit_test(test_exhausted_window_end),
+		cmocka_unit_test(test_too_many_functions),
+		cmocka_unit_test(test_out_of_bus_numbers),
+		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test_setup(test_check_ok, setup_main),
+		cmocka_unit_test_setup(test_check_absent, setup_main),
+		cmocka_unit_test_setup(test_check_bridge, setup_main),
+		cmocka_unit_test_setup(test_check_iommu, setup_main),
+		cmocka_unit_test_setup(test_vread_bars, setup_main),
+		cmocka_unit_test_setup(test_vread_bar_subword, setup_main),
+		cmocka_unit_test_setup(test_vread_hidden, setup_main),
+		cmocka_unit_test_setup(test_vaccess_invalid, setup_main),
+		cmocka_unit_test_setup(test_vwrite_command, setup_main),
+		cmocka_unit_test_setup(test_vwrite_header, setup_main),
+		cmocka_unit_test_setup(test_vwrite_msi, setup_main),
+		cmocka_unit_test_setup(test_vwrite_msix, setup_main),
+		cmocka_unit_test_setup(test_vwrite_exp, setup_main),
+		cmocka_unit_test_setup(test_vwrite_pm, setup_main),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
