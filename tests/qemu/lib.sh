@@ -47,31 +47,61 @@ expect_qemu_exit0() {
 }
 finish() { exit $((failures > 0)); }
 
-# boot_until IMAGE TIMEOUT REGEX [QEMU args...]: like boot, but stops QEMU as soon as a line
-# matching REGEX appears (for configs whose other partitions run forever). QEMU_RC is 0 when
-# the line appeared, 124 on timeout.
-boot_until() {
-  local img=$1 t=$2 re=$3 pid i
+# after REGEX1 REGEX2: some line matching REGEX2 comes after the first line matching REGEX1.
+after() {
+  A="$1" B="$2" awk 'seen && $0 ~ ENVIRON["B"] { found = 1; exit }
+                     !seen && $0 ~ ENVIRON["A"] { seen = 1 }
+                     END { exit !found }' "$LOG"
+}
+
+# _boot_poll IMAGE TIMEOUT CHECK [QEMU args...]: boots in the background and stops QEMU as soon
+# as the command CHECK (a function name; it reads $LOG) succeeds. QEMU_RC is 0 when it did, 124
+# on timeout.
+_boot_poll() {
+  local img=$1 t=$2 check=$3 pid i
   shift 3
   : >"$LOG"
   bash platform/qemu-virt/run.sh "$img" "$@" </dev/null >"$LOG" 2>&1 &
   pid=$!
   QEMU_RC=124
   for ((i = 0; i < t * 2; i++)); do
-    if grep -Eq -- "$re" "$LOG"; then QEMU_RC=0; break; fi
+    if $check; then QEMU_RC=0; break; fi
     kill -0 $pid 2>/dev/null || break
     sleep 0.5
   done
   pkill -P $pid 2>/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null
   sed -i 's/\r$//' "$LOG"
-  grep -Eq -- "$re" "$LOG" && QEMU_RC=0
+  $check && QEMU_RC=0
+}
+_until_line() { grep -Eq -- "$_UNTIL_RE" "$LOG"; }
+_until_after() { after "$_UNTIL_FIRST" "$_UNTIL_RE"; }
+
+# boot_until IMAGE TIMEOUT REGEX [QEMU args...]: like boot, but stops QEMU as soon as a line
+# matching REGEX appears (for configs whose other partitions run forever). QEMU_RC is 0 when
+# the line appeared, 124 on timeout.
+boot_until() {
+  local img=$1 t=$2
+  _UNTIL_RE=$3
+  shift 3
+  _boot_poll "$img" "$t" _until_line "$@"
 }
 
-# build_config NAME DTS: build the firmware with config DTS into $BUILD/cfg-NAME; prints the .bin path.
+# boot_until_after IMAGE TIMEOUT REGEX1 REGEX2 [QEMU args...]: like boot_until, but waits for a
+# line matching REGEX2 that comes after the first line matching REGEX1.
+boot_until_after() {
+  local img=$1 t=$2
+  _UNTIL_FIRST=$3 _UNTIL_RE=$4
+  shift 4
+  _boot_poll "$img" "$t" _until_after "$@"
+}
+
+# build_config NAME DTS [make variables...]: build the firmware with config DTS into $BUILD/cfg-NAME
+# (extra arguments go to make, e.g. IMAGES=...); prints the .bin path.
 build_config() {
-  local out=$BUILD/cfg-$1
-  if ! make -s BUILD="$out" CONFIG_DTS="$2" all >"$LOGDIR/$TEST.build.log" 2>&1; then
-    fail "build with $2 (see $LOGDIR/$TEST.build.log)"
+  local out=$BUILD/cfg-$1 dts=$2
+  shift 2
+  if ! make -s BUILD="$out" CONFIG_DTS="$dts" "$@" all >"$LOGDIR/$TEST.build.log" 2>&1; then
+    fail "build with $dts (see $LOGDIR/$TEST.build.log)"
     return 1
   fi
   echo "$out/partvisor.bin"

@@ -43,7 +43,20 @@ static inline uint64_t rdtime(void)
 #define SBI_HSM_STATUS 2
 #define SBI_HSM_STOPPED 1
 #define SBI_DBCN_WRITE 0
+#define SBI_ERR_NOT_SUPPORTED (-2L)
 #define SBI_ERR_INVALID_PARAM (-3L)
+
+/* partvisor's own hypercalls (SBI calling convention, EID "partvisor"). MSI_COMPOSE:
+ * a0 = guest hart id (vCPU index), a1 = IMSIC identity -> error, value = MSI address to
+ * program into a passed-through device (the MSI data is the identity). */
+#define PV_EXT_ID             0x08505600UL
+#define PV_FID_MSI_COMPOSE    0
+
+/* IMSIC indirect registers (siselect values) */
+#define ISEL_EIDELIVERY  0x70
+#define ISEL_EITHRESHOLD 0x72
+#define ISEL_EIP0        0x80
+#define ISEL_EIE0        0xC0   /* RV64: only even eip/eie indexes; eie0 covers identities 0..63 */
 
 struct sbiret {
 	long error;
@@ -61,6 +74,18 @@ static inline struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsig
 
 	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
 	return (struct sbiret){ (long)a0, (long)a1 };
+}
+
+static inline void imsic_write(unsigned long isel, unsigned long val)
+{
+	csr_write(siselect, isel);
+	csr_write(sireg, val);
+}
+
+static inline unsigned long imsic_read(unsigned long isel)
+{
+	csr_write(siselect, isel);
+	return csr_read(sireg);
 }
 #endif /* __ASSEMBLER__ */
 

@@ -6,6 +6,7 @@
  * console_write per whole line; the device tree is read with libfdt only.
  * With the word "heartbeat" in /chosen/bootargs the boot hart does not shut down after the
  * checks: once the other harts have stopped it prints "testguest: heartbeat <n>" every second.
+ * With the word "edu" the boot hart then tests QEMU's edu PCI device (edu.c) before the result.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -15,20 +16,12 @@
 #include <string.h>
 
 #include "hw.h"
+#include "testguest.h"
 
-#define MAX_IMSIC  64      /* IMSIC interrupt files we look at */
 #define MAX_RANGES 16      /* memory / excluded ranges */
 #define IPI_ID     1       /* IMSIC identity used as IPI */
 #define ROUNDS     3
-#define TIMEOUT_S  2
 
-/* IMSIC indirect registers (siselect values) */
-#define ISEL_EIDELIVERY  0x70
-#define ISEL_EITHRESHOLD 0x72
-#define ISEL_EIP0        0x80
-#define ISEL_EIE0        0xC0   /* RV64: only even eie indexes; eie0 covers identities 0..63 */
-
-extern char _start[], _end[];
 void hart_main(unsigned long hartid, const void *fdt, unsigned long slot);
 void trap_handler(void);
 void __stack_chk_fail(void) __attribute__((noreturn));
@@ -85,7 +78,7 @@ static void vsay(const char *fmt, va_list ap)
 		__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
 }
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -94,7 +87,7 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 }
 
 /* Print a failure line and count it. */
-__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
+void fail(const char *fmt, ...)
 {
 	va_list ap;
 	__atomic_fetch_add(&failures, 1, __ATOMIC_SEQ_CST);
@@ -138,7 +131,7 @@ void trap_handler(void)
 			unsigned long id = (v >> 16) & 0x7ff;
 			if (id == IPI_ID && my_pos >= 0)
 				__atomic_fetch_add(&ipi_count[my_pos], 1, __ATOMIC_RELEASE);
-			else
+			else if (!edu_take_irq(id))
 				fail("hart %lu: unexpected IMSIC identity %lu", my_hartid, id);
 		}
 		return;
@@ -157,11 +150,7 @@ void trap_handler(void)
 
 /* ---- device tree (libfdt) --------------------------------------------------------------- */
 
-struct range {
-	uint64_t base, size;
-};
-
-static uint64_t cells(const fdt32_t *p, int n)
+uint64_t cells(const fdt32_t *p, int n)
 {
 	uint64_t v = 0;
 	while (n-- > 0)
@@ -169,7 +158,7 @@ static uint64_t cells(const fdt32_t *p, int n)
 	return v;
 }
 
-static bool node_okay(const void *fdt, int node)
+bool node_okay(const void *fdt, int node)
 {
 	const char *s = fdt_getprop(fdt, node, "status", NULL);
 	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
@@ -215,7 +204,7 @@ static uint64_t fdt_timebase(const void *fdt)
 }
 
 /* The `reg` ranges of a node, in its parent's cells; returns the count added to r[]. */
-static int node_ranges(const void *fdt, int node, struct range *r, int max)
+int node_ranges(const void *fdt, int node, struct range *r, int max)
 {
 	int parent = fdt_parent_offset(fdt, node), len, n = 0;
 	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
@@ -231,7 +220,7 @@ static int node_ranges(const void *fdt, int node, struct range *r, int max)
 	return n;
 }
 
-static int fdt_memory(const void *fdt, struct range *r, int max)
+int fdt_memory(const void *fdt, struct range *r, int max)
 {
 	int n = 0, node = -1;
 
@@ -242,14 +231,9 @@ static int fdt_memory(const void *fdt, struct range *r, int max)
 	return n;
 }
 
-/* The S-level IMSIC: base of its first reg, per-hart stride, hart id of each IMSIC index. */
-struct imsic {
-	uint64_t base, stride;
-	int n;
-	unsigned long hart[MAX_IMSIC];
-};
-
-static bool fdt_imsic(const void *fdt, struct imsic *im)
+/* The S-level IMSIC (struct imsic) from the riscv,imsics node whose interrupts-extended
+ * names the S-level external interrupt. */
+bool fdt_imsic(const void *fdt, struct imsic *im)
 {
 	int node = -1;
 
@@ -403,15 +387,9 @@ static void timer_test(uint64_t tb)
 
 /* ---- IPI through the IMSIC -------------------------------------------------------------- */
 
-static void imsic_write(unsigned long isel, unsigned long val)
-{
-	csr_write(siselect, isel);
-	csr_write(sireg, val);
-}
-
 /* Sleep until *count >= want or the deadline. SIE stays clear around check + wfi so no
  * wake-up is lost: wfi resumes on a pending enabled interrupt even with SIE = 0. */
-static bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline)
+bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline)
 {
 	bool ok;
 
@@ -553,29 +531,54 @@ static void isolation_probes(const void *fdt, int nharts)
 		say("hart %lu: isolation probes ok", my_hartid);
 }
 
-/* ---- heartbeat mode ------------------------------------------------------------------- */
+/* ---- bootargs ------------------------------------------------------------------------- */
 
-/* Whether /chosen/bootargs contains `word` as a whole space-separated word. */
-static bool bootargs_has(const void *fdt, const char *word)
+/* The first space-separated word of /chosen/bootargs that is `word` (exact) or, if
+ * `prefix`, starts with it; NULL if none. *wl gets the word's length. */
+static const char *bootargs_word(const void *fdt, const char *word, bool prefix, size_t *wl)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), len;
 	const char *s = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", &len);
-	size_t wl = strlen(word);
+	size_t n = strlen(word);
 
 	if (!s || len <= 0)
-		return false;
+		return NULL;
 	for (const char *end = s + strnlen(s, (size_t)len); s < end;) {
 		while (s < end && *s == ' ')
 			s++;
 		const char *e = s;
 		while (e < end && *e != ' ')
 			e++;
-		if ((size_t)(e - s) == wl && !memcmp(s, word, wl))
-			return true;
+		if ((size_t)(e - s) >= n && !memcmp(s, word, n) && (prefix || (size_t)(e - s) == n)) {
+			*wl = (size_t)(e - s);
+			return s;
+		}
 		s = e;
 	}
-	return false;
+	return NULL;
 }
+
+/* Whether /chosen/bootargs contains `word` as a whole space-separated word. */
+bool bootargs_has(const void *fdt, const char *word)
+{
+	size_t wl;
+	return bootargs_word(fdt, word, false, &wl) != NULL;
+}
+
+/* The value of the first bootargs word "key=value" (`key` includes the '='): not
+ * NUL-terminated, *len bytes; NULL if there is no such word. */
+const char *bootargs_value(const void *fdt, const char *key, size_t *len)
+{
+	size_t wl, kl = strlen(key);
+	const char *w = bootargs_word(fdt, key, true, &wl);
+
+	if (!w)
+		return NULL;
+	*len = wl - kl;
+	return w + kl;
+}
+
+/* ---- heartbeat mode ------------------------------------------------------------------- */
 
 /* Boot hart, others stopped: one line per second forever, paced by the Sstc timer (wfi
  * between interrupts; deadlines step by exactly one second so there is no drift). */
@@ -681,6 +684,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	}
 
 	wait_stopped(ids, n, started, tb);
+	if (bootargs_has(fdt, "edu"))   /* the FDT header was checked above */
+		edu_test(fdt, hartid, n, tb);
 	unsigned f = __atomic_load_n(&failures, __ATOMIC_SEQ_CST);
 	if (f == 0)
 		say("testguest: all harts stopped, result PASS");

@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * testguest "edu" mode: QEMU's educational PCI device (QEMU docs/specs/edu.rst) passed through
+ * to the partition. Runs on the boot hart once the other harts have stopped:
+ *   a) finds the device on the first bus of the pci-host-ecam-generic node (ECAM, libfdt),
+ *      reads BAR0 (assigned by the hypervisor; natively nobody assigns it);
+ *   b) DMA: a pattern from our RAM to the device's buffer and back into a second buffer;
+ *   c) MSI: programs the device's MSI capability with the address MSI_COMPOSE gives for our
+ *      interrupt file and takes raised and DMA-completion interrupts;
+ *   d) (under partvisor) DMA aimed at addresses that are not our RAM: writes just past our
+ *      RAM and at each "edu-dma=" address from bootargs, then reads from them into the device
+ *      buffer, which must come back holding zeros or what it held before, never foreign data;
+ *   e) (under partvisor) MSIs aimed at each "edu-msi=" address (other partitions' interrupt
+ *      files, by host address) and at the first IMSIC page past our vCPUs: no interrupt may
+ *      arrive; afterwards DMA and MSI to our own RAM and file must still work.
+ * The device cannot report a failed transfer (a DMA just completes); the hypervisor reports
+ * each blocked transaction, and tests/qemu/iommu_edu.sh checks those reports.
+ */
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw.h"
+#include "testguest.h"
+
+/* PCI configuration space [PCI Local Bus 3.0 ch. 6] */
+#define PCI_ID          0x00   /* device << 16 | vendor */
+#define PCI_COMMAND     0x04
+#define PCI_STATUS      0x06
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_BAR0        0x10
+#define PCI_CAP_PTR     0x34
+#define PCI_CMD_MEM     (1U << 1)
+#define PCI_CMD_MASTER  (1U << 2)
+#define PCI_STATUS_CAPS (1U << 4)
+#define PCI_HEADER_MF   0x80
+#define PCI_CAP_MSI     0x05
+#define MSI_CTRL        0x02   /* Message Control, from the capability */
+#define MSI_ADDR_LO     0x04
+#define MSI_ADDR_HI     0x08   /* 64-bit capable only */
+#define MSI_CTRL_EN     (1U << 0)
+#define MSI_CTRL_MME    (7U << 4)   /* multiple message enable: 0 = one vector */
+#define MSI_CTRL_64     (1U << 7)
+
+/* The edu device: config dword 0, BAR0 registers (1 MiB BAR) */
+#define EDU_PCI_ID     0x11e81234U
+#define EDU_IDENT      0x010000edU
+#define EDU_REG_IDENT  0x00
+#define EDU_REG_LIVE   0x04   /* reads back the complement of the last write */
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_RAISE  0x60   /* ORs the value into the status and interrupts (MSI if enabled) */
+#define EDU_IRQ_ACK    0x64   /* clears these status bits */
+#define EDU_DMA_SRC    0x80   /* 64-bit registers from here on */
+#define EDU_DMA_DST    0x88
+#define EDU_DMA_CNT    0x90
+#define EDU_DMA_CMD    0x98
+#define DMA_RUN        0x1    /* start; reads 1 until the transfer is done (QEMU: ~100 ms timer) */
+#define DMA_TO_RAM     0x2    /* direction device buffer -> RAM (clear: RAM -> device buffer) */
+#define DMA_IRQ        0x4    /* raise IRQ_DMA when done */
+#define IRQ_DMA        0x100
+#define IRQ_TEST       0x10000   /* the status bit we raise ourselves (0x1 is the factorial's) */
+#define EDU_BUF        0x40000   /* the device's DMA buffer, in device addresses */
+#define EDU_BUF_SIZE   4096
+
+#define EDU_MSI_ID     3      /* IMSIC identity of the device's MSIs (1 is the IPI) */
+#define ROUNDS         3      /* raised interrupts */
+#define PROBE_LEN      4      /* bytes per DMA aimed outside our RAM (QEMU faults per 4 bytes) */
+#define PROBE_SLOT     0x100  /* device buffer offset of probe i's read: i * PROBE_SLOT */
+#define PROBE_SRC      0x800  /* device buffer offset the probe writes take their data from */
+#define MAX_PROBES     6
+
+struct pcie {
+	uint64_t ecam;        /* CPU address of the first bus's configuration space */
+	unsigned bus;         /* first bus (bus-range) */
+	int nwin;
+	struct {
+		uint64_t pci, cpu, size;
+	} win[4];             /* memory windows (`ranges` space codes 2 and 3) */
+};
+
+static struct pcie pci;
+static unsigned edu_dev, edu_fn;
+static volatile uint8_t *bar;   /* BAR0, CPU address */
+static unsigned msi_cap;
+static bool msi_64;
+static uint64_t tb_hz;
+static unsigned irqs;           /* EDU_MSI_ID interrupts taken */
+static bool armed;              /* irqs counts; otherwise EDU_MSI_ID is unexpected */
+
+static uint8_t ram_a[EDU_BUF_SIZE] __attribute__((aligned(4096)));
+static uint8_t ram_b[EDU_BUF_SIZE] __attribute__((aligned(4096)));
+
+static inline void fence_io(void)
+{
+	__asm__ volatile("fence iorw, iorw" ::: "memory");
+}
+
+/* ---- device tree and configuration space -------------------------------------------------- */
+
+static bool fdt_pcie(const void *fdt, struct pcie *p)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "pci-host-ecam-generic")) >= 0) {
+		struct range reg;
+		int len, pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+		int sc = fdt_size_cells(fdt, node);
+		const fdt32_t *br = fdt_getprop(fdt, node, "bus-range", &len);
+		const fdt32_t *rg;
+
+		if (!node_okay(fdt, node) || node_ranges(fdt, node, &reg, 1) != 1)
+			continue;
+		p->ecam = reg.base;
+		p->bus = br && len >= 8 ? fdt32_to_cpu(br[0]) : 0;
+		p->nwin = 0;
+		rg = fdt_getprop(fdt, node, "ranges", &len);
+		if (rg && pac >= 1 && pac <= 2 && sc >= 1 && sc <= 2) {
+			int step = 3 + pac + sc;   /* PCI address: 3 cells */
+			for (int i = 0; (i + step) * 4 <= len && p->nwin < 4; i += step) {
+				unsigned space = (fdt32_to_cpu(rg[i]) >> 24) & 3;
+				if (space != 2 && space != 3)   /* 32- or 64-bit memory */
+					continue;
+				p->win[p->nwin].pci = cells(rg + i + 1, 2);
+				p->win[p->nwin].cpu = cells(rg + i + 3, pac);
+				p->win[p->nwin].size = cells(rg + i + 3 + pac, sc);
+				p->nwin++;
+			}
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ECAM: bus << 20 | dev << 15 | fn << 12 | offset; only the first bus is used. */
+static uintptr_t cfg_addr(unsigned dev, unsigned fn, unsigned off)
+{
+	return (uintptr_t)(pci.ecam + ((uint64_t)dev << 15 | (uint64_t)fn << 12 | off));
+}
+
+static uint32_t cfg_read(unsigned dev, unsigned fn, unsigned off, unsigned width)
+{
+	uintptr_t a = cfg_addr(dev, fn, off);
+
+	if (width == 1)
+		return *(volatile uint8_t *)a;
+	if (width == 2)
+		return *(volatile uint16_t *)a;
+	return *(volatile uint32_t *)a;
+}
+
+static void cfg_write(unsigned dev, unsigned fn, unsigned off, unsigned width, uint32_t v)
+{
+	uintptr_t a = cfg_addr(dev, fn, off);
+
+	if (width == 1)
+		*(volatile uint8_t *)a = (uint8_t)v;
+	else if (width == 2)
+		*(volatile uint16_t *)a = (uint16_t)v;
+	else
+		*(volatile uint32_t *)a = v;
+}
+
+#define edu_cfg_read(off, w)     cfg_read(edu_dev, edu_fn, (off), (w))
+#define edu_cfg_write(off, w, v) cfg_write(edu_dev, edu_fn, (off), (w), (v))
+
+/* Count the functions on the first bus; the first edu found goes to edu_dev/edu_fn. */
+static int scan_bus(bool *found)
+{
+	int n = 0;
+
+	*found = false;
+	for (unsigned dev = 0; dev < 32; dev++)
+		for (unsigned fn = 0; fn < 8; fn++) {
+			uint32_t id = cfg_read(dev, fn, PCI_ID, 4);
+			if ((id & 0xffff) == 0xffff) {
+				if (fn == 0)
+					break;
+				continue;
+			}
+			n++;
+			if (id == EDU_PCI_ID && !*found) {
+				*found = true;
+				edu_dev = dev;
+				edu_fn = fn;
+			}
+			if (fn == 0 && !(cfg_read(dev, 0, PCI_HEADER_TYPE, 1) & PCI_HEADER_MF))
+				break;
+		}
+	return n;
+}
+
+/* PCI bus address -> CPU address through the host bridge's memory windows; 0 if none. */
+static uint64_t pci_to_cpu(uint64_t a)
+{
+	for (int i = 0; i < pci.nwin; i++)
+		if (a >= pci.win[i].pci && a - pci.win[i].pci < pci.win[i].size)
+			return pci.win[i].cpu + (a - pci.win[i].pci);
+	return 0;
+}
+
+/* Offset of the edu's MSI capability, 0 if none. */
+static unsigned find_msi(void)
+{
+	unsigned off;
+
+	if (!(edu_cfg_read(PCI_STATUS, 2) & PCI_STATUS_CAPS))
+		return 0;
+	off = edu_cfg_read(PCI_CAP_PTR, 1) & 0xfc;
+	for (int guard = 0; off >= 0x40 && guard < 48; guard++) {
+		if (edu_cfg_read(off, 1) == PCI_CAP_MSI)
+			return off;
+		off = edu_cfg_read(off + 1, 1) & 0xfc;
+	}
+	return 0;
+}
+
+/* Program the MSI address and data (with the device as it is: enabled or not); false if the
+ * registers do not read back what was written. */
+static bool msi_set(uint64_t addr, uint16_t data)
+{
+	unsigned data_off = msi_64 ? 0x0c : 0x08;
+
+	edu_cfg_write(msi_cap + MSI_ADDR_LO, 4, (uint32_t)addr);
+	if (msi_64)
+		edu_cfg_write(msi_cap + MSI_ADDR_HI, 4, (uint32_t)(addr >> 32));
+	edu_cfg_write(msi_cap + data_off, 2, data);
+	return edu_cfg_read(msi_cap + MSI_ADDR_LO, 4) == (uint32_t)addr &&
+	       (!msi_64 || edu_cfg_read(msi_cap + MSI_ADDR_HI, 4) == (uint32_t)(addr >> 32)) &&
+	       edu_cfg_read(msi_cap + data_off, 2) == data;
+}
+
+static void msi_enable(bool on)
+{
+	uint32_t ctrl = edu_cfg_read(msi_cap + MSI_CTRL, 2) & ~(MSI_CTRL_MME | MSI_CTRL_EN);
+	edu_cfg_write(msi_cap + MSI_CTRL, 2, ctrl | (on ? MSI_CTRL_EN : 0));
+}
+
+/* ---- device registers ------------------------------------------------------------------------ */
+
+static uint32_t r32(unsigned off)
+{
+	return *(volatile uint32_t *)(bar + off);
+}
+
+static void w32(unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(bar + off) = v;
+}
+
+static uint64_t r64(unsigned off)
+{
+	return *(volatile uint64_t *)(bar + off);
+}
+
+static void w64(unsigned off, uint64_t v)
+{
+	*(volatile uint64_t *)(bar + off) = v;
+}
+
+/* One DMA transfer (cmd: DMA_TO_RAM, DMA_IRQ); false if it is still running after TIMEOUT_S.
+ * The device buffer side must lie in EDU_BUF..EDU_BUF+EDU_BUF_SIZE (QEMU only logs a violation). */
+static bool dma(uint64_t src, uint64_t dst, uint64_t cnt, uint64_t cmd)
+{
+	uint64_t deadline = rdtime() + TIMEOUT_S * tb_hz;
+
+	fence_io();   /* our RAM writes before the device reads them */
+	w64(EDU_DMA_SRC, src);
+	w64(EDU_DMA_DST, dst);
+	w64(EDU_DMA_CNT, cnt);
+	w64(EDU_DMA_CMD, cmd | DMA_RUN);
+	while (r64(EDU_DMA_CMD) & DMA_RUN)
+		if (rdtime() >= deadline)
+			return false;
+	fence_io();   /* the device's RAM writes before our reads */
+	return true;
+}
+
+/* ---- interrupts ---------------------------------------------------------------------------- */
+
+bool edu_take_irq(unsigned long id)
+{
+	if (id != EDU_MSI_ID || !__atomic_load_n(&armed, __ATOMIC_RELAXED))
+		return false;
+	__atomic_fetch_add(&irqs, 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* Wait up to `ticks` until `want` interrupts have been taken; the timer ends the wait. */
+static bool irq_wait(unsigned want, uint64_t ticks)
+{
+	uint64_t deadline = rdtime() + ticks;
+	bool ok;
+
+	csr_write(stimecmp, deadline);
+	ok = wait_irq(&irqs, want, deadline);
+	csr_write(stimecmp, -1UL);
+	return ok;
+}
+
+static unsigned irq_count(void)
+{
+	return __atomic_load_n(&irqs, __ATOMIC_ACQUIRE);
+}
+
+/* Raise IRQ_TEST; whether an interrupt arrived within `ticks`. The status bit is acked. */
+static bool raise_and_wait(uint64_t ticks, uint32_t *status)
+{
+	unsigned want = irq_count() + 1;
+	bool got;
+
+	w32(EDU_IRQ_RAISE, IRQ_TEST);
+	*status = r32(EDU_IRQ_STATUS);
+	got = irq_wait(want, ticks);
+	w32(EDU_IRQ_ACK, IRQ_TEST);
+	return got;
+}
+
+/* ---- the tests ------------------------------------------------------------------------------ */
+
+static uint8_t pattern(size_t i)
+{
+	return (uint8_t)(i * 131 + (i >> 8) * 7 + 0x5b);   /* never 4 zero bytes in a row */
+}
+
+/* b) our RAM -> device buffer -> our RAM */
+static bool dma_own_ram(void)
+{
+	for (size_t i = 0; i < EDU_BUF_SIZE; i++) {
+		ram_a[i] = pattern(i);
+		ram_b[i] = 0;
+	}
+	if (!dma((uintptr_t)ram_a, EDU_BUF, EDU_BUF_SIZE, 0) ||
+	    !dma(EDU_BUF, (uintptr_t)ram_b, EDU_BUF_SIZE, DMA_TO_RAM)) {
+		fail("edu: dma own RAM FAIL: transfer still running after %d s", TIMEOUT_S);
+		return false;
+	}
+	for (size_t i = 0; i < EDU_BUF_SIZE; i++)
+		if (ram_b[i] != ram_a[i]) {
+			fail("edu: dma own RAM FAIL at byte %zu: 0x%02x, expected 0x%02x", i, ram_b[i], ram_a[i]);
+			return false;
+		}
+	say("edu: dma own RAM ok (0x%lx -> device -> 0x%lx, %d bytes)", (unsigned long)(uintptr_t)ram_a,
+	    (unsigned long)(uintptr_t)ram_b, EDU_BUF_SIZE);
+	return true;
+}
+
+/* c) MSIs into our own interrupt file: ROUNDS raised interrupts and one DMA completion. */
+static bool msi_own_file(uint64_t addr)
+{
+	unsigned got = 0;
+	uint32_t st;
+
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		if (!raise_and_wait(tb_hz / 2, &st)) {
+			fail("edu: msi own file FAIL: no interrupt for raise %u (status 0x%x, msi address 0x%lx)",
+			     i + 1, st, (unsigned long)addr);
+			return false;
+		}
+		got++;
+	}
+	unsigned want = irq_count() + 1;
+	if (!dma(EDU_BUF, (uintptr_t)ram_b, 64, DMA_TO_RAM | DMA_IRQ)) {
+		fail("edu: msi own file FAIL: DMA still running after %d s", TIMEOUT_S);
+		return false;
+	}
+	bool ok = irq_wait(want, tb_hz / 2);
+	st = r32(EDU_IRQ_STATUS);
+	w32(EDU_IRQ_ACK, IRQ_DMA);
+	if (!ok || !(st & IRQ_DMA)) {
+		fail("edu: msi own file FAIL: DMA completion interrupt %s (status 0x%x)",
+		     ok ? "without IRQ_DMA status" : "missing", st);
+		return false;
+	}
+	got++;
+	say("edu: msi own file ok (%u interrupts)", got);
+	return true;
+}
+
+/* Up to `max` numbers from the bootargs word "key=a,b,..."; returns how many. */
+static int bootargs_list(const void *fdt, const char *key, uint64_t *out, int max)
+{
+	size_t len;
+	const char *v = bootargs_value(fdt, key, &len);
+	char buf[128], *s, *end;
+	int n = 0;
+
+	if (!v || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	for (s = buf; *s && n < max; s = *end ? end + 1 : end) {
+		out[n] = strtoull(s, &end, 0);
+		if (end == s || (*end && *end != ',')) {
+			fail("edu: FAIL bad number in bootargs %s%s", key, s);
+			return n;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* d) DMA aimed outside our RAM: writes, then reads into the device buffer at probe slots. */
+static void dma_blocked(const void *fdt, const struct range *ram)
+{
+	uint64_t t[MAX_PROBES];
+	uint32_t start_word;
+	int n = 0;
+
+	memcpy(&start_word, _start, sizeof(start_word));   /* what a testguest image starts with */
+	t[n++] = ram->base + ram->size;
+	n += bootargs_list(fdt, "edu-dma=", t + n, MAX_PROBES - n);
+
+	for (int i = 0; i < n; i++) {
+		if (t[i] + PROBE_LEN > ram->base && t[i] < ram->base + ram->size) {
+			fail("edu: FAIL dma probe 0x%lx is in our own RAM", (unsigned long)t[i]);
+			t[i] = 0;
+			continue;
+		}
+		/* device -> "RAM": blocked or not, the device sees the transfer complete */
+		if (dma(EDU_BUF + PROBE_SRC, t[i], PROBE_LEN, DMA_TO_RAM))
+			say("edu: dma to 0x%lx issued", (unsigned long)t[i]);
+		else
+			fail("edu: FAIL dma to 0x%lx still running after %d s", (unsigned long)t[i], TIMEOUT_S);
+	}
+	for (int i = 0; i < n; i++)
+		if (t[i] && !dma(t[i], EDU_BUF + (uint64_t)i * PROBE_SLOT, PROBE_LEN, 0))
+			fail("edu: FAIL dma from 0x%lx still running after %d s", (unsigned long)t[i], TIMEOUT_S);
+
+	/* The device buffer still holds the pattern of dma_own_ram() except where the reads went. */
+	memset(ram_b, 0, sizeof(ram_b));
+	if (!dma(EDU_BUF, (uintptr_t)ram_b, EDU_BUF_SIZE, DMA_TO_RAM)) {
+		fail("edu: FAIL dma own RAM after blocked DMA: still running after %d s", TIMEOUT_S);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t got, was;
+		size_t slot = (size_t)i * PROBE_SLOT;
+
+		if (!t[i])
+			continue;
+		memcpy(&got, ram_b + slot, sizeof(got));
+		memcpy(&was, ram_a + slot, sizeof(was));
+		if (got == 0)
+			say("edu: dma from 0x%lx blocked (device buffer got zeros)", (unsigned long)t[i]);
+		else if (got == was)
+			say("edu: dma from 0x%lx blocked (device buffer unchanged)", (unsigned long)t[i]);
+		else
+			fail("edu: FAIL dma from 0x%lx put 0x%08x in the device buffer%s", (unsigned long)t[i], got,
+			     got == start_word ? " (the first word of a testguest image: foreign RAM)" : "");
+	}
+	for (size_t i = 0; i < EDU_BUF_SIZE; i++) {
+		bool probe_slot = i % PROBE_SLOT < PROBE_LEN && i / PROBE_SLOT < (size_t)n;
+		if (!probe_slot && ram_b[i] != ram_a[i]) {
+			fail("edu: FAIL dma own RAM after blocked DMA: byte %zu is 0x%02x, expected 0x%02x", i,
+			     ram_b[i], ram_a[i]);
+			return;
+		}
+	}
+	say("edu: dma own RAM ok after blocked DMA");
+}
+
+/* e) MSIs aimed at interrupt files that are not ours; then ours again. */
+static void msi_blocked(const void *fdt, const struct imsic *im, int nharts, uint64_t own)
+{
+	uint64_t t[MAX_PROBES];
+	uint32_t st;
+	int n = bootargs_list(fdt, "edu-msi=", t, MAX_PROBES - 1);
+
+	t[n++] = im->base + (uint64_t)nharts * 0x1000;   /* the first guest IMSIC page past our vCPUs */
+	for (int i = 0; i < n; i++) {
+		if (!msi_set(t[i], EDU_MSI_ID)) {
+			fail("edu: FAIL msi address 0x%lx does not read back", (unsigned long)t[i]);
+			continue;
+		}
+		if (raise_and_wait(tb_hz / 10, &st))
+			fail("edu: FAIL msi to 0x%lx delivered an interrupt to us", (unsigned long)t[i]);
+		else if (!(st & IRQ_TEST))
+			fail("edu: FAIL msi to 0x%lx: the device did not raise (status 0x%x)", (unsigned long)t[i], st);
+		else
+			say("edu: msi to 0x%lx blocked (no interrupt)", (unsigned long)t[i]);
+	}
+	if (!msi_set(own, EDU_MSI_ID))
+		fail("edu: FAIL msi address 0x%lx does not read back", (unsigned long)own);
+	else if (!raise_and_wait(tb_hz / 2, &st))
+		fail("edu: FAIL msi own file after blocked MSIs: no interrupt (status 0x%x)", st);
+	else
+		say("edu: msi own file ok after blocked MSIs");
+}
+
+void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
+{
+	bool pv = fdt_node_check_compatible(fdt, 0, "partvisor,partition") == 0, found;
+	struct range mem[4], *ram = NULL;
+	struct imsic im;
+	uint64_t msi_addr = 0;
+	int nm = fdt_memory(fdt, mem, 4), nf;
+
+	tb_hz = tb;
+	for (int i = 0; i < nm; i++)
+		if ((uintptr_t)_start >= mem[i].base && (uintptr_t)_start < mem[i].base + mem[i].size)
+			ram = &mem[i];
+	if (!ram || !fdt_imsic(fdt, &im)) {
+		fail("edu: FAIL no RAM or IMSIC in the FDT");
+		return;
+	}
+	if (!fdt_pcie(fdt, &pci)) {
+		fail("edu: FAIL no pci-host-ecam-generic node");
+		return;
+	}
+
+	/* a) the device */
+	nf = scan_bus(&found);
+	say("edu: bus %u shows %d function(s)", pci.bus, nf);
+	if (!found) {
+		fail("edu: FAIL no edu (1234:11e8) on bus %u", pci.bus);
+		return;
+	}
+	uint32_t b0 = edu_cfg_read(PCI_BAR0, 4);
+	uint64_t b = b0 & ~0xfULL;
+	if (b0 & 1) {
+		fail("edu: FAIL bar0 0x%x is an I/O BAR", b0);
+		return;
+	}
+	if (((b0 >> 1) & 3) == 2)   /* 64-bit BAR */
+		b |= (uint64_t)edu_cfg_read(PCI_BAR0 + 4, 4) << 32;
+	say("edu: found %02x:%02x.%x 1234:11e8 bar0 0x%lx", pci.bus, edu_dev, edu_fn, (unsigned long)b);
+	if (!b || !pci_to_cpu(b)) {
+		fail("edu: FAIL bar0 0x%lx is not assigned in a memory window of the host bridge", (unsigned long)b);
+		return;
+	}
+	bar = (volatile uint8_t *)(uintptr_t)pci_to_cpu(b);
+	uint32_t cmd = edu_cfg_read(PCI_COMMAND, 2);
+	if ((cmd & (PCI_CMD_MEM | PCI_CMD_MASTER)) != (PCI_CMD_MEM | PCI_CMD_MASTER)) {
+		if (pv)   /* partvisor enables both before the guest starts */
+			fail("edu: FAIL command 0x%04x: memory space or bus master not enabled", cmd);
+		edu_cfg_write(PCI_COMMAND, 2, cmd | PCI_CMD_MEM | PCI_CMD_MASTER);
+	}
+	uint32_t ident = r32(EDU_REG_IDENT);
+	w32(EDU_REG_LIVE, 0x600dcafe);
+	uint32_t live = r32(EDU_REG_LIVE);
+	if (ident != EDU_IDENT || live != ~0x600dcafeU) {
+		fail("edu: FAIL ident 0x%08x liveness 0x%08x", ident, live);
+		return;
+	}
+	say("edu: ident 0x%08x, liveness ok", ident);
+
+	/* b) DMA within our RAM */
+	dma_own_ram();
+
+	/* c) MSI into our interrupt file */
+	msi_cap = find_msi();
+	if (!msi_cap) {
+		fail("edu: FAIL no MSI capability");
+		return;
+	}
+	msi_64 = edu_cfg_read(msi_cap + MSI_CTRL, 2) & MSI_CTRL_64;
+	struct sbiret r = sbi_call(PV_EXT_ID, PV_FID_MSI_COMPOSE, hartid, EDU_MSI_ID, 0);
+	if (r.error == 0) {
+		msi_addr = (uint64_t)r.value;
+		say("edu: msi_compose(vcpu %lu, identity %d) = 0x%lx", hartid, EDU_MSI_ID, (unsigned long)msi_addr);
+	} else if (!pv && r.error == SBI_ERR_NOT_SUPPORTED) {
+		/* natively: our own S-level interrupt file */
+		for (int h = 0; h < im.n; h++)
+			if (im.hart[h] == hartid)
+				msi_addr = im.base + (uint64_t)h * im.stride;
+		say("edu: no MSI_COMPOSE (native): msi address 0x%lx, our S-level file", (unsigned long)msi_addr);
+	}
+	if (!msi_addr) {
+		fail("edu: FAIL msi_compose(vcpu %lu, identity %d) error %ld", hartid, EDU_MSI_ID, r.error);
+		return;
+	}
+	__atomic_store_n(&armed, true, __ATOMIC_RELEASE);
+	w32(EDU_IRQ_ACK, ~0U);
+	imsic_write(ISEL_EIDELIVERY, 1);
+	imsic_write(ISEL_EITHRESHOLD, 0);
+	imsic_write(ISEL_EIP0, imsic_read(ISEL_EIP0) & ~(1UL << EDU_MSI_ID));
+	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) | 1UL << EDU_MSI_ID);
+	csr_write(sie, (1UL << IRQ_S_EXT) | (1UL << IRQ_S_TIMER));   /* timer: ends waits */
+	csr_set(sstatus, SSTATUS_SIE);
+	if (!msi_set(msi_addr, EDU_MSI_ID))
+		fail("edu: FAIL msi address/data do not read back");
+	else {
+		msi_enable(true);
+		msi_own_file(msi_addr);
+	}
+
+	if (!pv) {
+		say("edu: not under partvisor: blocked DMA and MSI checks skipped");
+	} else {
+		/* d) and e) */
+		dma_blocked(fdt, ram);
+		msi_blocked(fdt, &im, nharts, msi_addr);
+		struct sbiret r1 = sbi_call(PV_EXT_ID, PV_FID_MSI_COMPOSE, (unsigned long)nharts, EDU_MSI_ID, 0);
+		struct sbiret r2 = sbi_call(PV_EXT_ID, PV_FID_MSI_COMPOSE, hartid, 0, 0);
+		if (r1.error == SBI_ERR_INVALID_PARAM && r2.error == SBI_ERR_INVALID_PARAM)
+			say("edu: msi_compose refuses vcpu %d and identity 0 ok", nharts);
+		else
+			fail("edu: FAIL msi_compose(vcpu %d) error %ld, msi_compose(identity 0) error %ld",
+			     nharts, r1.error, r2.error);
+	}
+
+	msi_enable(false);
+	w32(EDU_IRQ_ACK, ~0U);
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_write(sie, 0);
+	csr_write(stimecmp, -1UL);
+	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) & ~(1UL << EDU_MSI_ID));
+	__atomic_store_n(&armed, false, __ATOMIC_RELEASE);
+	say("edu: done");
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* testguest: what main.c shares with the device tests (edu.c). */
+#ifndef TESTGUEST_H
+#define TESTGUEST_H
+
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_IMSIC  64      /* IMSIC interrupt files we look at */
+#define TIMEOUT_S  2
+
+extern char _start[], _end[];
+
+struct range {
+	uint64_t base, size;
+};
+
+/* The S-level IMSIC: base of its first reg, per-hart stride, hart id of each IMSIC index. */
+struct imsic {
+	uint64_t base, stride;
+	int n;
+	unsigned long hart[MAX_IMSIC];
+};
+
+/* Console: one whole line per call (a newline is added). fail() also counts a failure. */
+__attribute__((format(printf, 1, 2))) void say(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void fail(const char *fmt, ...);
+
+/* Device tree (libfdt). */
+uint64_t cells(const fdt32_t *p, int n);
+bool node_okay(const void *fdt, int node);
+int node_ranges(const void *fdt, int node, struct range *r, int max);
+int fdt_memory(const void *fdt, struct range *r, int max);
+bool fdt_imsic(const void *fdt, struct imsic *im);
+bool bootargs_has(const void *fdt, const char *word);
+const char *bootargs_value(const void *fdt, const char *key, size_t *len);
+
+/* Sleep until *count >= want or the deadline (rdtime); something must wake the hart by the
+ * deadline (a timer interrupt: stimecmp). */
+bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline);
+
+/* edu.c: the "edu" mode (QEMU's edu PCI device), run on the boot hart once the others have
+ * stopped; edu_take_irq() is called by the trap handler for each IMSIC identity it claims
+ * and returns whether the identity was the device's. */
+void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
+bool edu_take_irq(unsigned long id);
+
+#endif

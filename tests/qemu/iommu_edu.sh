@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# PCI passthrough through the RISC-V IOMMU, tests/configs/iommu-edu.dts: QEMU's edu device (00:05.0)
+# belongs to alpha, whose test guest ("edu" mode) finds it on its virtual host bridge at 00:00.0,
+# DMAs between its RAM and the device, takes the device's MSIs in its own interrupt file, then aims
+# DMA (writes and reads) and MSIs at what it does not own: past its RAM, the hypervisor's load
+# address, beta's RAM and beta's interrupt files. The guest sees no foreign data and no interrupt;
+# the hypervisor reports each blocked transaction naming alpha and the device; beta (heartbeat)
+# keeps running after alpha has finished and stopped.
+#   iommu_edu.sh [sys|pci]   sys: the platform IOMMU (-M virt,iommu-sys=on, the default)
+#                            pci: the IOMMU as PCI function 00:01.0 (-device riscv-iommu-pci)
+variant=${1:-sys}
+TEST=iommu_edu_$variant
+source tests/qemu/lib.sh
+# shellcheck disable=SC2054  # the comma is part of the QEMU option
+case $variant in
+  sys) export MACHINE_OPTS=iommu-sys=on; iommu=() ;;
+  pci) iommu=(-device riscv-iommu-pci,addr=1) ;;
+  *) fail "unknown IOMMU variant '$variant' (sys or pci)"; finish ;;
+esac
+# alpha runs the test guest linked for guest RAM at 4 GiB: the firmware embeds both images.
+# edu's dma_mask defaults to 28 bits (QEMU ANDs DMA addresses with it): alpha's RAM is above 4 GiB.
+# shellcheck disable=SC2016  # $(BUILD) is for make
+img=$(build_config "$TEST" tests/configs/iommu-edu.dts \
+  'IMAGES=testguest=$(BUILD)/guests/testguest.bin testguest-4g=$(BUILD)/guests/testguest-4g.bin') || finish
+boot_until_after "$img" 120 "^partvisor: partition alpha stopped" "^\[beta\] testguest: heartbeat" \
+  "${iommu[@]}" -device edu,addr=5,dma_mask=0xffffffffff
+
+a='^\[alpha\] edu:'
+# fault CAUSE IOVA: regex of the hypervisor's report of a transaction of alpha's edu that the IOMMU blocked.
+fault() {
+  echo "^partvisor: iommu: fault: partition alpha device 00:05\.0 cause $1 ttyp [0-9]+ \([^)]*\) iova $2( |$)"
+}
+write_fault='23 \(write/AMO guest-page fault\)'
+read_fault='21 \(read guest-page fault\)'
+
+expect "$a bus 0 shows 1 function\(s\)" "alpha's bus shows only its own function"
+expect "$a found 00:00\.0 1234:11e8 bar0 0x[0-9a-f]+$" "alpha finds the edu at 00:00.0 with BAR0 assigned"
+expect "$a ident 0x010000ed, liveness ok" "alpha reaches the edu's registers through BAR0"
+expect "$a dma own RAM ok" "DMA from alpha's RAM to the device and back"
+expect "$a msi_compose\(vcpu 0, identity 3\) = 0x28000000$" "MSI_COMPOSE gives vCPU 0's interrupt file"
+expect "$a msi own file ok \(4 interrupts\)" "MSIs reach alpha's interrupt file (3 raised, 1 DMA completion)"
+
+# DMA: just past alpha's RAM (guest 0x100000000 + 64 MiB), the hypervisor's load address, beta's image
+for t in 0x104000000 0x80200000 0x90200000; do
+  expect "$a dma to $t issued" "alpha's device wrote to $t"
+  expect "$(fault "$write_fault" $t)" "IOMMU blocked and reported the DMA write to $t"
+  expect "$a dma from $t blocked \(device buffer (got zeros|unchanged)\)" "the DMA read from $t brought no data"
+  expect "$(fault "$read_fault" $t)" "IOMMU blocked and reported the DMA read from $t"
+done
+expect "$a dma own RAM ok after blocked DMA" "the device still DMAs to alpha's RAM after its faults"
+
+# MSI: beta's vCPU 0 and 1 guest interrupt files (host addresses: harts 2 and 3, guest file 1), and
+# the guest IMSIC page past alpha's 2 vCPUs. With 2 vCPUs alpha's MSI window is 2 pages, so all three
+# miss it and go through the G-stage, where they are not mapped: write guest-page faults.
+for t in 0x28009000 0x2800d000 0x28002000; do
+  expect "$a msi to $t blocked \(no interrupt\)" "alpha's device MSI to $t did not interrupt alpha"
+  expect "$(fault "$write_fault" $t)" "IOMMU blocked and reported the MSI to $t"
+done
+expect "$a msi own file ok after blocked MSIs" "MSIs still reach alpha's interrupt file after the faults"
+expect "$a msi_compose refuses vcpu 2 and identity 0 ok" "MSI_COMPOSE refuses a vCPU and an identity alpha does not have"
+
+expect "^\[alpha\] testguest: all harts stopped, result PASS" "alpha's test guest reports PASS"
+expect_not "^\[alpha\].*FAIL" "no failure in alpha"
+expect "^partvisor: partition alpha stopped" "alpha stopped through SRST"
+expect "^\[beta\] testguest: all harts stopped, result PASS" "beta's test guest reports PASS"
+if after "$(fault '[0-9]+ \([^)]*\)' '0x[0-9a-f]+')" "^\[beta\] testguest: heartbeat" &&
+   after "^partvisor: partition alpha stopped" "^\[beta\] testguest: heartbeat"; then
+  pass "beta's heartbeat went on after alpha's faults and after alpha stopped"
+else
+  fail "no beta heartbeat after alpha's faults and stop (QEMU_RC $QEMU_RC)"
+fi
+expect_not "partition \(none\)" "no faults from devices nobody owns"
+expect_not "further faults|fault records were lost" "every fault reported"
+expect_not "PANIC|unexpected trap" "no panic or unexpected trap"
+finish
