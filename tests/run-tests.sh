@@ -49,6 +49,7 @@ bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-t
 iommu_edu_sys|bash tests/qemu/iommu_edu.sh sys
 iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
+bad_pci_noiommu|STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_noiommu tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "the machine has no RISC-V IOMMU"
 bad_pci_iommu|QEMU_ARGS="-device riscv-iommu-pci,addr=1" STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_iommu tests/configs/bad-pci-iommu.dts /partitions/alpha partvisor,pci-devices "PCI function 00:01.0 is the IOMMU, which the hypervisor owns"
 JOBS
 export -f count 2>/dev/null

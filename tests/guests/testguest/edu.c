@@ -461,6 +461,14 @@ static void dma_blocked(const void *fdt, const struct range *ram)
 	say("edu: dma own RAM ok after blocked DMA");
 }
 
+/* Is the word "edu-flood" in /chosen/bootargs? */
+static bool bootargs_has_flood(const void *fdt)
+{
+	const char *b = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", NULL);
+
+	return b && strstr(b, "edu-flood");
+}
+
 /* e) MSIs aimed at interrupt files that are not ours; then ours again. */
 static void msi_blocked(const void *fdt, const struct imsic *im, int nharts, uint64_t own)
 {
@@ -599,6 +607,19 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 		else
 			fail("edu: FAIL msi_compose(vcpu %d) error %ld, msi_compose(identity 0) error %ld",
 			     nharts, r1.error, r2.error);
+	}
+
+	if (pv && bootargs_has_flood(fdt)) {
+		/*
+		 * g) a fault flood: one blocked 4 KiB DMA write makes the IOMMU log a fault per 4 bytes,
+		 * far more than the hypervisor's fault queue holds. The hypervisor must report the
+		 * overflow and go on; the device must still work afterwards.
+		 */
+		say("edu: fault flood: %d-byte DMA write to 0x%lx", EDU_BUF_SIZE, (unsigned long)(ram->base + ram->size));
+		if (!dma(EDU_BUF, ram->base + ram->size, EDU_BUF_SIZE, DMA_TO_RAM))
+			fail("edu: FAIL flood dma still running after %d s", TIMEOUT_S);
+		else if (dma_own_ram())
+			say("edu: dma own RAM ok after a fault flood");
 	}
 
 	msi_enable(false);
