@@ -45,7 +45,7 @@ HV_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/obj/%
 PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c core/mmio_decode.c core/vuart.c \
           drivers/iommu/iommu_hw.c core/pci.c
 
-.PHONY: all deps run run-args test unit dtcheck qemu-tests bench clean guests
+.PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests
 all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
 
 deps:
@@ -127,6 +127,10 @@ run: deps all
 # Print the QEMU arguments the platform needs besides the firmware (used by tests).
 run-args:
 	@echo $(RUN_ARGS)
+
+# Environment for platform/$(PLATFORM)/run.sh that goes with run-args (machine options, RAM size).
+run-env:
+	@echo $(RUN_ENV)
 
 HOST_CFLAGS := -O1 -g -std=gnu11 $(COMMON_WARN) -Wno-missing-prototypes -Iinclude -DPV_HOST_TEST \
                -fsanitize=address,undefined -fno-sanitize-recover=all

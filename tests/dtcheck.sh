@@ -2,7 +2,7 @@
 # Schema checks for partition configs (dt-schema 2022.08, offline):
 #   1. dt-doc-validate: docs/bindings/partvisor-config.yaml is a valid binding
 #   2. dt-mk-schema:    processed schema (core schemas + ours) under $BUILD/dtcheck
-#   3. every tests/configs/*.dts and platform/*/partitions.dts is compiled with dtc
+#   3. every tests/configs/*.dts and platform/*/partitions*.dts is compiled with dtc
 #      (warnings count as failures)
 #      and checked with dt-validate, limited to our schema (-l) so the core schemas
 #      (root-node.yaml wants model, #address-cells, ...) only provide types.
@@ -61,7 +61,7 @@ else
 fi
 
 # 3. the configs
-for dts in tests/configs/*.dts platform/*/partitions.dts; do
+for dts in tests/configs/*.dts platform/*/partitions*.dts; do
   [ -e "$dts" ] || continue
   name=${dts%.dts}; name=${name//\//_}
   dtb=$OUT/$name.dtb

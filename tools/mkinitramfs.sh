@@ -8,10 +8,15 @@
 #
 # Contents: /bin/busybox, /bin/sh -> busybox (the other applet links are made by /init with
 # `busybox --install -s`), /init from tests/linux/init, /dev/console, empty /proc /sys /tmp /root
-# /mnt /sbin /usr/{bin,sbin}, a minimal /etc. All files root:root with a fixed mtime
+# /mnt /sbin /usr/{bin,sbin}, a minimal /etc, kernel modules under /lib/modules/<ver>. All files root:root with a fixed mtime
 # (SOURCE_DATE_EPOCH, default 0) and a sorted file list: the output is reproducible.
-# Hook: PARTVISOR_INITRAMFS_MODULES="rel/path/a.ko.xz ..." copies those files from
-# lib/modules/<ver>/ of the kernel package into the same place in the image.
+# Kernel modules: PARTVISOR_INITRAMFS_MODULES (module names, default "virtio_net"; empty for
+# none) and everything they depend on go to lib/modules/<ver>/ at their path in the kernel
+# package, decompressed (.ko.xz -> .ko, module signature kept: busybox insmod/modprobe load
+# plain .ko only), with a generated modules.dep (busybox modprobe). Debian's package ships no
+# modules.dep (depmod writes it at install time), so the dependencies come from each module's
+# .modinfo "depends=" (readelf). Default: virtio_net (CONFIG_VIRTIO_NET=m) -> net_failover ->
+# failover; virtio_pci and virtio_console are built in.
 # Prints nothing on success.
 set -euo pipefail
 
@@ -57,17 +62,69 @@ printf 'root:x:0:\n' > "$R/etc/group"
 printf 'partvisor-linux\n' > "$R/etc/hostname"
 : > "$R/etc/fstab"
 
-# Optional kernel modules (none needed by the tests today).
-if [ -n "${PARTVISOR_INITRAMFS_MODULES:-}" ]; then
+# Kernel modules and their dependencies (see the header).
+MODULES=${PARTVISOR_INITRAMFS_MODULES-virtio_net}
+if [ -n "$MODULES" ]; then
+  command -v xz >/dev/null || die "xz not installed"
+  command -v readelf >/dev/null || die "readelf (binutils) not installed"
   mods=("$SYSROOT"/linux/usr/lib/modules/* "$SYSROOT"/linux/lib/modules/*)
   moddir=""
   for m in "${mods[@]}"; do [ -d "$m" ] && { moddir=$m; break; }; done
-  [ -n "$moddir" ] || die "no lib/modules/<version> in $SYSROOT/linux"
+  [ -n "$moddir" ] || die "no lib/modules/<version> in $SYSROOT/linux ($hint)"
   ver=$(basename "$moddir")
-  for m in $PARTVISOR_INITRAMFS_MODULES; do
-    [ -f "$moddir/$m" ] || die "no module $moddir/$m"
-    install -D -m 0644 "$moddir/$m" "$R/lib/modules/$ver/$m"
-  done
+  declare -A modpath=()        # module name (dashes as underscores) -> path below $moddir
+  while IFS= read -r f; do
+    n=${f##*/}; n=${n%%.ko*}; n=${n//-/_}
+    modpath[$n]=$f
+  done < <(cd "$moddir" && find kernel updates extra -name '*.ko' -o -name '*.ko.xz' 2>/dev/null | LC_ALL=C sort)
+  declare -A moddeps=() done_=()
+  # add_module NAME: copy NAME (decompressed) and, first, its dependencies.
+  add_module() {
+    local n=${1//-/_} src rel info d m
+    [ -z "${done_[$n]:-}" ] || return 0
+    done_[$n]=busy
+    if [ -z "${modpath[$n]:-}" ]; then
+      grep -q "/${n//_/[-_]}\.ko" "$moddir/modules.builtin" 2>/dev/null && { done_[$n]=builtin; return 0; }
+      die "no module $n in $moddir (nor built in)"
+    fi
+    src=$moddir/${modpath[$n]}
+    rel=${modpath[$n]%.xz}
+    mkdir -p "$R/lib/modules/$ver/$(dirname "$rel")"
+    case $src in
+      *.xz) xz -dc "$src" > "$R/lib/modules/$ver/$rel" ;;
+      *)    cat "$src" > "$R/lib/modules/$ver/$rel" ;;
+    esac
+    chmod 0644 "$R/lib/modules/$ver/$rel"
+    info=$(readelf -p .modinfo "$R/lib/modules/$ver/$rel" | sed -n 's/^ *\[ *[0-9a-f]*\]  //p')
+    printf '%s\n' "$info" | grep -q "^name=$n\$" || die "$src: .modinfo has no name=$n"
+    d=$(printf '%s\n' "$info" | sed -n 's/^depends=//p' | tr ',' ' ')
+    moddeps[$n]=""
+    for m in $d; do
+      [ "${done_[${m//-/_}]:-}" != busy ] || die "module dependency loop at $n -> $m"
+      add_module "$m"
+      [ "${done_[${m//-/_}]}" = builtin ] || moddeps[$n]="${moddeps[$n]} ${m//-/_}"
+    done
+    done_[$n]=copied
+  }
+  # load_order NAME: NAME's dependencies, transitively, each once, in load order (post-order:
+  # a module after everything it needs). modules.dep lists them the other way round (modprobe
+  # loads the list from its end).
+  load_order() {
+    local m
+    for m in ${moddeps[$1]}; do
+      case " $seen " in *" $m "*) continue ;; esac
+      seen="$seen $m"
+      load_order "$m"
+      printf '%s\n' "$m"
+    done
+  }
+  for m in $MODULES; do add_module "$m"; done
+  for n in $(printf '%s\n' "${!moddeps[@]}" | LC_ALL=C sort); do
+    seen=""
+    line="${modpath[$n]%.xz}:"
+    for m in $(load_order "$n" | tac); do line="$line ${modpath[$m]%.xz}"; done
+    printf '%s\n' "$line"
+  done > "$R/lib/modules/$ver/modules.dep"
   for f in modules.order modules.builtin modules.builtin.modinfo; do
     [ -f "$moddir/$f" ] && install -m 0644 "$moddir/$f" "$R/lib/modules/$ver/$f"
   done

@@ -17,3 +17,33 @@ CONFIG_DEPS = $(LINUX_INITRD)
 # Extra QEMU arguments for make run and the Linux boot tests.
 RUN_ARGS = -device loader,file=$(LINUX_KERNEL),addr=$(LINUX_KERNEL_ADDR),force-raw=on \
            -device loader,file=$(LINUX_INITRD),addr=$(LINUX_INITRD_ADDR),force-raw=on
+
+# ---- PCI passthrough ----------------------------------------------------------------------------
+# Two virtio-net-pci on one QEMU network hub (hub 0: the partitions reach each other, nothing
+# else) and a virtio-serial-pci with a virtio console port (hvc0 in the guest), at fixed slots
+# (config: partvisor,pci-devices = bus<<8|dev<<3|fn): net0 00:02.0 (0x10), net1 00:03.0 (0x18),
+# console 00:04.0 (0x20). 00:01.0 stays free for -device riscv-iommu-pci. iommu_platform=on: the
+# devices' DMA is translated by the IOMMU; disable-legacy=on: virtio 1.0 only (no I/O BAR);
+# romfile=: no option ROM (useless on RISC-V; without it QEMU needs ipxe-qemu's efi-virtio.rom).
+# HVC_CHARDEV: the console's QEMU backend (id hvc0 is added). Default: a unix socket (interactive:
+# socat -,raw,echo=0 UNIX-CONNECT:$(BUILD)/hvc0.sock), everything the guest writes also in
+# $(BUILD)/hvc0.log; tests use file,path=...
+HVC_CHARDEV ?= socket,path=$(BUILD)/hvc0.sock,server=on,wait=off,logfile=$(BUILD)/hvc0.log
+PCI_ARGS = -netdev hubport,id=n0,hubid=0 -netdev hubport,id=n1,hubid=0 \
+           -device virtio-net-pci,netdev=n0,iommu_platform=on,disable-legacy=on,romfile=,addr=2 \
+           -device virtio-net-pci,netdev=n1,iommu_platform=on,disable-legacy=on,romfile=,addr=3 \
+           -device virtio-serial-pci,iommu_platform=on,disable-legacy=on,addr=4 \
+           -device virtconsole,chardev=hvc0 -chardev $(HVC_CHARDEV),id=hvc0
+# The IOMMU: PCI_IOMMU=sys (QEMU virt's platform riscv-iommu, -M virt,iommu-sys=on) or pci
+# (-device riscv-iommu-pci at 00:01.0). Never both.
+PCI_IOMMU ?= sys
+PCI_MACHINE_OPTS_sys := iommu-sys=on
+PCI_ARGS_pci := -device riscv-iommu-pci,addr=1
+PCI_MEM := 2G
+
+# make run / make run-args: the default config boots with the PCI devices and the IOMMU. run.sh
+# takes the machine options and the RAM size from the environment (make run-env prints them).
+RUN_ARGS += $(PCI_ARGS) $(PCI_ARGS_$(PCI_IOMMU))
+RUN_ENV = MACHINE_OPTS=$(PCI_MACHINE_OPTS_$(PCI_IOMMU)) MEM=$(PCI_MEM)
+export MACHINE_OPTS ?= $(PCI_MACHINE_OPTS_$(PCI_IOMMU))
+export MEM ?= $(PCI_MEM)
