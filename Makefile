@@ -122,7 +122,7 @@ $(LIBFDT_A):
 
 # ---- run and test -------------------------------------------------------------------------
 run: deps all
-	bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS)
+	$(RUN_ENV) bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS)
 
 # Print the QEMU arguments the platform needs besides the firmware (used by tests).
 run-args:

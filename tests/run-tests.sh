@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 export LOGDIR=$BUILD/test-logs
+# Each test picks its own QEMU machine options and RAM size (platform/qemu-virt/run.sh).
+unset MACHINE_OPTS MEM QEMU_ARGS STAGE
 rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
 passed=0 failed=0
 count() { # count PASS/FAIL lines of a log
@@ -57,7 +59,7 @@ JOBS
 export -f count 2>/dev/null
 while IFS='|' read -r name cmd; do
   echo "$name|$cmd"
-done <"$jobs_file" | xargs -P 2 -I{} bash -c 'n=${1%%|*}; c=${1#*|}; eval "$c" >"$LOGDIR/$n.out" 2>&1; echo "-- $n done"' _ {}
+done <"$jobs_file" | xargs -d '\n' -P 2 -I{} bash -c 'n=${1%%|*}; c=${1#*|}; eval "$c" >"$LOGDIR/$n.out" 2>&1; echo "-- $n done"' _ {}
 # fw_jump runs alone: Debian's OpenSBI 1.5.1 fw_jump can lose a secondary hart when the machine
 # is saturated (see tests/qemu/boot_testguest.sh); the other tests load both cores.
 echo "boot_fwjump|bash tests/qemu/boot_fwjump.sh" >>"$jobs_file"

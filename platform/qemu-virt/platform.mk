@@ -42,8 +42,7 @@ PCI_ARGS_pci := -device riscv-iommu-pci,addr=1
 PCI_MEM := 2G
 
 # make run / make run-args: the default config boots with the PCI devices and the IOMMU. run.sh
-# takes the machine options and the RAM size from the environment (make run-env prints them).
+# takes the machine options and the RAM size from the environment: RUN_ENV, which make run puts
+# in front of run.sh only (never exported: tests choose their own), make run-env prints it.
 RUN_ARGS += $(PCI_ARGS) $(PCI_ARGS_$(PCI_IOMMU))
 RUN_ENV = MACHINE_OPTS=$(PCI_MACHINE_OPTS_$(PCI_IOMMU)) MEM=$(PCI_MEM)
-export MACHINE_OPTS ?= $(PCI_MACHINE_OPTS_$(PCI_IOMMU))
-export MEM ?= $(PCI_MEM)

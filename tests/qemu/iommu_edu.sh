@@ -14,6 +14,7 @@ source tests/qemu/lib.sh
 # shellcheck disable=SC2054  # the comma is part of the QEMU option
 case $variant in
   sys) export MACHINE_OPTS=iommu-sys=on; iommu=() ;;
+  pci) unset MACHINE_OPTS ;;  # never both IOMMUs (riscv-platform-facts §2.4.9)
   pci) iommu=(-device riscv-iommu-pci,addr=1) ;;
   *) fail "unknown IOMMU variant '$variant' (sys or pci)"; finish ;;
 esac
