@@ -18,7 +18,6 @@
 #include "pci.h"
 
 #define P_PCI "partvisor,pci-devices"
-#define PCI_CLASS_IOMMU 0x0806     /* base class 08 (system peripheral), subclass 06 (IOMMU) */
 #define PCI_EXP_DEVCAP 4           /* PCIe Device Capabilities, offset in the capability */
 #define PCI_EXP_DEVCAP_FLR (1U << 28)
 #define PCI_EXP_DEVCTL 8
@@ -69,9 +68,9 @@ static const char *bdf_name(char *buf, size_t n, uint16_t bdf)
 
 /* ---- the guest's virtual host bridge ---- */
 
-static uint32_t ones(unsigned width)
+static uint64_t ones(unsigned width)
 {
-	return width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+	return width >= 8 ? ~0ULL : (1ULL << (8 * width)) - 1;
 }
 
 /* The virtual function at ECAM offset @off of @p's window (bus 0, function 0 of slot i = i-th function), or NULL. */
@@ -233,6 +232,14 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 	if ((ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
 		return diag_set(diag, -ret, c->node_path, P_PCI, "no MSI window for %u vCPUs", p->nr_vcpus);
 
+	/* The guest is told about the host bridge windows (identity-mapped): its RAM must stay clear of them. */
+	for (const struct pv_pcie_window *w = &hv_plat.pcie.mem32; w <= &hv_plat.pcie.mem64; w++)
+		if (w->size && c->mem_gpa.v < w->cpu_base.v + w->size && w->cpu_base.v < c->mem_gpa.v + c->mem_size)
+			return diag_set(diag, PV_EEXIST, c->node_path, P_PCI,
+					"guest RAM 0x%llx-0x%llx overlaps the PCI window 0x%llx-0x%llx",
+					(unsigned long long)c->mem_gpa.v, (unsigned long long)(c->mem_gpa.v + c->mem_size - 1),
+					(unsigned long long)w->cpu_base.v,
+					(unsigned long long)(w->cpu_base.v + w->size - 1));
 	for (unsigned i = 0; i < c->nr_pci; i++) {
 		const struct pci_func *f = &host.funcs[pci_find(&host, c->pci_bdf[i])];
 
@@ -319,9 +326,16 @@ void passthrough_partition_start(struct partition *p)
 		const struct pci_func *f = p->vpci[i].f;
 
 		if (p->boots)
-			function_reset(f);  /* a reboot: nothing of the previous run may DMA into the new one */
+			function_reset(f);  /* a reboot: reset what can be reset */
 		pci_vfunc_init(&p->vpci[i], f);
-		pci_enable(&ecam_ops, f->bdf);
+		/*
+		 * Memory Space on, Bus Master off: the guest's driver turns Bus Master on once it has
+		 * set the device up (Linux: pci_set_master), so a device that kept state from a previous
+		 * run (no FLR) cannot DMA into the freshly loaded images before that.
+		 */
+		ecam_write32(NULL, f->bdf, PCI_COMMAND, ((ecam_read32(NULL, f->bdf, PCI_COMMAND) & 0xffff) &
+			     ~(PCI_CMD_MASTER | PCI_CMD_IO)) | PCI_CMD_MEM | PCI_CMD_INTX_DISABLE);
+		iommu_fault_reports_reset(f->bdf);
 	}
 }
 

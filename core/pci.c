@@ -71,6 +71,7 @@
 #define EXP_DEVCTL2       0x28U
 #define PM_CTRL           0x04U          /* PM capability: Control/Status */
 #define PM_CTRL_PME_STATUS (1U << 15)
+#define PM_CTRL_STATE     0x3U           /* PowerState D0..D3hot */
 #define LOW_HALF          0x0000ffffu
 
 static uint32_t rd(const struct pci_cfg_ops *ops, uint16_t bdf, unsigned off)
@@ -417,6 +418,11 @@ int pci_check_assignments(const struct pci_host *h, const struct pv_config *cfg,
 				return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
 						"PCI function " BDF_FMT " is the IOMMU, which the hypervisor owns",
 						BDF_ARGS(bdf));
+			/* Another IOMMU's own DMA (queues, IOFENCE.C stores) is not translated: never give one out. */
+			if ((h->funcs[idx].class_rev >> 16) == PCI_CLASS_IOMMU)
+				return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
+						"PCI function " BDF_FMT " is an IOMMU; its own DMA bypasses translation",
+						BDF_ARGS(bdf));
 		}
 	}
 	return 0;
@@ -542,7 +548,8 @@ static struct wrule write_rule(const struct pci_vfunc *v, const struct pci_cfg_o
 	if (f->cap_exp && d == f->cap_exp + EXP_DEVCTL2)
 		r.allow |= LOW_HALF;
 	if (f->cap_pm && d == f->cap_pm + PM_CTRL) {
-		r.allow |= LOW_HALF;
+		/* Not PowerState (bits 1:0): D3hot -> D0 may reset the BARs, which the guest cannot restore. */
+		r.allow |= LOW_HALF & ~PM_CTRL_STATE;
 		r.zero |= PM_CTRL_PME_STATUS;
 	}
 	return r;

@@ -273,7 +273,8 @@ bool sbi_handle_guest(struct pcpu *pc)
 		if (fid == SBI_PARTVISOR_MSI_COMPOSE) {
 			gpa_t addr;
 
-			err = passthrough_msi_address(p, a0, a1 > UINT32_MAX ? 0 : (uint32_t)a1, &addr) < 0 ?
+			err = a0 >= PV_MAX_VCPUS || a1 > UINT32_MAX ||
+			      passthrough_msi_address(p, (unsigned)a0, (uint32_t)a1, &addr) < 0 ?
 			      SBI_ERR_INVALID_PARAM : SBI_SUCCESS;
 			val = err ? 0 : (long)addr.v;
 		}

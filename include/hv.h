@@ -254,7 +254,7 @@ void *partition_gpa_to_host(struct partition *p, uint64_t g, uint64_t len);
  * before partition_load(). Returns 0 or a negative PV_E* code with @diag set.
  */
 int passthrough_init(struct pv_diag *diag);
-/** Before (re)starting @p: reset its functions on a reboot (FLR if supported), enable Memory Space and Bus Master. */
+/** Before (re)starting @p: reset its functions on a reboot (FLR if supported); Memory Space on, Bus Master off (the guest driver sets it). */
 void passthrough_partition_start(struct partition *p);
 /** After @p stopped: turn off Bus Master and Memory Space of its functions (no DMA, no MSIs). */
 void passthrough_partition_stop(struct partition *p);

@@ -42,19 +42,16 @@ bool iommu_present(void);
  * [spec §2.1.3] and invalidate what the IOMMU may have cached for it and for
  * @p->gscid (IODIR.INVAL_DDT, IOTINVAL.VMA, IOTINVAL.GVMA, then IOFENCE.C).
  * @owner names the partition in fault reports.
- * Returns 0 or a negative PV_E* code (bad parameters, directory pages exhausted,
- * command queue error) with the reason printed.
+ * Returns 0 or a negative PV_E* code (bad parameters, a G-stage mode the IOMMU
+ * lacks, directory pages exhausted, command queue error) with the reason printed.
  */
 int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner);
 
-/**
- * Invalidate everything the IOMMU caches for guest soft-context @gscid after its
- * G-stage or MSI page table changed (IOTINVAL.GVMA + IOFENCE.C). Returns 0 or a negative PV_E* code.
- */
-int iommu_inval_gscid(uint16_t gscid);
+/** Start counting fault reports of @devid afresh (its partition restarted): the per-device report limit applies per boot. */
+void iommu_fault_reports_reset(uint32_t devid);
 
 /**
- * Fault-queue interrupt: drain the fault queue and print each record once,
+ * Fault-queue interrupt: drain the fault queue (at most one queue's worth per call) and print each record once,
  * decoded (partition, device, cause, transaction type, address); report and
  * clear fault-queue overflow or memory faults. Safe to call when nothing is pending.
  */

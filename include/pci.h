@@ -55,6 +55,7 @@
 #define PCI_CAP_ID_MSIX    0x11
 #define PCI_MSIX_FLAGS_ENABLE (1U << 15)  /* in Message Control (cap + 2) */
 #define PCI_MSIX_FLAGS_MASKALL (1U << 14)
+#define PCI_CLASS_IOMMU    0x0806        /* base class 08 (system peripheral), subclass 06 (IOMMU) */
 #define PCI_CFG_SPACE_SIZE 4096          /* PCIe extended configuration space per function, bytes */
 
 /**
@@ -136,9 +137,9 @@ void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf);
 
 /**
  * Check the PCI functions the partitions of @cfg list in `partvisor,pci-devices`
- * against the enumeration @h: each must be present, be an endpoint (not a bridge)
- * and not be @iommu_bdf (the IOMMU, owned by the hypervisor; pass -1 if it is
- * not a PCI function). Returns 0 or -PV_ENOENT / -PV_EINVAL with @diag naming
+ * against the enumeration @h: each must be present, be an endpoint (not a bridge),
+ * not be @iommu_bdf (the IOMMU, owned by the hypervisor; pass -1 if it is
+ * not a PCI function) and not be any other IOMMU (class 0x0806, whose own DMA is untranslated). Returns 0 or -PV_ENOENT / -PV_EINVAL with @diag naming
  * the partition node, the property and the function (bus:dev.fn).
  */
 int pci_check_assignments(const struct pci_host *h, const struct pv_config *cfg, int iommu_bdf,
@@ -146,7 +147,7 @@ int pci_check_assignments(const struct pci_host *h, const struct pv_config *cfg,
 
 /**
  * A guest's view of one assigned function. The guest sees it at its own
- * virtual BDF (see core/vpci.c); BARs show the host addresses (the partition's
+ * virtual BDF (see core/passthrough.c); BARs show the host addresses (the partition's
  * PCI MMIO window is identity-mapped) and are read-only: sizing writes are
  * answered from shadow registers and never reach the device.
  */
@@ -173,7 +174,7 @@ uint32_t pci_vcfg_read(const struct pci_vfunc *v, const struct pci_cfg_ops *ops,
  * INTx Disable (never I/O Space); Status (RW1C); Cache Line Size; the MSI
  * capability (Message Control, Address, Data, Mask); MSI-X Message Control
  * (Enable, Function Mask); PCIe Device Control (without Initiate FLR), Device
- * Status and Device Control 2; PM Control/Status. BAR writes update the shadows
+ * Status and Device Control 2; PM Control/Status (not PowerState). BAR writes update the shadows
  * only; everything else is dropped.
  */
 void pci_vcfg_write(struct pci_vfunc *v, const struct pci_cfg_ops *ops, unsigned off, unsigned width,

@@ -40,6 +40,7 @@ static struct {
 	uintptr_t regs;
 	const char *name;
 	int mode;                /* ddtp.iommu_mode */
+	struct iommu_caps_info caps;
 	unsigned ddt_used;       /* pages of ddt_pages[] in use */
 	uint32_t cq_tail;
 	uint32_t fence_seq;
@@ -97,11 +98,20 @@ static bool cq_error(void)
 
 	if (!err)
 		return false;
-	pr("partvisor: iommu: command queue error%s%s%s at cqh %u\n", err & IOMMU_CQCSR_CMD_ILL ? " illegal-command" : "",
-	   err & IOMMU_CQCSR_CMD_TO ? " timeout" : "", err & IOMMU_QCSR_MF ? " memory-fault" : "",
-	   rd32(IOMMU_REG_CQH));
-	/* The queue stalls while these are set; clearing them (RW1C) lets it go on past the bad command. */
-	wr32(IOMMU_REG_CQCSR, IOMMU_QCSR_EN | err);
+	pr("partvisor: iommu: command queue error%s%s%s at cqh %u; queue restarted, batch dropped\n",
+	   err & IOMMU_CQCSR_CMD_ILL ? " illegal-command" : "", err & IOMMU_CQCSR_CMD_TO ? " timeout" : "",
+	   err & IOMMU_QCSR_MF ? " memory-fault" : "", rd32(IOMMU_REG_CQH));
+	/*
+	 * cqh still points at the failing command, which would run again once the error bits are
+	 * cleared. Turn the queue off and on instead: cqen 0 -> 1 empties it (cqh = 0) and clears
+	 * the error bits [spec §5.8 cqcsr]; the caller reports the batch as failed.
+	 */
+	wr32(IOMMU_REG_CQCSR, 0);
+	poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0);
+	wr32(IOMMU_REG_CQT, 0);
+	io.cq_tail = 0;
+	wr32(IOMMU_REG_CQCSR, IOMMU_QCSR_EN);
+	poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON, IOMMU_QCSR_ON);
 	return true;
 }
 
@@ -211,10 +221,12 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	if ((ret = iommu_ddt_mode(d->devid_bits)) < 0)
 		return diag_set(diag, PV_ERANGE, d->name, NULL, "device_ids of %u bits are wider than 24", d->devid_bits);
 	io.mode = ret;
+	io.caps = caps;
 
 	/* Start from a known state: directory Off, queues off. */
-	if ((rd64(IOMMU_REG_DDTP) & IOMMU_DDTP_MODE_MASK) > IOMMU_DDTP_MODE_BARE)
-		wr64(IOMMU_REG_DDTP, IOMMU_DDTP_MODE_OFF);
+	v = rd64(IOMMU_REG_DDTP);
+	if ((v & IOMMU_DDTP_MODE_MASK) > IOMMU_DDTP_MODE_BARE)  /* the PPN must not change on the way to Off */
+		wr64(IOMMU_REG_DDTP, (v & ~(IOMMU_DDTP_MODE_MASK | IOMMU_DDTP_BUSY)) | IOMMU_DDTP_MODE_OFF);
 	wr32(IOMMU_REG_CQCSR, 0);
 	wr32(IOMMU_REG_FQCSR, 0);
 	if (!poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0) ||
@@ -297,6 +309,12 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	bdf_str(b, sizeof(b), devid);
 	if (!io.on)
 		return -PV_ENOENT;
+	if ((p->gstage_mode == IOMMU_IOHGATP_MODE_SV39X4 && !io.caps.sv39x4) ||
+	    (p->gstage_mode == IOMMU_IOHGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
+		pr("partvisor: iommu: device %s: the IOMMU does not support the partition's G-stage mode %llu\n", b,
+		   (unsigned long long)p->gstage_mode);
+		return -PV_EINVAL;
+	}
 	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
 		pr("partvisor: iommu: device %s: bad device-context parameters\n", b);
 		return ret;
@@ -325,6 +343,13 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	cmds[1] = iommu_cmd_inval_vma(p->gscid);
 	cmds[2] = iommu_cmd_inval_gvma(p->gscid);
 	ret = cq_run(cmds, 3);
+	for (unsigned i = 0; i < io.nr_owners; i++)
+		if (io.owners[i].devid == devid) {
+			io.owners[i].owner = owner;
+			io.owners[i].faults = 0;
+			spin_unlock(&io.lock);
+			return ret;
+		}
 	if (ret == 0 && io.nr_owners < MAX_OWNERS) {
 		io.owners[io.nr_owners].devid = devid;
 		io.owners[io.nr_owners].owner = owner;
@@ -335,17 +360,13 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	return ret;
 }
 
-int iommu_inval_gscid(uint16_t gscid)
+void iommu_fault_reports_reset(uint32_t devid)
 {
-	struct iommu_cmd c = iommu_cmd_inval_gvma(gscid);
-	int ret;
-
-	if (!io.on)
-		return 0;
-	spin_lock(&io.lock);
-	ret = cq_run(&c, 1);
-	spin_unlock(&io.lock);
-	return ret;
+	spin_lock(&io.fq_lock);
+	for (unsigned i = 0; i < io.nr_owners; i++)
+		if (io.owners[i].devid == devid)
+			io.owners[i].faults = 0;
+	spin_unlock(&io.fq_lock);
 }
 
 /* ---- fault queue [spec §3.2] ---- */
@@ -398,7 +419,8 @@ void iommu_handle_irq(void)
 	head = rd32(IOMMU_REG_FQH) & (FQ_ENTRIES - 1);
 	tail = rd32(IOMMU_REG_FQT) & (FQ_ENTRIES - 1);
 	__asm__ volatile("fence i, r" ::: "memory");
-	while (head != tail) {
+	/* At most one queue's worth per interrupt: a device that keeps faulting cannot hold this hart here. */
+	for (unsigned n = 0; head != tail && n < FQ_ENTRIES; n++) {
 		report_fault(fq[head]);
 		head = (head + 1) & (FQ_ENTRIES - 1);
 		wr32(IOMMU_REG_FQH, head);

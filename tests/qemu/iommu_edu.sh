@@ -14,8 +14,7 @@ source tests/qemu/lib.sh
 # shellcheck disable=SC2054  # the comma is part of the QEMU option
 case $variant in
   sys) export MACHINE_OPTS=iommu-sys=on; iommu=() ;;
-  pci) unset MACHINE_OPTS ;;  # never both IOMMUs (riscv-platform-facts §2.4.9)
-  pci) iommu=(-device riscv-iommu-pci,addr=1) ;;
+  pci) unset MACHINE_OPTS; iommu=(-device riscv-iommu-pci,addr=1) ;;  # never both IOMMUs (facts §2.4.9)
   *) fail "unknown IOMMU variant '$variant' (sys or pci)"; finish ;;
 esac
 # alpha runs the test guest linked for guest RAM at 4 GiB: the firmware embeds both images.

@@ -807,17 +807,22 @@ static void test_dts_default(void **state UNUSED)
 	assert_non_null(fdt);  /* dtc and cpp are build dependencies: no skipping */
 	assert_ok(parse(fdt));
 	assert_int_equal(cfg.nr_parts, 2);
-	assert_string_equal(cfg.parts[0].name, "linux");
-	assert_string_equal(cfg.parts[1].name, "bare");
+	assert_string_equal(cfg.parts[0].name, "linux0");
+	assert_string_equal(cfg.parts[1].name, "linux1");
 	assert_int_equal(cfg.parts[0].image, -1);
 	assert_int_equal(cfg.parts[0].image_reg.base.v, 0xb0000000ULL);
 	assert_int_equal(cfg.parts[0].image_reg.size, 0x1000000ULL);
 	assert_int_equal(cfg.parts[0].initrd_reg.base.v, 0xb4000000ULL);
 	assert_int_equal(cfg.parts[0].initrd_reg.size, 0x100000ULL);
-	assert_int_equal(cfg.parts[0].mem_size, 0x20000000ULL);
+	assert_int_equal(cfg.parts[0].mem_size, 0x10000000ULL);
 	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x80600000ULL);
-	assert_int_equal(cfg.parts[1].mem_hpa.v, 0xa0600000ULL);
-	assert_string_equal(cfg.parts[1].bootargs, "heartbeat");
+	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x90600000ULL);
+	/* linux0: virtio-net 00:02.0 and virtio-serial 00:04.0; linux1: virtio-net 00:03.0 */
+	assert_int_equal(cfg.parts[0].nr_pci, 2);
+	assert_int_equal(cfg.parts[0].pci_bdf[0], 0x10);
+	assert_int_equal(cfg.parts[0].pci_bdf[1], 0x20);
+	assert_int_equal(cfg.parts[1].nr_pci, 1);
+	assert_int_equal(cfg.parts[1].pci_bdf[0], 0x18);
 }
 
 static void test_dts_two_testguests(void **state UNUSED)

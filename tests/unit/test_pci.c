@@ -778,6 +778,15 @@ static void test_check_iommu(void **state UNUSED)
 		     "PCI function 00:02.0 is the IOMMU, which the hypervisor owns");
 }
 
+/* An IOMMU that is not the one in use (class 0x0806) is refused too: its own DMA is untranslated. */
+static void test_check_other_iommu(void **state UNUSED)
+{
+	enumerate_ok();
+	h.funcs[pci_find(&h, PCI_BDF(0, 2, 0))].class_rev = 0x08060001;
+	check_one(-1, PCI_BDF(0, 2, 0), PV_EINVAL,
+		     "PCI function 00:02.0 is an IOMMU; its own DMA bypasses translation");
+}
+
 /* ---- guest reads ----------------------------------------------------------------------------- */
 
 static struct pci_vfunc va;
@@ -1040,8 +1049,8 @@ static void test_vwrite_exp(void **state UNUSED)
 static void test_vwrite_pm(void **state UNUSED)
 {
 	guest_a();
-	gw(A_PM + PM_CTRL, 1, 0x03);                                 /* D3hot */
-	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x8003);       /* PME_Status kept */
+	gw(A_PM + PM_CTRL, 1, 0x03);                                 /* D3hot: PowerState is not the guest's */
+	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x8000);       /* still D0, PME_Status kept */
 	gw(A_PM + PM_CTRL, 2, 0x0100);
 	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x8100);
 	gw(A_PM + PM_CTRL, 2, 0x8000);
@@ -1074,6 +1083,7 @@ int main(void)
 		cmocka_unit_test_setup(test_check_absent, setup_main),
 		cmocka_unit_test_setup(test_check_bridge, setup_main),
 		cmocka_unit_test_setup(test_check_iommu, setup_main),
+		cmocka_unit_test_setup(test_check_other_iommu, setup_main),
 		cmocka_unit_test_setup(test_vread_bars, setup_main),
 		cmocka_unit_test_setup(test_vread_bar_subword, setup_main),
 		cmocka_unit_test_setup(test_vread_hidden, setup_main),
