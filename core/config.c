@@ -31,7 +31,7 @@
 #define P_INITRD_REG "partvisor,initrd-reg"
 #define P_LOAD_OFF   "partvisor,load-offset"
 #define P_BOOTARGS   "partvisor,bootargs"
-#define P_PCI        "partvisor,pci-devices"
+#define P_PCI        PV_PROP_PCI_DEVICES
 
 #define MEM_ALIGN            MiB(2)       /* guest and host RAM granularity */
 #define LOAD_OFFSET_DEFAULT  MiB(2)

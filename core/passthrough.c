@@ -17,7 +17,6 @@
 #include "iommu.h"
 #include "pci.h"
 
-#define P_PCI "partvisor,pci-devices"
 #define PCI_EXP_DEVCAP 4           /* PCIe Device Capabilities, offset in the capability */
 #define PCI_EXP_DEVCAP_FLR (1U << 28)
 #define PCI_EXP_DEVCTL 8
@@ -59,12 +58,6 @@ static void ecam_write32(void *ctx, uint16_t bdf, unsigned off, uint32_t val)
 }
 
 static const struct pci_cfg_ops ecam_ops = { ecam_read32, ecam_write32, NULL };
-
-static const char *bdf_name(char *buf, size_t n, uint16_t bdf)
-{
-	snprintf(buf, n, "%02x:%02x.%x", PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf));
-	return buf;
-}
 
 /* ---- the guest's virtual host bridge ---- */
 
@@ -153,13 +146,11 @@ static int iommu_bringup(struct pv_diag *diag)
 			if (f->hdr_type != 0 || (f->class_rev >> 16) != PCI_CLASS_IOMMU)
 				continue;
 			if (!f->bar[0].base.v || f->bar[0].size < IOMMU_REG_SIZE)
-				return diag_set(diag, PV_EINVAL, "pci", NULL,
-						"IOMMU %02x:%02x.%x has no usable BAR0", PCI_BUS(f->bdf),
-						PCI_DEV(f->bdf), PCI_FN(f->bdf));
+				return diag_set(diag, PV_EINVAL, "pci", NULL, "IOMMU " BDF_FMT " has no usable BAR0",
+						BDF_ARGS(f->bdf));
 			d.base = f->bar[0].base;
 			d.pci_bdf = f->bdf;
-			snprintf(name, sizeof(name), "pci iommu %02x:%02x.%x", PCI_BUS(f->bdf), PCI_DEV(f->bdf),
-				 PCI_FN(f->bdf));
+			snprintf(name, sizeof(name), "pci iommu " BDF_FMT, BDF_ARGS(f->bdf));
 			pci_enable(&ecam_ops, f->bdf);
 			/* Its interrupts are MSI-X; the table is its msi_cfg_tbl. Enable, unmask the function. */
 			if (f->cap_msix) {
@@ -213,7 +204,6 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 	const struct pv_part_config *c = p->cfg;
 	uint64_t *msipt = msi_tables[p->index];
 	struct iommu_dc_params dp;
-	char b1[16];
 	int ret;
 
 	memset(msipt, 0, PAGE_SIZE);
@@ -230,12 +220,12 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 	dp.gscid = p->vmid;
 	dp.msipt = hpa((uintptr_t)msipt);
 	if ((ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
-		return diag_set(diag, -ret, c->node_path, P_PCI, "no MSI window for %u vCPUs", p->nr_vcpus);
+		return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "no MSI window for %u vCPUs", p->nr_vcpus);
 
 	/* The guest is told about the host bridge windows (identity-mapped): its RAM must stay clear of them. */
 	for (const struct pv_pcie_window *w = &hv_plat.pcie.mem32; w <= &hv_plat.pcie.mem64; w++)
 		if (w->size && c->mem_gpa.v < w->cpu_base.v + w->size && w->cpu_base.v < c->mem_gpa.v + c->mem_size)
-			return diag_set(diag, PV_EEXIST, c->node_path, P_PCI,
+			return diag_set(diag, PV_EEXIST, c->node_path, PV_PROP_PCI_DEVICES,
 					"guest RAM 0x%llx-0x%llx overlaps the PCI window 0x%llx-0x%llx",
 					(unsigned long long)c->mem_gpa.v, (unsigned long long)(c->mem_gpa.v + c->mem_size - 1),
 					(unsigned long long)w->cpu_base.v,
@@ -243,25 +233,25 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 	for (unsigned i = 0; i < c->nr_pci; i++) {
 		const struct pci_func *f = &host.funcs[pci_find(&host, c->pci_bdf[i])];
 
-		bdf_name(b1, sizeof(b1), f->bdf);
 		for (unsigned b = 0; b < 6; b++) {
 			const struct pci_bar *bar = &f->bar[b];
 
 			if (!bar->size || (bar->flags & PCI_BAR_IO))
 				continue;
 			if (!bar->base.v)
-				return diag_set(diag, PV_ENOMEM, c->node_path, P_PCI, "%s BAR%u has no address", b1, b);
+				return diag_set(diag, PV_ENOMEM, c->node_path, PV_PROP_PCI_DEVICES, "PCI function " BDF_FMT " BAR%u has no address", BDF_ARGS(f->bdf), b);
 			ret = gstage_map(&p->gs, gpa(bar->base.v), bar->base, ALIGN_UP(bar->size, PAGE_SIZE), GS_R | GS_W);
 			if (ret < 0)
-				return diag_set(diag, -ret, c->node_path, P_PCI,
-						"%s BAR%u at 0x%llx overlaps the partition's guest memory map", b1, b,
+				return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES,
+						"PCI function " BDF_FMT " BAR%u at 0x%llx overlaps the partition's guest memory map",
+						BDF_ARGS(f->bdf), b,
 						(unsigned long long)bar->base.v);
 		}
 		pci_vfunc_init(&p->vpci[i], f);
 		if ((ret = iommu_attach(f->bdf, &dp, c->name)) < 0)
-			return diag_set(diag, -ret, c->node_path, P_PCI, "device context for %s not accepted", b1);
-		pr("partvisor: pci %s [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
-		   "MSIs to %u guest interrupt files\n", b1, f->vendor, f->device, c->name, i, p->vmid, p->nr_vcpus);
+			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "device context for " BDF_FMT " not accepted", BDF_ARGS(f->bdf));
+		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
+		   "MSIs to %u guest interrupt files\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i, p->vmid, p->nr_vcpus);
 	}
 	p->nr_vpci = c->nr_pci;
 	return partition_add_mmio(p, &(struct mmio_region){ gpa(GUEST_PCIE_ECAM_GPA), MiB(1), vpci_read, vpci_write, p });
@@ -275,12 +265,8 @@ int passthrough_init(struct pv_diag *diag)
 	if (hv_plat.pcie.present) {
 		host.bus_start = hv_plat.pcie.bus_start;
 		host.bus_end = hv_plat.pcie.bus_end;
-		host.mem32.cpu_base = hv_plat.pcie.mem32.cpu_base;
-		host.mem32.pci_base = hv_plat.pcie.mem32.pci_base;
-		host.mem32.size = hv_plat.pcie.mem32.size;
-		host.mem64.cpu_base = hv_plat.pcie.mem64.cpu_base;
-		host.mem64.pci_base = hv_plat.pcie.mem64.pci_base;
-		host.mem64.size = hv_plat.pcie.mem64.size;
+		host.mem32 = hv_plat.pcie.mem32;
+		host.mem64 = hv_plat.pcie.mem64;
 		/* Guests see BARs at their host addresses: the windows must be identity-mapped. */
 		if ((host.mem32.size && host.mem32.cpu_base.v != host.mem32.pci_base) ||
 		    (host.mem64.size && host.mem64.cpu_base.v != host.mem64.pci_base)) {
@@ -293,15 +279,14 @@ int passthrough_init(struct pv_diag *diag)
 			return ret;
 		for (unsigned i = 0; i < host.nr_funcs; i++) {
 			const struct pci_func *f = &host.funcs[i];
-			char b1[16];
 
-			pr("partvisor: pci %s [%04x:%04x] class %06x%s\n", bdf_name(b1, sizeof(b1), f->bdf), f->vendor,
+			pr("partvisor: pci " BDF_FMT " [%04x:%04x] class %06x%s\n", BDF_ARGS(f->bdf), f->vendor,
 			   f->device, f->class_rev >> 8, f->hdr_type == 1 ? " (bridge)" : "");
 		}
 	} else if (need) {
 		for (unsigned i = 0; i < hv_cfg.nr_parts; i++)
 			if (hv_cfg.parts[i].nr_pci)
-				return diag_set(diag, PV_ENOENT, hv_cfg.parts[i].node_path, P_PCI,
+				return diag_set(diag, PV_ENOENT, hv_cfg.parts[i].node_path, PV_PROP_PCI_DEVICES,
 						"the machine has no PCIe host bridge (pci-host-ecam-generic)");
 	}
 	if ((ret = iommu_bringup(diag)) < 0)
@@ -309,7 +294,7 @@ int passthrough_init(struct pv_diag *diag)
 	if (need && !iommu_present()) {
 		for (unsigned i = 0; i < hv_cfg.nr_parts; i++)
 			if (hv_cfg.parts[i].nr_pci)
-				return diag_set(diag, PV_ENOENT, hv_cfg.parts[i].node_path, P_PCI,
+				return diag_set(diag, PV_ENOENT, hv_cfg.parts[i].node_path, PV_PROP_PCI_DEVICES,
 						"the machine has no RISC-V IOMMU: devices cannot be confined to a partition");
 	}
 	if ((ret = pci_check_assignments(&host, &hv_cfg, iommu_bdf, diag)) < 0)
@@ -333,21 +318,16 @@ void passthrough_partition_start(struct partition *p)
 		 * set the device up (Linux: pci_set_master), so a device that kept state from a previous
 		 * run (no FLR) cannot DMA into the freshly loaded images before that.
 		 */
-		ecam_write32(NULL, f->bdf, PCI_COMMAND, ((ecam_read32(NULL, f->bdf, PCI_COMMAND) & 0xffff) &
-			     ~(PCI_CMD_MASTER | PCI_CMD_IO)) | PCI_CMD_MEM | PCI_CMD_INTX_DISABLE);
+		pci_set_command(&ecam_ops, f->bdf, PCI_CMD_MEM | PCI_CMD_INTX_DISABLE, PCI_CMD_MASTER | PCI_CMD_IO);
 		iommu_fault_reports_reset(f->bdf);
 	}
 }
 
 void passthrough_partition_stop(struct partition *p)
 {
-	for (unsigned i = 0; i < p->nr_vpci; i++) {
-		uint16_t bdf = p->vpci[i].f->bdf;
-
-		/* Stop its DMA and MSIs: Bus Master off (the status half is RW1C: write 0 there). */
-		ecam_write32(NULL, bdf, PCI_COMMAND,
-			     (ecam_read32(NULL, bdf, PCI_COMMAND) & 0xffff) & ~(PCI_CMD_MASTER | PCI_CMD_MEM));
-	}
+	/* Stop its DMA and MSIs (MSIs are memory writes too: Bus Master). */
+	for (unsigned i = 0; i < p->nr_vpci; i++)
+		pci_set_command(&ecam_ops, p->vpci[i].f->bdf, 0, PCI_CMD_MASTER | PCI_CMD_MEM);
 }
 
 int passthrough_msi_address(struct partition *p, unsigned vcpu, uint32_t id, gpa_t *addr)

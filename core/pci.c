@@ -18,9 +18,6 @@
 #include "pci.h"
 
 #define NODE              "pci"          /* diag node of enumeration errors */
-#define P_PCI             "partvisor,pci-devices"
-#define BDF_FMT           "%02x:%02x.%x"
-#define BDF_ARGS(bdf)     PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf)
 
 #define NR_DEVS           32
 #define NR_FNS            8
@@ -94,7 +91,7 @@ static void set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint32_t cm
 
 /* A bump allocator on PCI bus addresses [next, end) of one host bridge window. */
 struct bump {
-	const struct pci_window *w;
+	const struct pv_pcie_window *w;
 	uint64_t next, end;
 };
 
@@ -107,7 +104,7 @@ struct scan {
 };
 
 /* Allocator over window @w, clipped below @top. */
-static struct bump bump_init(const struct pci_window *w, uint64_t top)
+static struct bump bump_init(const struct pv_pcie_window *w, uint64_t top)
 {
 	struct bump b = { w, w->pci_base, w->pci_base };
 
@@ -390,10 +387,14 @@ unsigned pci_find_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint8_t cap_i
 	return 0;
 }
 
+void pci_set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t set, uint16_t clear)
+{
+	set_command(ops, bdf, (rd(ops, bdf, PCI_COMMAND) & ~(uint32_t)clear) | set);
+}
+
 void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf)
 {
-	set_command(ops, bdf, rd(ops, bdf, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER |
-		    PCI_CMD_INTX_DISABLE);
+	pci_set_command(ops, bdf, PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE, 0);
 }
 
 int pci_check_assignments(const struct pci_host *h, const struct pv_config *cfg, int iommu_bdf,
@@ -407,20 +408,20 @@ int pci_check_assignments(const struct pci_host *h, const struct pv_config *cfg,
 			int idx = pci_find(h, bdf);
 
 			if (idx < 0)
-				return diag_set(diag, PV_ENOENT, p->node_path, P_PCI,
+				return diag_set(diag, PV_ENOENT, p->node_path, PV_PROP_PCI_DEVICES,
 						"PCI function " BDF_FMT " is not present on the host bridge",
 						BDF_ARGS(bdf));
 			if (h->funcs[idx].hdr_type != HDR_ENDPOINT)
-				return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
+				return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,
 						"PCI function " BDF_FMT " is a PCI bridge; only endpoints can be assigned",
 						BDF_ARGS(bdf));
 			if (bdf == iommu_bdf)
-				return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
+				return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,
 						"PCI function " BDF_FMT " is the IOMMU, which the hypervisor owns",
 						BDF_ARGS(bdf));
 			/* Another IOMMU's own DMA (queues, IOFENCE.C stores) is not translated: never give one out. */
 			if ((h->funcs[idx].class_rev >> 16) == PCI_CLASS_IOMMU)
-				return diag_set(diag, PV_EINVAL, p->node_path, P_PCI,
+				return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,
 						"PCI function " BDF_FMT " is an IOMMU; its own DMA bypasses translation",
 						BDF_ARGS(bdf));
 		}

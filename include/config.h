@@ -14,6 +14,8 @@
 #define PV_MAX_PARTITIONS 8
 #define PV_MAX_VCPUS      8   /**< vCPUs per partition (one physical hart each) */
 #define PV_NAME_MAX       32
+/** Config property listing a partition's PCI functions (docs/config.md). */
+#define PV_PROP_PCI_DEVICES "partvisor,pci-devices"
 #define PV_MAX_PCI        8   /**< PCI functions per partition */
 
 /** A guest image the firmware can load (embedded in the firmware image or provided by the boot loader). */

@@ -18,6 +18,9 @@
 #define PCI_BUS(bdf)  (((bdf) >> 8) & 0xff)
 #define PCI_DEV(bdf)  (((bdf) >> 3) & 0x1f)
 #define PCI_FN(bdf)   ((bdf) & 7)
+/** printf format and arguments for a function as bus:dev.fn, e.g. "00:05.0". */
+#define BDF_FMT       "%02x:%02x.%x"
+#define BDF_ARGS(bdf) PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf)
 
 /* Type 0/1 header offsets and bits used here [PCI 3.0 §6.2]. */
 #define PCI_VENDOR_ID      0x00
@@ -90,20 +93,14 @@ struct pci_func {
 	uint8_t cap_msi, cap_msix, cap_exp, cap_pm; /**< capability offsets, 0 = absent */
 };
 
-/** An address window of the host bridge (from the DT `ranges`): CPU address and PCI bus address. */
-struct pci_window {
-	hpa_t cpu_base;
-	uint64_t pci_base;
-	uint64_t size;           /**< bytes, 0 = no such window */
-};
 
 #define PCI_MAX_FUNCS 64
 
 /** The physical host bridge and what enumeration found behind it. */
 struct pci_host {
 	unsigned bus_start, bus_end;     /**< ECAM bus range (from the DT bus-range) */
-	struct pci_window mem32;         /**< non-prefetchable window below 4 GiB (PCI addresses) */
-	struct pci_window mem64;         /**< 64-bit prefetchable window, size 0 if none */
+	struct pv_pcie_window mem32;     /**< non-prefetchable window below 4 GiB (from the DT, see platform.h) */
+	struct pv_pcie_window mem64;     /**< 64-bit prefetchable window, size 0 if none */
 	unsigned nr_funcs;
 	struct pci_func funcs[PCI_MAX_FUNCS];
 	unsigned max_bus;                /**< highest bus number in use after bridge numbering */
@@ -131,6 +128,12 @@ int pci_find(const struct pci_host *h, uint16_t bdf);
 
 /** Offset of the first capability with id @cap_id of @bdf (standard list, 0x40..0xff), 0 if none. */
 unsigned pci_find_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint8_t cap_id);
+
+/**
+ * Set the Command bits @set and clear @clear (PCI_CMD_*) of @bdf, leaving the others;
+ * the RW1C Status half of the dword is written as 0, so no status bit is cleared.
+ */
+void pci_set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t set, uint16_t clear);
 
 /** Enable Memory Space and Bus Master (and disable INTx) of endpoint @bdf. */
 void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf);

@@ -83,11 +83,6 @@ static bool poll32(unsigned off, uint32_t mask, uint32_t want)
 	return true;
 }
 
-static void bdf_str(char *buf, size_t n, uint32_t devid)
-{
-	snprintf(buf, n, "%02x:%02x.%x", PCI_BUS(devid), PCI_DEV(devid), PCI_FN(devid));
-}
-
 /* ---- command queue [spec §3.1] ---- */
 
 /* Report and clear command-queue errors; returns true if there was one. */
@@ -303,41 +298,37 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 {
 	struct iommu_dc dc, *slot;
 	struct iommu_cmd cmds[3];
-	char b[16];
+	uint64_t tc;
 	int ret;
 
-	bdf_str(b, sizeof(b), devid);
 	if (!io.on)
 		return -PV_ENOENT;
 	if ((p->gstage_mode == IOMMU_IOHGATP_MODE_SV39X4 && !io.caps.sv39x4) ||
 	    (p->gstage_mode == IOMMU_IOHGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
-		pr("partvisor: iommu: device %s: the IOMMU does not support the partition's G-stage mode %llu\n", b,
+		pr("partvisor: iommu: device " BDF_FMT ": the IOMMU does not support the partition's G-stage mode %llu\n",
+		   BDF_ARGS(devid),
 		   (unsigned long long)p->gstage_mode);
 		return -PV_EINVAL;
 	}
 	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
-		pr("partvisor: iommu: device %s: bad device-context parameters\n", b);
+		pr("partvisor: iommu: device " BDF_FMT ": bad device-context parameters\n", BDF_ARGS(devid));
 		return ret;
 	}
 	spin_lock(&io.lock);
 	slot = ddt_lookup(devid);
 	if (!slot) {
 		spin_unlock(&io.lock);
-		pr("partvisor: iommu: device %s: out of device-directory pages\n", b);
+		pr("partvisor: iommu: device " BDF_FMT ": out of device-directory pages\n", BDF_ARGS(devid));
 		return -PV_ENOMEM;
 	}
 	/* Fill everything but tc, make it visible, then set tc.V [spec §2.1.3 / guidelines]. */
+	tc = dc.tc;
+	dc.tc = 0;
 	slot->tc = 0;
 	__asm__ volatile("fence w, w" ::: "memory");
-	slot->iohgatp = dc.iohgatp;
-	slot->ta = dc.ta;
-	slot->fsc = dc.fsc;
-	slot->msiptp = dc.msiptp;
-	slot->msi_addr_mask = dc.msi_addr_mask;
-	slot->msi_addr_pattern = dc.msi_addr_pattern;
-	slot->reserved = 0;
+	*slot = dc;
 	__asm__ volatile("fence w, w" ::: "memory");
-	slot->tc = dc.tc;
+	slot->tc = tc;
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	cmds[0] = iommu_cmd_inval_ddt(devid);
 	cmds[1] = iommu_cmd_inval_vma(p->gscid);
@@ -376,7 +367,6 @@ static void report_fault(const uint64_t rec[4])
 	struct iommu_fault f;
 	const char *owner = "(none)";
 	unsigned *count = &io.other_faults;
-	char b[16];
 
 	iommu_fault_decode(rec, &f);
 	for (unsigned i = 0; i < io.nr_owners; i++)
@@ -385,14 +375,14 @@ static void report_fault(const uint64_t rec[4])
 			count = &io.owners[i].faults;
 			break;
 		}
-	bdf_str(b, sizeof(b), f.did);
 	if (++*count > FAULT_REPORTS_PER_DEVICE) {
 		if (*count == FAULT_REPORTS_PER_DEVICE + 1)
-			pr("partvisor: iommu: further faults of partition %s device %s are not reported\n", owner, b);
+			pr("partvisor: iommu: further faults of partition %s device " BDF_FMT " are not reported\n", owner,
+			   BDF_ARGS(f.did));
 		return;
 	}
-	pr("partvisor: iommu: fault: partition %s device %s cause %u (%s) ttyp %u (%s) iova 0x%llx iotval2 0x%llx\n",
-	   owner, b, f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
+	pr("partvisor: iommu: fault: partition %s device " BDF_FMT " cause %u (%s) ttyp %u (%s) iova 0x%llx iotval2 0x%llx\n",
+	   owner, BDF_ARGS(f.did), f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
 	   (unsigned long long)f.iotval, (unsigned long long)f.iotval2);
 }
 

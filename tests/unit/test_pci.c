@@ -322,8 +322,8 @@ static void build_main(void)
 
 	h.bus_start = 0;
 	h.bus_end = 0x0f;
-	h.mem32 = (struct pci_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
-	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pv_pcie_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
+	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 }
 
 static int setup_main(void **state UNUSED)
@@ -531,7 +531,7 @@ static void test_enum_bus_start(void **state UNUSED)
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_start = 0x20;
 	h.bus_end = 0x2f;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, MiB(16) };
 	enumerate_ok();
 	assert_int_equal(h.nr_funcs, 2);
 	assert_int_equal(h.funcs[1].bdf, PCI_BDF(0x21, 0, 0));
@@ -553,7 +553,7 @@ static void test_enum_small_bars_empty_bridge(void **state UNUSED)
 	br = fk_add(NONE, 1, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(NONE, 2, 0, 0x00021b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, MiB(16) };
 	enumerate_ok();
 	expect_bar(&h.funcs[0], 0, 0x40000000, 256, 0);
 	expect_bar(&h.funcs[0], 1, 0x40001000, 128, 0);
@@ -597,8 +597,8 @@ static void test_mem64_fallback(void **state UNUSED)
 	fk_bar(n, 2, MiB(1), RAW_MEM64, 0);
 	fk_bar(n, 4, GiB(8), RAW_MEM64 | RAW_PREF, 0);
 	h.bus_end = 0;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x1000000000ULL, GiB(16) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x1000000000ULL, GiB(16) };
 	enumerate_ok();
 	f = &h.funcs[0];
 	expect_bar(f, 0, 0x40000000, KiB(4), 0);
@@ -627,8 +627,8 @@ static void test_exhausted_mem32(void **state UNUSED)
 	fk_bar(n, 0, KiB(4), RAW_MEM32, 0);
 	fk_bar(n, 1, KiB(64), RAW_MEM32, 0);          /* 32-bit: never from mem64 */
 	h.bus_end = 0;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
 	assert_string_equal(diag.node, "pci");
 	assert_string_equal(diag.prop, "");
@@ -641,7 +641,7 @@ static void test_exhausted_no_mem64(void **state UNUSED)
 	fk_reset(0);
 	fk_bar(fk_add(NONE, 3, 0, 0x00011b36, 0x02000000, 0x00), 2, MiB(1), RAW_MEM64, 0);
 	h.bus_end = 0;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
 	assert_non_null(strstr(diag.msg, "00:03.0"));
 }
@@ -654,8 +654,8 @@ static void test_exhausted_behind_bridge(void **state UNUSED)
 	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, MiB(1), RAW_MEM64, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* bridges have no 64-bit window */
 	assert_non_null(strstr(diag.msg, "01:00.0"));
 }
@@ -668,7 +668,7 @@ static void test_exhausted_window_end(void **state UNUSED)
 	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(512) };
+	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(512) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* window would end at +1 MiB */
 	assert_non_null(strstr(diag.msg, "00:00.0"));
 }
