@@ -31,19 +31,20 @@ TARGET_ARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
 COMMON_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
            -fno-omit-frame-pointer -fstack-protector-strong -ffunction-sections -fdata-sections \
-           $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include
-ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -Iinclude
+           $(COMMON_WARN) -I. -Iinclude -isystem $(LIBFDT_DIR)/include -MMD -MP
+ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -I. -Iinclude -MMD -MP
 LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-sections \
            -Wl,--no-warn-rwx-segments -Wl,-Map=$(BUILD)/partvisor.map -Wl,--defsym=PV_LOAD_ADDR=$(LOAD_ADDR)
 
-HV_C   := $(wildcard arch/riscv/*.c core/*.c drivers/imsic/*.c drivers/iommu/*.c)
-HV_S   := $(wildcard arch/riscv/*.S)
-HV_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_C)) $(patsubst %.S,$(BUILD)/obj/%.o,$(HV_S)) \
-          $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
-
-# Pure logic, also built for the host unit tests.
-PURE_C := core/diag.c core/platform.c core/config.c arch/riscv/gstage.c core/guest_fdt.c core/mmio_decode.c core/vuart.c \
-          drivers/iommu/iommu_hw.c core/pci.c
+# One object list per folder (docs/architecture.md has the layers and who may depend on whom).
+LIB_SRC     := $(wildcard lib/*.c)
+ARCH_SRC    := $(wildcard arch/riscv/*.c arch/riscv/*.S)
+DRIVERS_SRC := $(wildcard drivers/imsic/*.c) $(wildcard drivers/iommu/*.c) $(wildcard drivers/pci/*.c)
+CORE_SRC    := $(wildcard core/*.c)
+VDEV_SRC    := $(wildcard core/vdev/*.c)
+VSBI_SRC    := $(wildcard core/vsbi/*.c)
+HV_SRC := $(LIB_SRC) $(ARCH_SRC) $(DRIVERS_SRC) $(CORE_SRC) $(VDEV_SRC) $(VSBI_SRC)
+HV_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(HV_SRC))) $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
 
 .PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests
 all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
@@ -59,7 +60,7 @@ GUESTS := $(notdir $(wildcard tests/guests/*)) testguest-4g
 guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
 
 GUEST_CFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
-                -fstack-protector-strong $(COMMON_WARN) -Iinclude -isystem $(LIBFDT_DIR)/include
+                -fstack-protector-strong $(COMMON_WARN) -I. -Iinclude -isystem $(LIBFDT_DIR)/include
 GUEST_LDFLAGS := -nostartfiles -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 TESTGUEST_SRC = $(wildcard tests/guests/testguest/*.c tests/guests/testguest/*.S tests/guests/testguest/*.h tests/guests/testguest/*.ld)
 
@@ -77,11 +78,13 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@
 
 # ---- firmware -----------------------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h)
+# Header dependencies come from the compiler (-MMD -MP): touching a header rebuilds
+# exactly the objects that include it.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.S $(wildcard include/*.h)
+$(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
@@ -132,13 +135,34 @@ run-args:
 run-env:
 	@echo $(RUN_ENV)
 
-HOST_CFLAGS := -O1 -g -std=gnu11 $(COMMON_WARN) -Wno-missing-prototypes -Iinclude -DPV_HOST_TEST \
-               -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -O1 -g -std=gnu11 $(COMMON_WARN) -Wno-missing-prototypes -I. -Iinclude -Itests/unit -DPV_HOST_TEST \
+               -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 
-$(BUILD)/host/%: tests/unit/%.c $(PURE_C) $(wildcard include/*.h tests/unit/*.h)
+# Each unit test links only the modules it tests, plus fakes (tests/unit/fake_*.c) for what
+# lies below them. TEST_MODS_<test> lists them.
+TEST_MODS_test_config      := core/config.c core/platform.c drivers/imsic/imsic_geom.c lib/diag.c
+TEST_MODS_test_gstage      := arch/riscv/gstage.c
+TEST_MODS_test_guest_fdt   := core/guest_fdt.c core/platform.c drivers/imsic/imsic_geom.c lib/diag.c
+TEST_MODS_test_iommu       := drivers/iommu/iommu_hw.c lib/diag.c
+TEST_MODS_test_mmio_decode := core/vdev/mmio_decode.c
+TEST_MODS_test_pci         := drivers/pci/pci.c core/vdev/vpci.c core/assign.c lib/diag.c tests/unit/fake_arch.c
+TEST_MODS_test_vuart       := core/vdev/vuart.c
+TEST_MODS_test_vsbi        := $(VSBI_SRC) core/console.c lib/log.c tests/unit/fake_arch.c tests/unit/fake_run.c
+TEST_MODS_test_console     := core/console.c lib/log.c tests/unit/fake_arch.c
+TEST_MODS_test_mmio        := core/vdev/mmio.c core/vdev/mmio_decode.c core/vdev/uart.c core/vdev/vuart.c \
+                              core/console.c lib/log.c tests/unit/fake_arch.c
+
+host_objs = $(patsubst %.c,$(BUILD)/host/obj/%.o,$(1))
+
+$(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_C) -lcmocka -lfdt
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(BUILD)/host/%: $(BUILD)/host/obj/tests/unit/%.o $$(call host_objs,$$(TEST_MODS_$$*))
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka -lfdt
 
 unit: $(UNIT_TESTS)
 
@@ -150,3 +174,5 @@ bench: deps all
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/host/obj -name '*.d' 2>/dev/null)

@@ -16,8 +16,8 @@
 
 #include <libfdt.h>
 
-#include "config.h"
-#include "guest_layout.h"
+#include "core/config.h"
+#include "core/guest_layout.h"
 
 #define ROOT_COMPATIBLE  "partvisor,config"
 #define PART_COMPATIBLE  "partvisor,partition"
@@ -38,7 +38,6 @@
 #define LOAD_OFFSET_ALIGN    KiB(4)
 #define BOOTARGS_MAX         255u         /* characters, without the terminating NUL */
 
-typedef unsigned long long ull;
 
 /* ---- ranges (overflow-safe) -------------------------------------------------------------- */
 

@@ -1,106 +1,109 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Console: hypervisor messages and partition output through the firmware console
- * (SBI DBCN to OpenSBI). Every line is written whole under one lock, so output of
- * different harts never interleaves inside a line. Partition lines are prefixed
- * with "[name] ".
+ * Console output (whole lines under one ticket lock, through the firmware
+ * console) and input focus. See console.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "csr.h"
-#include "hv.h"
-#include "sbi.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/lock.h"
+#include "arch/riscv/sbi_call.h"
+#include "core/console.h"
+#include "lib/log.h"
 
-static volatile uint32_t console_lock;
+#define CTRL_A 0x01
+#define SWITCH_PRESSES 3
+#define PREFIX_MAX 40
 
-void pr(const char *fmt, ...)
+static spinlock_t out_lock;
+static spinlock_t input_lock;
+static struct con_client *clients[CON_MAX_CLIENTS];
+static unsigned nr_clients;
+static unsigned input_focus;     /* index in clients[] of the client that gets console input */
+static unsigned ctrl_a_count;
+
+/* Write @len bytes to the firmware console, whole, under the output lock. */
+static void out(const char *s, size_t len)
 {
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	spin_lock(&console_lock);
-	sbi_console_write(buf, (size_t)n);
-	spin_unlock(&console_lock);
+	spin_lock(&out_lock);
+	sbi_console_write(s, len);
+	spin_unlock(&out_lock);
 }
 
-/* Write one complete line of partition @p, with its prefix. */
-static void emit_line(struct partition *p, const char *s, size_t len)
+void console_init(void)
 {
-	char buf[PV_NAME_MAX + sizeof(((struct con_line *)0)->buf) + 4];
-	int n = snprintf(buf, sizeof(buf), "[%s] ", p->cfg->name);
+	log_set_sink(out);
+}
+
+int console_register(struct con_client *c)
+{
+	int ret = 0;
+
+	spin_lock(&input_lock);
+	if (nr_clients == CON_MAX_CLIENTS)
+		ret = -PV_ENOMEM;
+	else
+		clients[nr_clients++] = c;
+	spin_unlock(&input_lock);
+	return ret;
+}
+
+void console_reset(void)
+{
+	nr_clients = input_focus = ctrl_a_count = 0;
+}
+
+void console_stream_init(struct con_stream *s, struct con_client *c)
+{
+	s->client = c;
+	s->len = 0;
+}
+
+/* Write one complete line of @s's client, with its prefix. */
+static void emit_line(struct con_stream *s)
+{
+	char buf[PREFIX_MAX + CON_LINE_MAX + 1];
+	int n = snprintf(buf, PREFIX_MAX, "[%s] ", s->client && s->client->name ? s->client->name : "?");
 
 	if (n < 0)
 		return;
-	memcpy(buf + n, s, len);
-	n += (int)len;
-	if (!len || s[len - 1] != '\n')
+	if (n >= PREFIX_MAX)
+		n = PREFIX_MAX - 1;
+	memcpy(buf + n, s->buf, s->len);
+	n += (int)s->len;
+	if (!s->len || s->buf[s->len - 1] != '\n')
 		buf[n++] = '\n';
-	spin_lock(&console_lock);
-	sbi_console_write(buf, (size_t)n);
-	spin_unlock(&console_lock);
+	out(buf, (size_t)n);
+	s->len = 0;
 }
 
-void console_guest_write(struct partition *p, struct con_line *l, const char *buf, size_t len)
+void console_write(struct con_stream *s, const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
 		if (c == '\r')
 			continue;
-		l->buf[l->len++] = c;
-		if (c == '\n' || l->len == sizeof(l->buf)) {
-			emit_line(p, l->buf, l->len);
-			l->len = 0;
-		}
+		s->buf[s->len++] = c;
+		if (c == '\n' || s->len == sizeof(s->buf))
+			emit_line(s);
 	}
 }
 
-void console_guest_flush(struct partition *p, struct con_line *l)
+void console_flush(struct con_stream *s)
 {
-	if (l->len) {
-		emit_line(p, l->buf, l->len);
-		l->len = 0;
-	}
+	if (s->len)
+		emit_line(s);
 }
 
-/* ---- console input ---- */
-
-#define CTRL_A 0x01
-#define SWITCH_PRESSES 3
-
-static volatile uint32_t input_lock;
-static unsigned input_focus;     /* index of the partition that gets console input */
-static unsigned ctrl_a_count;
+/* ---- input ---- */
 
 void console_input_banner(void)
 {
-	if (hv_nr_parts)
+	if (nr_clients)
 		pr("partvisor: console input goes to partition %s (press Ctrl-a three times to switch)\n",
-		   hv_parts[input_focus].cfg->name);
-}
-
-/* Read one byte from the physical console through OpenSBI, or -1. */
-static int sbi_getc(void)
-{
-	char c;
-
-	if (sbi_has_dbcn()) {
-		struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (uintptr_t)&c, 0, 0, 0, 0);
-
-		return r.error || r.value != 1 ? -1 : (unsigned char)c;
-	}
-	long v = sbi_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
-	return v < 0 ? -1 : (int)(v & 0xff);
+		   clients[input_focus]->name);
 }
 
 static void queue_put(struct con_input *q, char c)
@@ -113,33 +116,42 @@ static void queue_put(struct con_input *q, char c)
 	}
 }
 
-int console_getc(struct partition *p)
+int console_getc(struct con_client *c)
 {
-	int c, ret = -1;
+	int ch, ret = -1;
 
 	spin_lock(&input_lock);
-	while ((c = sbi_getc()) >= 0) {
-		if (c == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
+	while ((ch = sbi_console_getc()) >= 0) {
+		if (!nr_clients)
+			continue;
+		if (ch == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
 			ctrl_a_count = 0;
-			input_focus = (input_focus + 1) % hv_nr_parts;
+			input_focus = (input_focus + 1) % nr_clients;
 			spin_unlock(&input_lock);
 			console_input_banner();
 			spin_lock(&input_lock);
 			continue;
 		}
-		if (c != CTRL_A) {
+		if (ch != CTRL_A) {
 			/* Ctrl-a presses that did not switch are passed on. */
 			for (; ctrl_a_count; ctrl_a_count--)
-				queue_put(&hv_parts[input_focus].input, CTRL_A);
-			queue_put(&hv_parts[input_focus].input, (char)c);
+				queue_put(&clients[input_focus]->input, CTRL_A);
+			queue_put(&clients[input_focus]->input, (char)ch);
 		}
 	}
-	if (p->input.tail != p->input.head) {
-		ret = (unsigned char)p->input.buf[p->input.tail];
-		p->input.tail = (p->input.tail + 1) % CON_INPUT_SIZE;
+	if (c->input.tail != c->input.head) {
+		ret = (unsigned char)c->input.buf[c->input.tail];
+		c->input.tail = (c->input.tail + 1) % CON_INPUT_SIZE;
 	}
 	spin_unlock(&input_lock);
 	return ret;
+}
+
+void console_input_clear(struct con_client *c)
+{
+	spin_lock(&input_lock);
+	c->input.head = c->input.tail = 0;
+	spin_unlock(&input_lock);
 }
 
 void panic(const char *fmt, ...)
@@ -152,5 +164,5 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	pr("partvisor: PANIC on hart %u: %s; hart stopped\n", hv_hartid, buf);
 	for (;;)
-		__asm__ volatile("wfi");
+		arch_wait_for_interrupt();
 }

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "guest_fdt.h"
-#include "guest_layout.h"
+#include "core/guest_fdt.h"
+#include "core/guest_layout.h"
 
 /* Multi-letter extensions a VS-mode guest gets as the hardware provides them. */
 static const char *const vs_exts[] = {
@@ -85,7 +85,7 @@ static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
 #define CHECK(x) do { int __r = (x); if (__r < 0) goto fail; } while (0)
 
 /* One `ranges` entry of a PCI node: 3-cell PCI address with space code @hi, 2-cell CPU address, 2-cell size. */
-static void pci_range(fdt32_t *e, uint32_t hi, const struct pv_pcie_window *w)
+static void pci_range(fdt32_t *e, uint32_t hi, const struct pci_window *w)
 {
 	e[0] = cpu_to_fdt32(hi);
 	e[1] = cpu_to_fdt32((uint32_t)(w->pci_base >> 32));

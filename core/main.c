@@ -8,20 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "csr.h"
-#include "hv.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/entry.h"
+#include "arch/riscv/sbi_call.h"
+#include "core/hv.h"
+#include "core/irq.h"
+#include "core/partition.h"
+#include "core/passthrough.h"
+#include "core/run.h"
+#include "lib/log.h"
 #include "sbi.h"
 
 #define HOST_FDT_MAX KiB(64)
+#define HV_STACK_SIZE KiB(16)
 
-struct pv_platform hv_plat;
-struct pv_config hv_cfg;
-struct pcpu hv_pcpus[PV_MAX_HARTS];
-struct partition hv_parts[PV_MAX_PARTITIONS];
-unsigned hv_nr_parts;
-const struct pv_image *hv_images;
-unsigned hv_nr_images;
-void *hv_host_fdt;
 
 static uint8_t host_fdt_copy[HOST_FDT_MAX] __attribute__((aligned(8)));
 static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
@@ -30,11 +30,6 @@ extern const uint8_t pv_config_dtb[];
 extern const struct pv_image pv_embedded_images[];
 extern const uint32_t pv_nr_embedded_images;
 extern char __hv_start[], __hv_end[];
-extern void secondary_entry(void);
-/* Switch to @pc's stack and TLS and continue in secondary_main (entry.S). */
-extern void pcpu_switch(struct pcpu *pc) __attribute__((noreturn));
-void hv_main(unsigned long hartid, void *fdt) __attribute__((noreturn));
-void secondary_main(struct pcpu *pc) __attribute__((noreturn));
 
 /* Stop the whole boot: nothing has started, so power off rather than run half a system. */
 static void __attribute__((noreturn)) boot_fail(void)
@@ -49,23 +44,38 @@ static void report(const char *what, const struct pv_diag *d)
 	   d->prop[0] ? d->prop : "", d->prop[0] ? ": " : "", d->msg);
 }
 
-/* Fill pcpu @i: stack, TLS, ids. */
+/* Fill pcpu @i: stack, TLS, ids, IPI target. */
 static void pcpu_prepare(unsigned i)
 {
 	struct pcpu *pc = &hv_pcpus[i];
+	const struct pv_hart_info *h = &hv_plat.harts[i];
 
 	pc->index = i;
-	pc->hartid = hv_plat.harts[i].hartid;
-	pc->stack_top = (uint64_t)(uintptr_t)(hart_stacks[i] + HV_STACK_SIZE);
+	pc->hartid = h->hartid;
+	pc->has_v = h->has_v;
+	pc->ipi_file = imsic_s_file_hpa(&hv_plat.imsic, (unsigned)h->imsic_index);
+	pc->arch.stack_top = (uint64_t)(uintptr_t)(hart_stacks[i] + HV_STACK_SIZE);
 	tls_init_block(pc->tls);
-	pc->tp = (uint64_t)(uintptr_t)pc->tls;
+	pc->arch.tp = (uint64_t)(uintptr_t)pc->tls;
+}
+
+/* Per-hart setup of the running hart @pc: H-extension CSRs, then its S-level interrupt file. */
+static void pcpu_init(struct pcpu *pc)
+{
+	const struct pv_hart_info *h = &hv_plat.harts[pc->index];
+	struct arch_hart_features f = { .zicbom = h->has_zicbom, .zicboz = h->has_zicboz,
+					.svpbmt = h->has_svpbmt, .smstateen = h->has_smstateen };
+
+	arch_hart_set_current(&pc->arch);
+	arch_hart_init(&f);
+	irq_hart_init();
 }
 
 /* The hart's own pcpu stack and TLS are live from here (secondary_entry / pcpu_switch set sp and tp). */
 /* SBI HSM states [SBI ext-hsm]. */
 #define HSM_STATE_STOPPED       1
 #define HSM_STATE_START_PENDING 2
-/* How long a started hart may take to reach secondary_main before it is nudged (time ticks). */
+/* How long a started hart may take to reach hart_main before it is nudged (time ticks). */
 #define HART_START_WAIT_TICKS(hz) ((hz) / 10)
 #define HART_START_TRIES 50
 
@@ -78,7 +88,7 @@ static void pcpu_prepare(unsigned i)
  */
 static void start_hart(struct pcpu *pc)
 {
-	long err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
+	long err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
 
 	for (int tries = 0; tries < HART_START_TRIES; tries++) {
 		uint64_t t0 = csr_read(time);
@@ -94,7 +104,7 @@ static void start_hart(struct pcpu *pc)
 			pr("partvisor: hart %u not up yet (hart_start error %ld, HSM status %ld), nudging it\n",
 			   pc->hartid, err, status);
 		if (status == HSM_STATE_STOPPED)
-			err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)pc);
+			err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
 		else if (status == HSM_STATE_START_PENDING)
 			sbi_ecall(SBI_EXT_IPI, 0, 1, pc->hartid, 0, 0, 0, 0);
 	}
@@ -103,12 +113,13 @@ static void start_hart(struct pcpu *pc)
 	sbi_shutdown(true);
 }
 
-void secondary_main(struct pcpu *pc)
+void hart_main(struct arch_hart *h)
 {
+	struct pcpu *pc = pcpu_of(h);
+
 	hv_hartid = pc->hartid;
-	hv_pcpu = pc;
 	csr_clear(sip, 1ULL << IRQ_S_SOFT);  /* a start nudge (SBI IPI) may have left SSIP set */
-	pcpu_init_csrs(pc);
+	pcpu_init(pc);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	pcpu_run(pc);
 }
@@ -119,13 +130,14 @@ void hv_main(unsigned long hartid, void *fdt)
 	struct pv_diag diag;
 	int ret, self;
 
+	console_init();
 	pr("\npartvisor: booting on hart %lu, host FDT at %p, image 0x%llx-0x%llx\n", hartid, fdt,
-	   (unsigned long long)hv.base.v, (unsigned long long)(hv.base.v + hv.size - 1));
+	   (ull)hv.base.v, (ull)(hv.base.v + hv.size - 1));
 
 	/* The FDT may sit in RAM a partition will own: keep a private copy. */
 	if (fdt_check_header(fdt) || fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) {
 		pr("partvisor: host device tree at %p is invalid or larger than %llu bytes\n", fdt,
-		   (unsigned long long)sizeof(host_fdt_copy));
+		   (ull)sizeof(host_fdt_copy));
 		boot_fail();
 	}
 	hv_host_fdt = host_fdt_copy;
@@ -134,7 +146,7 @@ void hv_main(unsigned long hartid, void *fdt)
 		boot_fail();
 	}
 	pr("partvisor: %u harts, timebase %llu Hz, IMSIC S-files at 0x%llx (guest-index-bits %u, %u ids)%s%s\n",
-	   hv_plat.nr_harts, (unsigned long long)hv_plat.timebase_hz, (unsigned long long)hv_plat.imsic.s_base.v,
+	   hv_plat.nr_harts, (ull)hv_plat.timebase_hz, (ull)hv_plat.imsic.s_base.v,
 	   hv_plat.imsic.guest_index_bits, hv_plat.imsic.num_ids, hv_plat.iommu.present ? ", IOMMU" : "",
 	   hv_plat.pcie.present ? ", PCIe" : "");
 	self = platform_hart_index(&hv_plat, (uint32_t)hartid);
@@ -167,17 +179,17 @@ void hv_main(unsigned long hartid, void *fdt)
 		char img[64];
 
 		if (c->image_reg.size)
-			snprintf(img, sizeof(img), "image at 0x%llx (%llu bytes)", (unsigned long long)c->image_reg.base.v,
-				 (unsigned long long)c->image_reg.size);
+			snprintf(img, sizeof(img), "image at 0x%llx (%llu bytes)", (ull)c->image_reg.base.v,
+				 (ull)c->image_reg.size);
 		else
 			snprintf(img, sizeof(img), "image '%s' (%llu bytes)", hv_images[c->image].name,
-				 (unsigned long long)hv_images[c->image].size);
+				 (ull)hv_images[c->image].size);
 		pr("partvisor: partition %s: %u vcpus, RAM gpa 0x%llx host 0x%llx size 0x%llx, %s%s\n",
-		   c->name, c->nr_vcpus, (unsigned long long)c->mem_gpa.v, (unsigned long long)c->mem_hpa.v,
-		   (unsigned long long)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
+		   c->name, c->nr_vcpus, (ull)c->mem_gpa.v, (ull)c->mem_hpa.v,
+		   (ull)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
-	if (passthrough_init(&diag) < 0) {
+	if (passthrough_init(&hv_plat, hv_parts, hv_nr_parts, (unsigned)self, &diag) < 0) {
 		report("PCI passthrough", &diag);
 		boot_fail();
 	}
@@ -189,5 +201,5 @@ void hv_main(unsigned long hartid, void *fdt)
 		if ((int)i != self && hv_pcpus[i].vcpu)
 			start_hart(&hv_pcpus[i]);
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
-	pcpu_switch(&hv_pcpus[self]);
+	hart_switch(&hv_pcpus[self].arch);
 }

@@ -8,16 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "csr.h"
-#include "guest_fdt.h"
-#include "guest_layout.h"
-#include "hv.h"
+#include "arch/riscv/sbi_call.h"
+#include "core/guest_fdt.h"
+#include "core/guest_layout.h"
+#include "core/hv.h"
+#include "core/partition.h"
+#include "core/passthrough.h"
+#include "core/run.h"
+#include "lib/log.h"
+
+struct partition hv_parts[PV_MAX_PARTITIONS];
+unsigned hv_nr_parts;
 
 /* Table pages for every partition's G-stage come from this pool (no heap in the firmware). */
 #define GSTAGE_POOL_SIZE KiB(512)
 static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
 static size_t gstage_pool_used;
-static volatile uint32_t pool_lock;
+static spinlock_t pool_lock;
 
 /* gstage_alloc_fn over the static pool: zeroed, @size-aligned; NULL when exhausted. */
 static void *pool_alloc(void *ctx, size_t size)
@@ -37,21 +44,6 @@ static void *pool_alloc(void *ctx, size_t size)
 	return p;
 }
 
-void partition_count_exit(struct partition *p, enum exit_cause cause)
-{
-	__atomic_fetch_add(&p->exits[cause], 1, __ATOMIC_RELAXED);
-}
-
-void *partition_gpa_to_host(struct partition *p, uint64_t g, uint64_t len)
-{
-	const struct pv_part_config *c = p->cfg;
-	uint64_t off = g - c->mem_gpa.v;
-
-	if (g < c->mem_gpa.v || off >= c->mem_size || len > c->mem_size - off)
-		return NULL;
-	return (void *)(uintptr_t)(c->mem_hpa.v + off);
-}
-
 int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg)
 {
 	int ret;
@@ -61,6 +53,8 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 	p->index = index;
 	p->vmid = (uint16_t)(index + 1);
 	p->nr_vcpus = cfg->nr_vcpus;
+	p->guest_ids = hv_plat.imsic.num_ids;
+	p->con.name = cfg->name;
 	ret = gstage_init(&p->gs, cfg->mem_gpa.v + cfg->mem_size, pool_alloc, NULL);
 	if (ret < 0)
 		return ret;
@@ -77,6 +71,7 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 		v->pcpu = &hv_pcpus[h];
 		v->guest_file = 1;  /* one vCPU per hart: it gets the hart's first guest interrupt file */
 		v->state = VCPU_STOPPED;
+		console_stream_init(&v->dbcn, &p->con);
 		hv_pcpus[h].vcpu = v;
 		/* The guest's IMSIC page k is the real guest interrupt file: MSIs and IPIs need no exit. */
 		ret = gstage_map(&p->gs, gpa(GUEST_IMSIC_GPA + k * PAGE_SIZE),
@@ -86,7 +81,10 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 		if (ret < 0)
 			return ret;
 	}
-	ret = partition_add_uart(p);
+	ret = uart_port_attach(&p->uart, &p->mmio, gpa(GUEST_UART_GPA), GUEST_UART_SIZE, &p->con);
+	if (ret < 0)
+		return ret;
+	ret = console_register(&p->con);
 	if (ret < 0)
 		return ret;
 	p->hgatp = gstage_hgatp(&p->gs, p->vmid);
@@ -132,8 +130,8 @@ int partition_load(struct partition *p)
 		/* config_parse checked the file sizes; the kernel's BSS must not reach the initrd either. */
 		if (c->load_offset + image_footprint(img, img_size) > off) {
 			pr("partvisor: %s: the image needs 0x%llx bytes at offset 0x%llx: no room for the initrd at 0x%llx\n",
-			   c->name, (unsigned long long)image_footprint(img, img_size),
-			   (unsigned long long)c->load_offset, (unsigned long long)off);
+			   c->name, (ull)image_footprint(img, img_size),
+			   (ull)c->load_offset, (ull)off);
 			return -PV_ERANGE;
 		}
 		info.initrd_start = gpa(c->mem_gpa.v + off);
@@ -154,14 +152,14 @@ int partition_load(struct partition *p)
 	}
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
-		p->vcpus[k].dbcn.len = 0;
+		console_stream_init(&p->vcpus[k].dbcn, &p->con);
 		p->vcpus[k].state = VCPU_STOPPED;
 	}
 	memset(p->exits, 0, sizeof(p->exits));
 	passthrough_partition_start(p);
 	p->boots++;
 	p->fault_reports = 0;
-	p->vcpus[0].start_pc = c->mem_gpa.v + c->load_offset;
+	p->vcpus[0].start_pc = gpa_add(c->mem_gpa, c->load_offset);
 	p->vcpus[0].start_arg = p->fdt_gpa.v;
 	p->vcpus[0].state = VCPU_START_PENDING;
 	p->state = PART_RUNNING;
@@ -186,13 +184,13 @@ static void print_exits(struct partition *p)
 
 	for (int c = EXIT_SBI_BASE; c <= EXIT_SBI_OTHER; c++)
 		sbi += p->exits[c];
-	n += snprintf(buf + n, sizeof(buf) - n, "sbi=%llu", (unsigned long long)sbi);
+	n += snprintf(buf + n, sizeof(buf) - n, "sbi=%llu", (ull)sbi);
 	for (int c = 0; c < EXIT_NR && n < (int)sizeof(buf); c++)
-		n += snprintf(buf + n, sizeof(buf) - n, " %s=%llu", exit_names[c], (unsigned long long)p->exits[c]);
+		n += snprintf(buf + n, sizeof(buf) - n, " %s=%llu", exit_names[c], (ull)p->exits[c]);
 	pr("partvisor: %s exits: %s\n", p->cfg->name, buf);
 }
 
-static volatile uint32_t stop_lock;
+static spinlock_t stop_lock;
 
 void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 {
@@ -208,10 +206,9 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	p->state = PART_STOPPING;
 	spin_unlock(&p->lock);
 
-	console_guest_flush(p, &caller->dbcn);
+	console_flush(&caller->dbcn);
 	caller->state = VCPU_STOPPED;
-	csr_write(vstimecmp, -1ULL);
-	csr_write(hvip, 0);
+	arch_vcpu_quiesce();
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
 		struct vcpu *v = &p->vcpus[k];
 
@@ -223,12 +220,10 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 			pcpu_handle_mailbox(pc);  /* keep serving requests aimed at us meanwhile */
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
 		p->vcpus[k].state = VCPU_STOPPED;  /* cancels a pending HSM start */
-	csr_write(hgatp, 0);
-	hfence_gvma_all();
 	passthrough_partition_stop(p);
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
-		console_guest_flush(p, &p->vcpus[k].dbcn);
-	console_guest_flush(p, &p->uart_line);
+		console_flush(&p->vcpus[k].dbcn);
+	console_flush(&p->uart.out);
 
 	pr("partvisor: partition %s %s\n", p->cfg->name, reboot ? "rebooting" : "stopped");
 	print_exits(p);

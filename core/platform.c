@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform.h"
+#include "core/platform.h"
 
 /* Read an @n-cell big-endian number (n = 1 or 2) from @p. */
 static uint64_t read_cells(const fdt32_t *p, int n)
@@ -254,7 +254,7 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 	int node = -1;
 
 	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
-		struct pv_imsic_info *im = &plat->imsic;
+		struct imsic_geom *im = &plat->imsic;
 		const fdt32_t *ie;
 		int len;
 		uint32_t v;
@@ -337,7 +337,7 @@ static void discover_pcie_windows(const void *fdt, int node, struct pv_platform 
 					: fdt32_to_cpu(e[3]);
 		uint64_t sz = (uint64_t)fdt32_to_cpu(e[3 + pac]) << 32 | fdt32_to_cpu(e[4 + pac]);
 		unsigned space = (hi >> 24) & 3;
-		struct pv_pcie_window *w = space == 2 ? &plat->pcie.mem32 : space == 3 ? &plat->pcie.mem64 : NULL;
+		struct pci_window *w = space == 2 ? &plat->pcie.mem32 : space == 3 ? &plat->pcie.mem64 : NULL;
 
 		if (!w || w->size || !sz)
 			continue;
@@ -415,18 +415,4 @@ int platform_check_hart(const struct pv_platform *plat, uint32_t hartid, struct 
 		return diag_set(diag, PV_EINVAL, NULL, NULL,
 				"the IMSIC has no guest interrupt files (riscv,guest-index-bits is 0)");
 	return 0;
-}
-
-hpa_t imsic_s_file_hpa(const struct pv_imsic_info *im, unsigned hart_index)
-{
-	uint64_t group = hart_index >> im->hart_index_bits;
-	uint64_t hart = hart_index & ((1u << im->hart_index_bits) - 1);
-
-	return hpa(im->s_base.v + (group << im->group_index_shift) +
-		   (hart << (PAGE_SHIFT + im->guest_index_bits)));
-}
-
-hpa_t imsic_guest_file_hpa(const struct pv_imsic_info *im, unsigned hart_index, unsigned guest)
-{
-	return hpa(imsic_s_file_hpa(im, hart_index).v + ((uint64_t)guest << PAGE_SHIFT));
 }

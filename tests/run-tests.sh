@@ -23,6 +23,10 @@ if ! make -s -j2 all unit >"$LOGDIR/build.log" 2>&1; then
   exit 1
 fi
 
+echo "== layering (tools/check-layers.py)"
+python3 tools/check-layers.py "$BUILD" >"$LOGDIR/layers.log" 2>&1
+cat "$LOGDIR/layers.log"; count "$LOGDIR/layers.log"
+
 echo "== host unit tests (cmocka)"
 for t in "$BUILD"/host/test_*; do
   out=$LOGDIR/unit-$(basename "$t").log

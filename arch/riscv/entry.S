@@ -5,7 +5,7 @@
  * cold-boot lottery, any hart id) enters here; the others stay in OpenSBI in HSM
  * STOPPED state until hv_main starts them at secondary_entry.
  */
-#include "asm_offsets.h"
+#include "arch/riscv/asm_offsets.h"
 
 	.section .text.entry, "ax"
 	.globl _start
@@ -41,7 +41,7 @@ park:
 	wfi
 	j	park
 
-/* Secondary harts, started through SBI HSM hart_start: a0 = hart id, a1 = struct pcpu *. */
+/* Secondary harts, started through SBI HSM hart_start: a0 = hart id, a1 = struct arch_hart *. */
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
@@ -51,15 +51,15 @@ secondary_entry:
 	ld	sp, PCPU_STACK_TOP_OFF(a1)
 	ld	tp, PCPU_TP_OFF(a1)
 	mv	a0, a1
-	call	secondary_main
+	call	hart_main
 	j	park
 
-/* void pcpu_switch(struct pcpu *pc): the boot hart leaves the boot stack/TLS for its pcpu's. */
-	.globl pcpu_switch
-pcpu_switch:
+/* void hart_switch(struct arch_hart *h): the boot hart leaves the boot stack/TLS for its own. */
+	.globl hart_switch
+hart_switch:
 	ld	sp, PCPU_STACK_TOP_OFF(a0)
 	ld	tp, PCPU_TP_OFF(a0)
-	call	secondary_main
+	call	hart_main
 	j	park
 
 	.section .data

@@ -7,7 +7,7 @@
  * level 2 1 GiB, and the root is level gs->levels - 1. The root is widened by
  * two index bits (the "x4"): 2048 PTEs in 16 KiB.
  */
-#include "gstage.h"
+#include "arch/riscv/gstage.h"
 
 #define LEVEL_BITS        9                        /* index bits of a 4 KiB table */
 #define ROOT_EXTRA_BITS   2                        /* "x4": the root has 4x the entries */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Calls from the hypervisor (HS-mode) into OpenSBI (M-mode) [SBI binary-encoding.adoc]. */
-#include "hv.h"
+#include "arch/riscv/sbi_call.h"
 #include "sbi.h"
 
 struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
@@ -49,7 +49,7 @@ void sbi_console_write(const char *buf, size_t len)
 {
 	if (sbi_has_dbcn()) {
 		while (len) {
-			struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE, len, (uintptr_t)buf, 0, 0, 0, 0);
+			struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE, len, (unsigned long)buf, 0, 0, 0, 0);
 
 			if (r.error || r.value <= 0)
 				break;
@@ -60,4 +60,17 @@ void sbi_console_write(const char *buf, size_t len)
 	}
 	while (len--)
 		sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*buf++, 0, 0, 0, 0, 0);
+}
+
+int sbi_console_getc(void)
+{
+	char c;
+
+	if (sbi_has_dbcn()) {
+		struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (unsigned long)&c, 0, 0, 0, 0);
+
+		return r.error || r.value != 1 ? -1 : (unsigned char)c;
+	}
+	long v = sbi_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
+	return v < 0 ? -1 : (int)(v & 0xff);
 }

@@ -6,14 +6,14 @@
 #include <libfdt.h>
 #include <string.h>
 
-#include "csr.h"
-#include "hv.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "lib/log.h"
 
 /** The stack-protector canary, chosen at boot (see early_init). */
 uintptr_t __stack_chk_guard;
 
 __thread uint32_t hv_hartid;
-__thread struct pcpu *hv_pcpu;
 
 extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[];
 
@@ -26,7 +26,6 @@ static __attribute__((no_stack_protector)) uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-/** Copy the TLS template into @block (HV_TLS_SIZE bytes) so it can be a hart's tp. */
 __attribute__((no_stack_protector)) void tls_init_block(uint8_t *block)
 {
 	size_t tdata = (size_t)(__tdata_end - __tdata_start);
@@ -38,6 +37,7 @@ __attribute__((no_stack_protector)) void tls_init_block(uint8_t *block)
 
 extern uint8_t boot_tls[];
 void early_init(unsigned long hartid, const void *fdt);
+void __stack_chk_fail(void) __attribute__((noreturn));
 
 /**
  * First C code on the boot hart: set up its TLS and seed __stack_chk_guard from
@@ -65,19 +65,7 @@ __attribute__((no_stack_protector)) void early_init(unsigned long hartid, const 
 /** Called by stack-protected code whose canary was overwritten: a hypervisor bug. */
 void __attribute__((noreturn)) __stack_chk_fail(void)
 {
-	panic("stack smashing detected");
-}
-
-void spin_lock(volatile uint32_t *l)
-{
-	uint32_t old;
-
-	do {
-		__asm__ volatile("amoswap.w.aq %0, %1, (%2)" : "=r"(old) : "r"(1), "r"(l) : "memory");
-	} while (old);
-}
-
-void spin_unlock(volatile uint32_t *l)
-{
-	__asm__ volatile("amoswap.w.rl zero, zero, (%0)" :: "r"(l) : "memory");
+	pr("partvisor: PANIC on hart %u: stack smashing detected; hart stopped\n", hv_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
 }

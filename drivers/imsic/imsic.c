@@ -5,9 +5,8 @@
  * harts; guest interrupt files are handed to vCPUs and never touched here
  * except through hstatus.VGEIN-selected vs* CSRs.
  */
-#include "csr.h"
-#include "hv.h"
-#include "imsic.h"
+#include "arch/riscv/csr.h"
+#include "drivers/imsic/imsic.h"
 
 /* Write @val to indirect register @sel of the S-level file (siselect/sireg). */
 static void s_ireg_write(uint64_t sel, uint64_t val)
@@ -20,9 +19,15 @@ void imsic_hv_init(void)
 {
 	s_ireg_write(ISELECT_EIDELIVERY, 1);
 	s_ireg_write(ISELECT_EITHRESHOLD, 0);
-	/* eie0 covers identities 0..63 on RV64 [AIA IMSIC.adoc "eie registers"]. */
-	s_ireg_write(ISELECT_EIE0, 1ULL << IMSIC_HV_IPI_ID | 1ULL << IMSIC_HV_IOMMU_ID);
+	s_ireg_write(ISELECT_EIE0, 0);
 	csr_set(sie, 1ULL << IRQ_S_EXT);
+}
+
+void imsic_hv_enable(uint32_t id)
+{
+	/* eie0 covers identities 0..63 on RV64 [AIA IMSIC.adoc "eie registers"]. */
+	csr_write(siselect, ISELECT_EIE0);
+	csr_set(sireg, 1ULL << (id & 63));
 }
 
 uint32_t imsic_hv_claim(void)
@@ -40,7 +45,7 @@ void imsic_send(hpa_t file, uint32_t id)
 	*(volatile uint32_t *)(uintptr_t)file.v = id;  /* seteipnum_le at offset 0 */
 }
 
-void imsic_guest_file_reset(unsigned guest_file)
+void imsic_guest_file_reset(unsigned guest_file, uint32_t num_ids)
 {
 	uint64_t hs = csr_read(hstatus);
 
@@ -51,7 +56,7 @@ void imsic_guest_file_reset(unsigned guest_file)
 	csr_write(vsiselect, ISELECT_EITHRESHOLD);
 	csr_write(vsireg, 0);
 	/* On RV64 only even eie/eip registers exist, each covering 64 identities. */
-	for (unsigned k = 0; (uint64_t)k * 32 <= hv_plat.imsic.num_ids; k += 2) {
+	for (unsigned k = 0; (uint64_t)k * 32 <= num_ids; k += 2) {
 		csr_write(vsiselect, ISELECT_EIE0 + k);
 		csr_write(vsireg, 0);
 		csr_write(vsiselect, ISELECT_EIP0 + k);

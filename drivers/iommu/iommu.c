@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "csr.h"
-#include "hv.h"
-#include "iommu.h"
-#include "pci.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/lock.h"
+#include "drivers/iommu/iommu.h"
+#include "drivers/pci/pci.h"
+#include "lib/log.h"
 
 #define CQ_LOG2    6                  /* 64 commands, 1 KiB */
 #define FQ_LOG2    6                  /* 64 fault records, 2 KiB */
@@ -44,8 +45,9 @@ static struct {
 	unsigned ddt_used;       /* pages of ddt_pages[] in use */
 	uint32_t cq_tail;
 	uint32_t fence_seq;
-	volatile uint32_t lock;  /* command queue and directory */
-	volatile uint32_t fq_lock;
+	uint64_t timebase_hz;
+	spinlock_t lock;         /* command queue and directory */
+	spinlock_t fq_lock;
 	unsigned nr_owners;
 	struct {
 		uint32_t devid;
@@ -69,8 +71,8 @@ static void wr64(unsigned off, uint64_t v)
 	*(volatile uint64_t *)(io.regs + off) = v;
 }
 
-static uint64_t now_ticks(void) { return csr_read(time); }
-static uint64_t ms_ticks(unsigned ms) { return hv_plat.timebase_hz / 1000 * ms; }
+static uint64_t now_ticks(void) { return arch_time(); }
+static uint64_t ms_ticks(unsigned ms) { return io.timebase_hz / 1000 * ms; }
 
 /* Poll until (reg & mask) == want; false on timeout. */
 static bool poll32(unsigned off, uint32_t mask, uint32_t want)
@@ -209,6 +211,7 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 
 	io.regs = (uintptr_t)d->base.v;
 	io.name = d->name;
+	io.timebase_hz = d->timebase_hz;
 	v = rd64(IOMMU_REG_CAPS);
 	ret = iommu_caps_check(v, d->gstage_mode, 56, d->name, &caps, diag);
 	if (ret < 0)
@@ -276,7 +279,7 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0) ||
 	    (int)(rd64(IOMMU_REG_DDTP) & IOMMU_DDTP_MODE_MASK) != io.mode)
 		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "%u-level device directory not accepted (ddtp 0x%llx)",
-				iommu_ddt_levels(io.mode), (unsigned long long)rd64(IOMMU_REG_DDTP));
+				iommu_ddt_levels(io.mode), (ull)rd64(IOMMU_REG_DDTP));
 
 	spin_lock(&io.lock);
 	{
@@ -290,7 +293,7 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	io.on = true;
 	pr("partvisor: iommu: %s: version %u.%u, %u-level device directory (%u-bit device_ids), "
 	   "fault interrupts to 0x%llx id %u\n", d->name, caps.version >> 4, caps.version & 0xf,
-	   iommu_ddt_levels(io.mode), d->devid_bits, (unsigned long long)d->msi_target.v, d->msi_id);
+	   iommu_ddt_levels(io.mode), d->devid_bits, (ull)d->msi_target.v, d->msi_id);
 	return 0;
 }
 
@@ -307,7 +310,7 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	    (p->gstage_mode == IOMMU_IOHGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
 		pr("partvisor: iommu: device " BDF_FMT ": the IOMMU does not support the partition's G-stage mode %llu\n",
 		   BDF_ARGS(devid),
-		   (unsigned long long)p->gstage_mode);
+		   (ull)p->gstage_mode);
 		return -PV_EINVAL;
 	}
 	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
@@ -383,7 +386,7 @@ static void report_fault(const uint64_t rec[4])
 	}
 	pr("partvisor: iommu: fault: partition %s device " BDF_FMT " cause %u (%s) ttyp %u (%s) iova 0x%llx iotval2 0x%llx\n",
 	   owner, BDF_ARGS(f.did), f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
-	   (unsigned long long)f.iotval, (unsigned long long)f.iotval2);
+	   (ull)f.iotval, (ull)f.iotval2);
 }
 
 void iommu_handle_irq(void)

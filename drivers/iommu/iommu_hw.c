@@ -12,7 +12,7 @@
  *   - §3.1   command-queue encodings (IOTINVAL, IOFENCE.C, IODIR)
  *   - §3.2   fault-record layout and the CAUSE / TTYP tables
  */
-#include "iommu_hw.h"
+#include "drivers/iommu/iommu_hw.h"
 
 #define PPN_BITS        44                              /* iohgatp/msiptp PPN[43:0], PTE PPN[53:10] */
 #define PPN_MASK        ((1ULL << PPN_BITS) - 1)
@@ -66,7 +66,6 @@
 #define CAUSE_CUSTOM_FIRST 2048
 #define CAUSE_CUSTOM_LAST  4095
 
-typedef unsigned long long ull;
 
 /* ---- device context ---------------------------------------------------------------------- */
 

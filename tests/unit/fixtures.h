@@ -13,7 +13,7 @@
 
 #include <libfdt.h>
 
-#include "platform.h"
+#include "core/platform.h"
 
 /** Hypervisor range used by the fixtures: 0x80200000-0x805fffff (QEMU virt payload address, 4 MiB). */
 #define FIX_HV_BASE 0x80200000ULL

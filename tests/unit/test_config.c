@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "guest_layout.h"
+#include "core/config.h"
+#include "core/guest_layout.h"
 #include "fixtures.h"
 
 #define UNUSED __attribute__((unused))

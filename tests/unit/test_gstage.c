@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gstage.h"
+#include "arch/riscv/gstage.h"
 
 #define SV39X4_TOP   (1ULL << 41)
 #define SV48X4_TOP   (1ULL << 50)

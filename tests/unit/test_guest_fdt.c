@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest_fdt.h"
-#include "guest_layout.h"
+#include "core/guest_fdt.h"
+#include "core/guest_layout.h"
 
 #define BUF 8192
 static char host[BUF], guest[BUF];

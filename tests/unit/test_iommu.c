@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "iommu_hw.h"
+#include "drivers/iommu/iommu_hw.h"
 
 #define CAPS_QEMU_SYS      0x00000078E2CF0F10ULL   /* iommu-sys=on: IGS = BOTH */
 #define CAPS_QEMU_PCI      0x00000078C2CF0F10ULL   /* riscv-iommu-pci: IGS = MSI */

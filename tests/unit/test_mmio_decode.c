@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "mmio.h"
+#include "core/vdev/mmio_decode.h"
 
 #define UNUSED __attribute__((unused))
 

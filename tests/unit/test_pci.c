@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pci.h"
+#include "core/assign.h"
+#include "core/vdev/vpci.h"
+#include "drivers/pci/pci.h"
 
 #define UNUSED __attribute__((unused))
 
@@ -322,8 +324,8 @@ static void build_main(void)
 
 	h.bus_start = 0;
 	h.bus_end = 0x0f;
-	h.mem32 = (struct pv_pcie_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
-	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pci_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 }
 
 static int setup_main(void **state UNUSED)
@@ -531,7 +533,7 @@ static void test_enum_bus_start(void **state UNUSED)
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_start = 0x20;
 	h.bus_end = 0x2f;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
 	enumerate_ok();
 	assert_int_equal(h.nr_funcs, 2);
 	assert_int_equal(h.funcs[1].bdf, PCI_BDF(0x21, 0, 0));
@@ -553,7 +555,7 @@ static void test_enum_small_bars_empty_bridge(void **state UNUSED)
 	br = fk_add(NONE, 1, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(NONE, 2, 0, 0x00021b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
 	enumerate_ok();
 	expect_bar(&h.funcs[0], 0, 0x40000000, 256, 0);
 	expect_bar(&h.funcs[0], 1, 0x40001000, 128, 0);
@@ -588,7 +590,7 @@ static void test_enum_no_bridges(void **state UNUSED)
 static void test_mem64_fallback(void **state UNUSED)
 {
 	const struct pci_func *f;
-	struct pci_vfunc v;
+	struct vpci_func v;
 	int n;
 
 	fk_reset(0);
@@ -597,8 +599,8 @@ static void test_mem64_fallback(void **state UNUSED)
 	fk_bar(n, 2, MiB(1), RAW_MEM64, 0);
 	fk_bar(n, 4, GiB(8), RAW_MEM64 | RAW_PREF, 0);
 	h.bus_end = 0;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x1000000000ULL, GiB(16) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x1000000000ULL, GiB(16) };
 	enumerate_ok();
 	f = &h.funcs[0];
 	expect_bar(f, 0, 0x40000000, KiB(4), 0);
@@ -610,11 +612,11 @@ static void test_mem64_fallback(void **state UNUSED)
 	assert_int_equal(cfg32(n, PCI_BAR0 + 16), 0x0000000c);
 	assert_int_equal(cfg32(n, PCI_BAR0 + 20), 0x12);
 	/* The guest sizes the 8 GiB BAR: the size bits reach into the upper register. */
-	pci_vfunc_init(&v, f);
-	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 16, 4), 0x0000000c);
-	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0x6);
-	pci_vcfg_write(&v, &ops, PCI_BAR0 + 20, 4, 0xffffffff);
-	assert_int_equal(pci_vcfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0xfffffffe);
+	vpci_func_init(&v, f);
+	assert_int_equal(vpci_cfg_read(&v, &ops, PCI_BAR0 + 16, 4), 0x0000000c);
+	assert_int_equal(vpci_cfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0x6);
+	vpci_cfg_write(&v, &ops, PCI_BAR0 + 20, 4, 0xffffffff);
+	assert_int_equal(vpci_cfg_read(&v, &ops, PCI_BAR0 + 20, 4), 0xfffffffe);
 }
 
 static void test_exhausted_mem32(void **state UNUSED)
@@ -627,8 +629,8 @@ static void test_exhausted_mem32(void **state UNUSED)
 	fk_bar(n, 0, KiB(4), RAW_MEM32, 0);
 	fk_bar(n, 1, KiB(64), RAW_MEM32, 0);          /* 32-bit: never from mem64 */
 	h.bus_end = 0;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
 	assert_string_equal(diag.node, "pci");
 	assert_string_equal(diag.prop, "");
@@ -641,7 +643,7 @@ static void test_exhausted_no_mem64(void **state UNUSED)
 	fk_reset(0);
 	fk_bar(fk_add(NONE, 3, 0, 0x00011b36, 0x02000000, 0x00), 2, MiB(1), RAW_MEM64, 0);
 	h.bus_end = 0;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);
 	assert_non_null(strstr(diag.msg, "00:03.0"));
 }
@@ -654,8 +656,8 @@ static void test_exhausted_behind_bridge(void **state UNUSED)
 	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, MiB(1), RAW_MEM64, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(64) };
-	h.mem64 = (struct pv_pcie_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(64) };
+	h.mem64 = (struct pci_window){ hpa(0x400000000ULL), 0x400000000ULL, GiB(4) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* bridges have no 64-bit window */
 	assert_non_null(strstr(diag.msg, "01:00.0"));
 }
@@ -668,7 +670,7 @@ static void test_exhausted_window_end(void **state UNUSED)
 	br = fk_add(NONE, 0, 0, 0x00011af5, 0x06040000, 0x01);
 	fk_bar(fk_add(br, 0, 0, 0x00011b36, 0x02000000, 0x00), 0, KiB(4), RAW_MEM32, 0);
 	h.bus_end = 0xff;
-	h.mem32 = (struct pv_pcie_window){ hpa(0x40000000), 0x40000000, KiB(512) };
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, KiB(512) };
 	assert_int_equal(pci_enumerate(&h, &ops, &diag), -PV_ENOMEM);  /* window would end at +1 MiB */
 	assert_non_null(strstr(diag.msg, "00:00.0"));
 }
@@ -739,8 +741,8 @@ static void test_check_ok(void **state UNUSED)
 	enumerate_ok();
 	part(0, "alpha", 2, a);
 	part(1, "beta", 1, b);
-	assert_int_equal(pci_check_assignments(&h, &cfg, PCI_BDF(0, 2, 0), &diag), 0);
-	assert_int_equal(pci_check_assignments(&h, &cfg, -1, &diag), 0);
+	assert_int_equal(assign_check(&h, &cfg, PCI_BDF(0, 2, 0), &diag), 0);
+	assert_int_equal(assign_check(&h, &cfg, -1, &diag), 0);
 }
 
 static void check_one(int iommu, uint16_t bdf, int err, const char *msg)
@@ -749,7 +751,7 @@ static void check_one(int iommu, uint16_t bdf, int err, const char *msg)
 
 	part(0, "alpha", 1, a);
 	part(1, "beta", 1, &bdf);
-	assert_int_equal(pci_check_assignments(&h, &cfg, iommu, &diag), -err);
+	assert_int_equal(assign_check(&h, &cfg, iommu, &diag), -err);
 	assert_string_equal(diag.node, "/partitions/beta");
 	assert_string_equal(diag.prop, "partvisor,pci-devices");
 	assert_string_equal(diag.msg, msg);
@@ -789,17 +791,17 @@ static void test_check_other_iommu(void **state UNUSED)
 
 /* ---- guest reads ----------------------------------------------------------------------------- */
 
-static struct pci_vfunc va;
+static struct vpci_func va;
 
 /* Enumerate and give the guest function A (00:00.0). */
 static void guest_a(void)
 {
 	enumerate_ok();
-	pci_vfunc_init(&va, func(PCI_BDF(0, 0, 0)));
+	vpci_func_init(&va, func(PCI_BDF(0, 0, 0)));
 }
 
-static uint32_t gr(unsigned off, unsigned width) { return pci_vcfg_read(&va, &ops, off, width); }
-static void gw(unsigned off, unsigned width, uint32_t val) { pci_vcfg_write(&va, &ops, off, width, val); }
+static uint32_t gr(unsigned off, unsigned width) { return vpci_cfg_read(&va, &ops, off, width); }
+static void gw(unsigned off, unsigned width, uint32_t val) { vpci_cfg_write(&va, &ops, off, width, val); }
 
 /* Size BAR register @off the way Linux does; returns the read-back, checks the restore. */
 static uint32_t linux_size(unsigned off)
@@ -876,7 +878,7 @@ static void test_vread_hidden(void **state UNUSED)
 	assert_int_equal(gr(0xfff, 1), 0);
 
 	/* The multi-function bit of the header type is hidden. */
-	pci_vfunc_init(&va, func(PCI_BDF(1, 0, 0)));
+	vpci_func_init(&va, func(PCI_BDF(1, 0, 0)));
 	assert_int_equal(cfg16(ix[C], PCI_HEADER_TYPE) & 0xff, 0x80);
 	assert_int_equal(gr(PCI_HEADER_TYPE, 1), 0);
 	assert_int_equal(gr(PCI_HEADER_TYPE, 2), 0);
@@ -988,7 +990,7 @@ static void test_vwrite_msi(void **state UNUSED)
 	assert_int_equal(gr(A_MSI + 1, 1), A_EXP);
 
 	/* 32-bit MSI without masking is 10 bytes: Message Data ends at cap + 0x0a. */
-	pci_vfunc_init(&va, func(PCI_BDF(1, 0, 1)));
+	vpci_func_init(&va, func(PCI_BDF(1, 0, 1)));
 	gw(D_MSI + MSI_ADDR_LO, 4, 0x28002000);
 	gw(D_MSI + MSI32_DATA, 4, 0xabcd1234);
 	assert_int_equal(cfg32(ix[D], D_MSI + MSI_ADDR_LO), 0x28002000);

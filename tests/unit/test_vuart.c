@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vuart.h"
+#include "core/vdev/vuart.h"
 
 #define UNUSED __attribute__((unused))
 

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-hart H-extension CSR setup and the vCPU state operations on this hart
+ * [Priv ISA "Hypervisor Extension"; Sstc; Smstateen; AIA].
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "arch/riscv/asm_offsets.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+
+_Static_assert(offsetof(struct arch_hart, regs) == 0, "trap.S: regs first");
+_Static_assert(offsetof(struct guest_regs, sepc) == REGS_SEPC_OFF, "trap.S offset");
+_Static_assert(offsetof(struct guest_regs, sstatus) == REGS_SSTATUS_OFF, "trap.S offset");
+_Static_assert(offsetof(struct guest_regs, hstatus) == REGS_HSTATUS_OFF, "trap.S offset");
+_Static_assert(offsetof(struct arch_hart, stack_top) == PCPU_STACK_TOP_OFF, "trap.S offset");
+_Static_assert(offsetof(struct arch_hart, tp) == PCPU_TP_OFF, "trap.S offset");
+
+__thread struct arch_hart *arch_this_hart;
+
+/*
+ * Exceptions the guest handles itself (hedeleg) [Priv ISA "hedeleg"]: misaligned
+ * fetch, breakpoint, ecall from VU, and VS-stage page faults. Guest-page faults,
+ * virtual instructions and VS ecalls (SBI) come to the hypervisor.
+ */
+#define HEDELEG_GUEST ((1ULL << CAUSE_MISALIGNED_FETCH) | (1ULL << CAUSE_BREAKPOINT) | \
+		       (1ULL << CAUSE_USER_ECALL) | (1ULL << CAUSE_FETCH_PAGE_FAULT) | \
+		       (1ULL << CAUSE_LOAD_PAGE_FAULT) | (1ULL << CAUSE_STORE_PAGE_FAULT))
+/* VS-level software, timer and external interrupts go straight to the guest (hideleg). */
+#define HIDELEG_GUEST ((1ULL << IRQ_VS_SOFT) | (1ULL << IRQ_VS_TIMER) | (1ULL << IRQ_VS_EXT))
+
+void arch_hart_init(const struct arch_hart_features *f)
+{
+	uint64_t envcfg = ENVCFG_STCE;
+
+	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hideleg, HIDELEG_GUEST);
+	csr_write(hvip, 0);
+	csr_write(hie, 0);        /* no VS interrupt or SGEI ever traps to HS */
+	csr_write(hgeie, 0);
+	/* The guest reads time/cycle/instret directly; vstimecmp needs hcounteren.TM. */
+	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+	if (f->zicbom)
+		envcfg |= ENVCFG_CBIE_FLUSH | ENVCFG_CBCFE;
+	if (f->zicboz)
+		envcfg |= ENVCFG_CBZE;
+	if (f->svpbmt)
+		envcfg |= ENVCFG_PBMTE;
+	csr_write(henvcfg, envcfg);
+	if (f->smstateen)
+		csr_write(hstateen0, HSTATEEN0_SE0 | HSTATEEN0_ENVCFG | HSTATEEN0_CSRIND |
+				     HSTATEEN0_AIA | HSTATEEN0_IMSIC);
+	csr_write(htimedelta, 0);
+	csr_write(stimecmp, -1ULL); /* the hypervisor uses no timer of its own */
+	csr_write(hgatp, 0);
+}
+
+void arch_hart_set_current(struct arch_hart *h)
+{
+	arch_this_hart = h;
+}
+
+uint64_t arch_time(void)
+{
+	return csr_read(time);
+}
+
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi");
+}
+
+void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64_t a1, unsigned guest_file,
+			  bool has_v)
+{
+	memset(r, 0, sizeof(*r));
+	r->x[10] = a0;
+	r->x[11] = a1;
+	r->sepc = pc;
+	/* sret lands in VS-mode: SPP = S, SPV = 1; guest interrupts off; FPU/vector usable. */
+	r->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL | (has_v ? SSTATUS_VS_INITIAL : 0);
+	r->hstatus = HSTATUS_SPV | HSTATUS_SPVP | ((uint64_t)guest_file << HSTATUS_VGEIN_SHIFT) | HSTATUS_VSXL_64;
+}
+
+void arch_vcpu_load(uint64_t hgatp)
+{
+	csr_write(vsstatus, 0);
+	csr_write(vsie, 0);
+	csr_write(vstvec, 0);
+	csr_write(vsscratch, 0);
+	csr_write(vsepc, 0);
+	csr_write(vscause, 0);
+	csr_write(vstval, 0);
+	csr_write(vsatp, 0);
+	csr_write(vstimecmp, -1ULL);
+	csr_write(hvip, 0);
+	csr_write(hgatp, hgatp);
+	hfence_gvma_all();  /* required after hgatp changes for a VMID [Priv ISA "hfence.gvma"] */
+	hfence_vvma_all();
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
+void arch_vcpu_quiesce(void)
+{
+	csr_write(vstimecmp, -1ULL);
+	csr_write(hvip, 0);
+	csr_write(hgatp, 0);
+	hfence_gvma_all();
+}
+
+void arch_vcpu_set_timer(uint64_t when)
+{
+	csr_write(vstimecmp, when);
+}
+
+void arch_vcpu_raise_ssip(void)
+{
+	csr_set(hvip, 1ULL << IRQ_VS_SOFT);
+}
+
+void arch_vcpu_local_fence(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+	hfence_vvma_all();
+}
+
+void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval)
+{
+	uint64_t old = csr_read(vsstatus), vsstatus = old;
+
+	/* Take the trap in VS-mode as the hardware would [Priv ISA "Trap entry"]: SPP/SPIE/SIE. */
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	if (r->hstatus & HSTATUS_SPVP)
+		vsstatus |= SSTATUS_SPP;
+	if (old & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	csr_write(vsstatus, vsstatus);
+	csr_write(vscause, cause);
+	csr_write(vstval, tval);
+	csr_write(vsepc, r->sepc);
+	r->sepc = csr_read(vstvec) & ~3ULL;
+	r->sstatus |= SSTATUS_SPP;  /* return to VS-mode (the handler runs in VS) */
+	r->hstatus |= HSTATUS_SPVP;
+}
+
+int arch_guest_read_u16(uint64_t gva, uint16_t *out)
+{
+	uint64_t val = 0, err, fix;
+
+	__asm__ volatile(
+		"lla	%[fix], 1f\n"
+		"sd	%[fix], %[slot]\n"
+		".option push\n.option arch,+h\n"
+		"hlvx.hu %[val], (%[a])\n"
+		".option pop\n"
+		"li	%[err], 0\n"
+		"j	2f\n"
+		"1:	li	%[err], 1\n"
+		"2:	sd	zero, %[slot]\n"
+		: [val] "+&r"(val), [err] "=&r"(err), [fix] "=&r"(fix), [slot] "=m"(arch_this_hart->fixup)
+		: [a] "r"(gva)
+		: "memory");
+	*out = (uint16_t)val;
+	return err ? -PV_EINVAL : 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trap dispatch [Priv ISA "Hypervisor Extension", "Trap Cause Codes"]: guest
+ * traps are decoded into a struct arch_exit (trap CSRs read once, at entry) and
+ * handed to vcpu_handle_exit(); traps in HS-mode resume at a probe fixup or panic.
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/trap.h"
+#include "lib/log.h"
+
+static const char *const cause_names[] = {
+	[CAUSE_MISALIGNED_FETCH] = "instruction address misaligned",
+	[CAUSE_FETCH_ACCESS] = "instruction access fault",
+	[CAUSE_ILLEGAL_INSN] = "illegal instruction",
+	[CAUSE_BREAKPOINT] = "breakpoint",
+	[CAUSE_MISALIGNED_LOAD] = "load address misaligned",
+	[CAUSE_LOAD_ACCESS] = "load access fault",
+	[CAUSE_MISALIGNED_STORE] = "store address misaligned",
+	[CAUSE_STORE_ACCESS] = "store access fault",
+	[CAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
+	[CAUSE_LOAD_PAGE_FAULT] = "load page fault",
+	[CAUSE_STORE_PAGE_FAULT] = "store page fault",
+	[CAUSE_FETCH_GUEST_PAGE_FAULT] = "instruction guest-page fault",
+	[CAUSE_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
+	[CAUSE_VIRTUAL_INSN] = "virtual instruction",
+	[CAUSE_STORE_GUEST_PAGE_FAULT] = "store/AMO guest-page fault",
+};
+
+const char *arch_cause_name(uint64_t c)
+{
+	return c < ARRAY_SIZE(cause_names) && cause_names[c] ? cause_names[c] : "unknown";
+}
+
+struct arch_hart *guest_trap(struct arch_hart *h);
+
+/** Called by trap.S for every trap from the guest. Returns @h to resume the guest. */
+struct arch_hart *guest_trap(struct arch_hart *h)
+{
+	uint64_t scause = csr_read(scause);
+	struct arch_exit e = {
+		.cause = scause & ~CAUSE_IRQ_FLAG,
+		.tval = csr_read(stval),
+		.htval = csr_read(htval),
+		.htinst = csr_read(htinst),
+	};
+
+	if (scause & CAUSE_IRQ_FLAG) {
+		e.kind = e.cause == IRQ_S_EXT ? ARCH_EXIT_IRQ_EXT : ARCH_EXIT_IRQ_OTHER;
+	} else {
+		switch (e.cause) {
+		case CAUSE_VS_ECALL:
+			e.kind = ARCH_EXIT_ECALL;
+			break;
+		case CAUSE_FETCH_GUEST_PAGE_FAULT:
+		case CAUSE_LOAD_GUEST_PAGE_FAULT:
+		case CAUSE_STORE_GUEST_PAGE_FAULT:
+			e.kind = ARCH_EXIT_GUEST_PAGE_FAULT;
+			e.gpa = gpa((e.htval << 2) | (e.tval & 3));
+			e.fetch = e.cause == CAUSE_FETCH_GUEST_PAGE_FAULT;
+			e.write = e.cause == CAUSE_STORE_GUEST_PAGE_FAULT;
+			break;
+		case CAUSE_VIRTUAL_INSN:
+			e.kind = ARCH_EXIT_VIRTUAL_INSN;
+			break;
+		default:
+			e.kind = ARCH_EXIT_EXCEPTION;
+			break;
+		}
+	}
+	vcpu_handle_exit(h, &e);
+	return h;
+}
+
+/** Saved HS registers of a trap taken in the hypervisor itself (trap.S from_hs). */
+struct hs_frame { uint64_t x[32]; };
+void hs_trap(struct hs_frame *f);
+
+/** A trap in HS-mode is a hypervisor bug: report it and stop this hart. */
+void hs_trap(struct hs_frame *f)
+{
+	uint64_t cause = csr_read(scause);
+
+	/* A guest memory probe that faulted (see arch_guest_read_u16): resume at its fixup. */
+	if (arch_this_hart && arch_this_hart->fixup && !(cause & CAUSE_IRQ_FLAG)) {
+		csr_write(sepc, arch_this_hart->fixup);
+		arch_this_hart->fixup = 0;
+		return;
+	}
+
+	pr("partvisor: PANIC on hart %u: trap in HS-mode: scause 0x%llx (%s) sepc 0x%llx stval 0x%llx "
+	   "htval 0x%llx ra 0x%llx sp 0x%llx\n", hv_hartid, (ull)cause,
+	   cause & CAUSE_IRQ_FLAG ? "interrupt" : arch_cause_name(cause), (ull)csr_read(sepc),
+	   (ull)csr_read(stval), (ull)csr_read(htval), (ull)f->x[1], (ull)f->x[2]);
+	pr("partvisor: hart %u stopped\n", hv_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
+}

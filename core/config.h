@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partition configuration: parsed from the config device tree (binding in
+ * docs/config.md and docs/bindings/partvisor-config.yaml) and validated against
+ * the discovered platform. Pure logic (libfdt only), unit-tested on the host.
+ */
+#ifndef PV_CONFIG_H
+#define PV_CONFIG_H
+
+#include "lib/diag.h"
+#include "core/platform.h"
+#include "types.h"
+
+#define PV_MAX_PARTITIONS 8
+#define PV_MAX_VCPUS      8   /**< vCPUs per partition (one physical hart each) */
+#define PV_NAME_MAX       32
+/** Config property listing a partition's PCI functions (docs/config.md). */
+#define PV_PROP_PCI_DEVICES "partvisor,pci-devices"
+#define PV_MAX_PCI        8   /**< PCI functions per partition */
+
+/** A guest image the firmware can load (embedded in the firmware image or provided by the boot loader). */
+struct pv_image {
+	const char *name;    /**< name the config refers to (partvisor,image) */
+	const void *data;    /**< bytes (host pointer; on the firmware, identity-mapped host physical memory) */
+	uint64_t size;       /**< bytes */
+};
+
+/** One partition as configured. */
+struct pv_part_config {
+	char name[PV_NAME_MAX];        /**< node name of the partition node */
+	char node_path[96];            /**< full node path, for messages */
+	unsigned nr_vcpus;
+	uint32_t hartids[PV_MAX_VCPUS];/**< physical hart ids; vCPU i (guest hart id i) runs on hartids[i] */
+	uint64_t mem_size;             /**< guest RAM, bytes (multiple of 2 MiB) */
+	gpa_t mem_gpa;                 /**< guest physical base of RAM (default GUEST_RAM_DEFAULT_GPA) */
+	bool mem_hpa_fixed;            /**< true if partvisor,mem-host-base was given */
+	hpa_t mem_hpa;                 /**< host physical base of RAM (given, or chosen by config_parse) */
+	int image;                     /**< index into the embedded image table, or -1 when image_reg is used */
+	struct hpa_range image_reg;    /**< kernel/image placed in host RAM by the boot loader (size 0: none) */
+	struct hpa_range initrd_reg;   /**< initramfs placed by the boot loader (size 0: none) */
+	uint64_t load_offset;          /**< bytes from RAM base where the image is loaded and entered */
+	char bootargs[256];            /**< /chosen/bootargs for the guest */
+	unsigned nr_pci;
+	uint16_t pci_bdf[PV_MAX_PCI];  /**< PCI functions (bus << 8 | dev << 3 | fn); reserved for passthrough */
+};
+
+/** The whole configuration. */
+struct pv_config {
+	unsigned nr_parts;
+	struct pv_part_config parts[PV_MAX_PARTITIONS];
+};
+
+/**
+ * Parse and validate the config FDT @cfg_fdt against @plat.
+ * @hv is the host physical range the hypervisor occupies (image, BSS, stacks);
+ * @images/@nr_images is the table of loadable images.
+ * On success fills @cfg (placing every partition without mem-host-base) and returns 0.
+ * On the first error returns a negative PV_E* code with @diag naming the node, the
+ * property and the reason; @cfg must then not be used (fail closed).
+ */
+int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa_range hv,
+		 const struct pv_image *images, unsigned nr_images,
+		 struct pv_config *cfg, struct pv_diag *diag);
+
+#endif

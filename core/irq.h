@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's own interrupts: identities in each hart's S-level IMSIC
+ * file [AIA IMSIC.adoc]. Identity IRQ_ID_IPI carries hart-to-hart requests;
+ * drivers' interrupts are registered here by the code that brings them up, so
+ * the run loop calls irq_dispatch() and names no driver.
+ */
+#ifndef PV_IRQ_H
+#define PV_IRQ_H
+
+#include "types.h"
+
+/** Identity of hypervisor IPIs (mailbox requests) in every hart's S-level file. */
+#define IRQ_ID_IPI   1
+/** Identity of the IOMMU fault-queue interrupt. */
+#define IRQ_ID_IOMMU 2
+/** Highest identity a handler can be registered for. */
+#define IRQ_ID_MAX   63
+
+/** A registered interrupt handler. */
+typedef void (*irq_handler_fn)(void *ctx);
+
+/**
+ * Call @fn(@ctx) whenever identity @id (2..IRQ_ID_MAX) is claimed on any hart.
+ * Register before the harts start (irq_hart_init enables what is registered).
+ * Returns 0, -PV_EINVAL for a bad identity, -PV_EEXIST if it is taken.
+ */
+int irq_register(uint32_t id, irq_handler_fn fn, void *ctx);
+
+/** This hart: turn on its S-level interrupt file with IRQ_ID_IPI and every registered identity enabled. */
+void irq_hart_init(void);
+
+/**
+ * Claim and handle every pending identity of this hart's S-level file.
+ * Returns true if a hypervisor IPI was among them (the caller reads its mailbox).
+ */
+bool irq_dispatch(void);
+
+/** Raise IRQ_ID_IPI in the S-level interrupt file at @file (another hart's). */
+void irq_send_ipi(hpa_t file);
+
+/** Reset guest interrupt file @guest_file of this hart (identities 1..@num_ids) before a vCPU starts on it. */
+void irq_guest_file_reset(unsigned guest_file, uint32_t num_ids);
+
+#endif

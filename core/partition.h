@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partitions: G-stage address space, image loading, guest device tree, and
+ * stop / reboot. A partition's RAM is host RAM that no other partition and not
+ * the hypervisor owns (checked by config_parse), mapped 1:1 in size at its
+ * guest base; vCPU k's virtual IMSIC page maps to its hart's guest interrupt file.
+ */
+#ifndef PV_PARTITION_H
+#define PV_PARTITION_H
+
+#include "core/model.h"
+
+/** Every partition, in config order, and how many there are. */
+extern struct partition hv_parts[PV_MAX_PARTITIONS];
+extern unsigned hv_nr_parts;
+
+/**
+ * Build partition @p number @index from @cfg: G-stage (RAM, guest interrupt
+ * files), vCPUs pinned to their pcpus, console client and UART.
+ * Returns 0 or a negative PV_E* code (G-stage pool exhausted, overlap).
+ */
+int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg);
+
+/**
+ * (Re)load @p: clear its RAM, copy the image (and initrd), write the guest
+ * device tree, reset its vCPUs and PCI functions; vCPU 0 becomes START_PENDING.
+ * Returns 0 or a negative PV_E* code with the reason printed.
+ */
+int partition_load(struct partition *p);
+
+/**
+ * Stop partition @p from its vCPU @caller (SRST, legacy shutdown): stop every
+ * other vCPU, quiesce its devices, print its exit counters; if @reboot, load and
+ * start it again. The machine powers off when every partition has stopped.
+ * Does not return to the guest.
+ */
+void partition_stop(struct partition *p, struct vcpu *caller, bool reboot) __attribute__((noreturn));
+
+#endif

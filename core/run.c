@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-hart run loop, mailbox and vCPU start/stop on the hart. See run.h. */
+#include "arch/riscv/trap.h"
+#include "core/irq.h"
+#include "core/run.h"
+
+struct pcpu hv_pcpus[PV_MAX_HARTS];
+
+void pcpu_send(struct pcpu *target, enum pcpu_req req)
+{
+	__atomic_fetch_or(&target->mailbox, 1u << req, __ATOMIC_SEQ_CST);
+	irq_send_ipi(target->ipi_file);
+}
+
+bool pcpu_handle_mailbox(struct pcpu *pc)
+{
+	uint32_t req;
+
+	irq_dispatch();
+	req = __atomic_exchange_n(&pc->mailbox, 0, __ATOMIC_SEQ_CST);
+	if (req & (1u << REQ_VSSIP))
+		arch_vcpu_raise_ssip();
+	if (req & (1u << REQ_FENCE)) {
+		arch_vcpu_local_fence();
+		__atomic_fetch_add(&pc->fence_ack, 1, __ATOMIC_SEQ_CST);
+	}
+	return req & (1u << REQ_STOP);
+}
+
+/*
+ * Move @v from START_PENDING to STARTED unless its partition is stopping. Under
+ * the partition lock, so partition_stop() sees every vCPU that can still run.
+ */
+static bool vcpu_claim_start(struct vcpu *v)
+{
+	bool go;
+
+	spin_lock(&v->part->lock);
+	go = v->part->state == PART_RUNNING && v->state == VCPU_START_PENDING;
+	if (go)
+		v->state = VCPU_STARTED;
+	spin_unlock(&v->part->lock);
+	return go;
+}
+
+/* Prepare this hart to run @v from its reset state: VS CSRs, guest file, G-stage, registers. */
+static void vcpu_load(struct pcpu *pc, struct vcpu *v)
+{
+	irq_guest_file_reset(v->guest_file, v->part->guest_ids);
+	arch_vcpu_load(v->part->hgatp);
+	arch_vcpu_regs_reset(&pc->arch.regs, v->start_pc.v, v->vhartid, v->start_arg, v->guest_file, pc->has_v);
+}
+
+void pcpu_run(struct pcpu *pc)
+{
+	struct vcpu *v = pc->vcpu;
+
+	for (;;) {
+		pcpu_handle_mailbox(pc);
+		if (v && v->state == VCPU_START_PENDING && vcpu_claim_start(v)) {
+			vcpu_load(pc, v);
+			guest_enter(&pc->arch);
+		}
+		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
+		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
+			arch_wait_for_interrupt();
+	}
+}
+
+void vcpu_stop_here(struct pcpu *pc)
+{
+	struct vcpu *v = pc->vcpu;
+
+	console_flush(&v->dbcn);
+	arch_vcpu_quiesce();
+	v->state = VCPU_STOPPED;
+	pcpu_run(pc);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-hart run loop and mailbox, the bottom of the runtime: a hart runs
+ * its pinned vCPU when it is started and otherwise waits; other harts post
+ * requests (enum pcpu_req) into its mailbox and signal it with a hypervisor IPI.
+ */
+#ifndef PV_RUN_H
+#define PV_RUN_H
+
+#include "core/model.h"
+
+/** Every physical hart's state, indexed like the platform's harts[]. */
+extern struct pcpu hv_pcpus[PV_MAX_HARTS];
+
+/** The per-hart scheduler: run the pinned vCPU when started, otherwise wait for requests. Never returns. */
+void pcpu_run(struct pcpu *pc) __attribute__((noreturn));
+
+/** Post request @req to @target and send it a hypervisor IPI. */
+void pcpu_send(struct pcpu *target, enum pcpu_req req);
+
+/**
+ * Handle this hart's pending interrupts (registered handlers) and mailbox
+ * requests. Returns true if its vCPU must stop running (REQ_STOP).
+ */
+bool pcpu_handle_mailbox(struct pcpu *pc);
+
+/**
+ * Stop the vCPU running on @pc where it is (hart_stop, partition stop): flush
+ * its console line, quiesce its CSR state, mark it STOPPED and go back to the
+ * run loop. Never returns; the guest frame is abandoned.
+ */
+void vcpu_stop_here(struct pcpu *pc) __attribute__((noreturn));
+
+#endif

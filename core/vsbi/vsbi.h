@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SBI partvisor offers its guests [SBI spec v2.0]: one table of extensions,
+ * each {extension id range, exit counter, handler} in a file of its own
+ * (base.c, time.c, ipi.c, rfence.c, hsm.c, srst.c, dbcn.c, legacy.c,
+ * partvisor.c). Hart ids a guest passes are its own vCPU ids (0..nr_vcpus-1);
+ * nothing a guest asks for reaches a hart of another partition.
+ * Naming rule: vsbi_* is what guests get; sbi_* (arch/riscv/sbi_call.h) calls
+ * down into the firmware.
+ */
+#ifndef PV_VSBI_H
+#define PV_VSBI_H
+
+#include "core/model.h"
+
+/** What the caller must do after a call, besides returning a0/a1 to the guest. */
+enum vsbi_action {
+	VSBI_RESUME,          /**< return to the guest */
+	VSBI_STOP_VCPU,       /**< HSM hart_stop (or a stop request arrived while waiting): stop this vCPU */
+	VSBI_SHUTDOWN,        /**< SRST shutdown / legacy shutdown: stop the partition */
+	VSBI_REBOOT,          /**< SRST cold/warm reboot: restart the partition from its images */
+};
+
+/** One SBI call as the guest made it: a7 = eid, a6 = fid, a0..a5. */
+struct vsbi_call {
+	unsigned long eid, fid;
+	unsigned long a[6];
+};
+
+/** The result of a call: a0 = error, a1 = value (left alone for legacy calls), and the action. */
+struct vsbi_ret {
+	long error;
+	long value;
+	bool legacy;          /**< legacy extension: only a0 is written */
+	enum vsbi_action action;
+};
+
+/** One SBI extension: the ids it answers, the exit counter it feeds, and its handler. */
+struct vsbi_ext {
+	unsigned long eid_min, eid_max;      /**< inclusive */
+	enum exit_cause cause;               /**< counted once per call */
+	/** Handle call @c from vCPU @v; @r arrives as {SBI_ERR_NOT_SUPPORTED, 0, false, VSBI_RESUME}. */
+	void (*handle)(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r);
+};
+
+/** The extension table (vsbi.c), ordered by nothing in particular, terminated by a NULL handler. */
+extern const struct vsbi_ext *const vsbi_exts[];
+
+/** The extension that answers @eid, or NULL (probe_extension reports it as absent). */
+const struct vsbi_ext *vsbi_find(unsigned long eid);
+
+/**
+ * Handle the ecall of vCPU @v whose registers are @r: dispatch on a7/a6, count
+ * the exit, write a0 (and a1 unless legacy), advance sepc past the ecall.
+ * Returns what the caller must do next.
+ */
+enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r);
+
+/* The extensions. */
+extern const struct vsbi_ext vsbi_ext_base, vsbi_ext_time, vsbi_ext_ipi, vsbi_ext_rfence, vsbi_ext_hsm,
+	vsbi_ext_srst, vsbi_ext_dbcn, vsbi_ext_legacy_set_timer, vsbi_ext_legacy_putchar,
+	vsbi_ext_legacy_getchar, vsbi_ext_legacy_shutdown, vsbi_ext_partvisor;
+
+/* ---- helpers shared by the extensions ---- */
+
+/** Whether vCPU @vhartid falls into hart mask (@mask, @base); base == -1 means every hart [SBI "Hart list"]. */
+bool vsbi_hart_in_mask(unsigned long mask, unsigned long base, unsigned vhartid);
+
+/** Whether every hart named by (@mask, @base) is a vCPU of @p. */
+bool vsbi_mask_valid(const struct partition *p, unsigned long mask, unsigned long base);
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RISC-V IOMMU 1.0 data-structure encoding: registers, device contexts, MSI page
+ * tables, commands and fault records [RISC-V IOMMU spec v1.0.1, chapters 2-6].
+ * Pure logic (no MMIO): built into the firmware and into the host unit tests.
+ * The register-level driver that uses it is drivers/iommu/iommu.c.
+ */
+#ifndef PV_IOMMU_HW_H
+#define PV_IOMMU_HW_H
+
+#include "lib/diag.h"
+#include "types.h"
+
+/* ---- registers [spec "Register layout"] (byte offsets) ---- */
+#define IOMMU_REG_CAPS      0x000
+#define IOMMU_REG_FCTL      0x008
+#define IOMMU_REG_DDTP      0x010
+#define IOMMU_REG_CQB       0x018
+#define IOMMU_REG_CQH       0x020
+#define IOMMU_REG_CQT       0x024
+#define IOMMU_REG_FQB       0x028
+#define IOMMU_REG_FQH       0x030
+#define IOMMU_REG_FQT       0x034
+#define IOMMU_REG_CQCSR     0x048
+#define IOMMU_REG_FQCSR     0x04c
+#define IOMMU_REG_PQCSR     0x050
+#define IOMMU_REG_IPSR      0x054
+#define IOMMU_REG_ICVEC     0x2f8
+#define IOMMU_REG_MSI_CFG   0x300   /**< msi_cfg_tbl: 16 bytes per vector (addr +0, data +8, vec_ctl +12) */
+#define IOMMU_REG_SIZE      0x1000
+
+/* capabilities */
+#define IOMMU_CAP_VERSION_MASK 0xffULL
+#define IOMMU_CAP_SV39X4   (1ULL << 17)
+#define IOMMU_CAP_SV48X4   (1ULL << 18)
+#define IOMMU_CAP_MSI_FLAT (1ULL << 22)
+#define IOMMU_CAP_AMO_HWAD (1ULL << 24)
+#define IOMMU_CAP_IGS_SHIFT 28
+#define IOMMU_CAP_IGS_MASK  (3ULL << 28)
+#define IOMMU_IGS_MSI  0
+#define IOMMU_IGS_WSI  1
+#define IOMMU_IGS_BOTH 2
+#define IOMMU_CAP_PAS_SHIFT 32
+#define IOMMU_CAP_PAS_MASK  (0x3fULL << 32)
+
+/* fctl */
+#define IOMMU_FCTL_BE  (1U << 0)
+#define IOMMU_FCTL_WSI (1U << 1)
+#define IOMMU_FCTL_GXL (1U << 2)
+
+/* ddtp */
+#define IOMMU_DDTP_MODE_MASK 0xfULL
+#define IOMMU_DDTP_MODE_OFF  0
+#define IOMMU_DDTP_MODE_BARE 1
+#define IOMMU_DDTP_MODE_1LVL 2
+#define IOMMU_DDTP_MODE_2LVL 3
+#define IOMMU_DDTP_MODE_3LVL 4
+#define IOMMU_DDTP_BUSY      (1ULL << 4)
+#define IOMMU_DDTP_PPN_SHIFT 10
+
+/* cqcsr / fqcsr */
+#define IOMMU_QCSR_EN    (1U << 0)
+#define IOMMU_QCSR_IE    (1U << 1)
+#define IOMMU_QCSR_MF    (1U << 8)   /**< memory fault (cqmf / fqmf), RW1C */
+#define IOMMU_CQCSR_CMD_TO  (1U << 9)
+#define IOMMU_CQCSR_CMD_ILL (1U << 10)
+#define IOMMU_FQCSR_OF   (1U << 9)   /**< fault queue overflow, RW1C */
+#define IOMMU_QCSR_ON    (1U << 16)
+#define IOMMU_QCSR_BUSY  (1U << 17)
+
+/* ipsr */
+#define IOMMU_IPSR_CIP (1U << 0)
+#define IOMMU_IPSR_FIP (1U << 1)
+#define IOMMU_IPSR_PMIP (1U << 2)
+#define IOMMU_IPSR_PIP (1U << 3)
+
+/* ---- device context [spec §2.1.3] ---- */
+/** Extended-format device context (64 bytes; used when capabilities.MSI_FLAT = 1). */
+struct iommu_dc {
+	uint64_t tc;
+	uint64_t iohgatp;
+	uint64_t ta;
+	uint64_t fsc;
+	uint64_t msiptp;
+	uint64_t msi_addr_mask;
+	uint64_t msi_addr_pattern;
+	uint64_t reserved;
+};
+#define IOMMU_DC_TC_V       (1ULL << 0)
+#define IOMMU_IOHGATP_MODE_BARE  0ULL
+#define IOMMU_IOHGATP_MODE_SV39X4 8ULL
+#define IOMMU_IOHGATP_MODE_SV48X4 9ULL
+#define IOMMU_MSIPTP_MODE_FLAT    1ULL
+
+/** What a partition's device context is made of. */
+struct iommu_dc_params {
+	hpa_t gstage_root;      /**< root of the partition's G-stage table (16 KiB, 16 KiB-aligned) */
+	uint64_t gstage_mode;   /**< IOMMU_IOHGATP_MODE_SV39X4 or _SV48X4 (same numbers as hgatp.MODE) */
+	uint16_t gscid;         /**< guest soft-context id (the partition's VMID) */
+	hpa_t msipt;            /**< MSI page table (4 KiB-aligned), or 0 for none (msiptp Off) */
+	uint64_t msi_addr_mask;    /**< page-number bits (address >> 12), from iommu_msi_window() */
+	uint64_t msi_addr_pattern; /**< page-number bits (address >> 12), from iommu_msi_window() */
+};
+
+/**
+ * Encode a valid extended device context for a passed-through device: G-stage
+ * translation only (fsc = Bare, no first stage, no ATS/PRI), GADE = SADE = 0,
+ * iohgatp = @p->gstage_mode/@p->gscid/@p->gstage_root, and MSI translation in
+ * flat mode through @p->msipt when non-zero [spec §2.1.3, §2.3.3].
+ * Returns 0, or -PV_EINVAL if the root is not 16 KiB-aligned, the MSI table not
+ * 4 KiB-aligned, either address above 56 bits, the mode not Sv39x4/Sv48x4, or
+ * mask/pattern wider than 52 bits; on error *@dc is all zeroes (not valid).
+ * Mask and pattern are only stored when @p->msipt is non-zero.
+ */
+int iommu_dc_encode(struct iommu_dc *dc, const struct iommu_dc_params *p);
+
+/**
+ * Pick the device-directory mode for device_ids of @devid_bits bits with extended
+ * (64-byte) device contexts [spec §2.1: 1LVL up to 6 bits, 2LVL up to 15, 3LVL up to 24].
+ * Returns IOMMU_DDTP_MODE_1LVL/2LVL/3LVL, or -PV_ERANGE above 24 bits.
+ */
+int iommu_ddt_mode(unsigned devid_bits);
+
+/** Number of directory levels of ddtp mode @mode (1LVL -> 1 ... 3LVL -> 3), 0 for others. */
+unsigned iommu_ddt_levels(int mode);
+
+/**
+ * Index into the directory page of @level (0 = leaf page of device contexts,
+ * 1 and 2 = non-leaf pages) for @devid, extended format: DDI[0] = devid[5:0],
+ * DDI[1] = devid[14:6], DDI[2] = devid[23:15] [spec §2.1 "Device-directory table"].
+ */
+unsigned iommu_ddi(uint32_t devid, unsigned level);
+
+/** Non-leaf device-directory entry pointing at the 4 KiB page @next (V = 1). */
+uint64_t iommu_ddt_nonleaf(hpa_t next);
+
+/* ---- MSI page table [spec §2.3.3, AIA IOMMU.adoc] ---- */
+#define IOMMU_MSI_PTE_V        (1ULL << 0)
+#define IOMMU_MSI_PTE_M_FLAT   (3ULL << 1)
+#define IOMMU_MSI_TABLE_MAX    256   /**< entries one 4 KiB table holds (also QEMU's limit) */
+
+/**
+ * Compute msi_addr_mask and msi_addr_pattern (page numbers, address >> 12) for a
+ * guest whose virtual interrupt files are the @nr_files consecutive 4 KiB pages
+ * from @base (file k at @base + k * 4 KiB). The mask covers the smallest power of
+ * two >= @nr_files, so file k has MSI page-table index k.
+ * Returns 0, or -PV_EINVAL if @nr_files is 0 or above IOMMU_MSI_TABLE_MAX, or if
+ * @base is not aligned to that power of two times 4 KiB.
+ */
+int iommu_msi_window(gpa_t base, unsigned nr_files, uint64_t *mask, uint64_t *pattern);
+
+/**
+ * Whether a device write to @addr is an MSI to a virtual interrupt file under
+ * @mask/@pattern, and if so its MSI page-table index in *@index (the bits of
+ * address >> 12 selected by @mask, packed towards bit 0) [spec §2.3.3 steps 1-3].
+ * @index may be NULL; it is set to 0 when there is no match.
+ */
+bool iommu_msi_match(gpa_t addr, uint64_t mask, uint64_t pattern, uint64_t *index);
+
+/** Flat (basic translate mode, M = 3) MSI PTE dword 0 sending to the interrupt file page at @file. */
+uint64_t iommu_msi_pte_flat(hpa_t file);
+
+/* ---- commands [spec §3.1] ---- */
+/** One command-queue entry (16 bytes). */
+struct iommu_cmd {
+	uint64_t dw0;
+	uint64_t dw1;
+};
+/** IOFENCE.C with AV = 1: on completion the IOMMU stores the 32-bit @data at @addr (4-byte aligned). */
+struct iommu_cmd iommu_cmd_iofence(hpa_t addr, uint32_t data);
+/** IODIR.INVAL_DDT for one device_id @devid (DV = 1). */
+struct iommu_cmd iommu_cmd_inval_ddt(uint32_t devid);
+/** IODIR.INVAL_DDT for all device contexts (DV = 0). */
+struct iommu_cmd iommu_cmd_inval_ddt_all(void);
+/** IOTINVAL.GVMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0). */
+struct iommu_cmd iommu_cmd_inval_gvma(uint16_t gscid);
+/** IOTINVAL.VMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0, PSCV = 0). */
+struct iommu_cmd iommu_cmd_inval_vma(uint16_t gscid);
+
+/* ---- fault records [spec §3.2] ---- */
+/** A decoded 32-byte fault-queue record. */
+struct iommu_fault {
+	unsigned cause;      /**< CAUSE[11:0] */
+	unsigned ttyp;       /**< transaction type TTYP[5:0] */
+	uint32_t did;        /**< device_id (PCIe: requester id, bus << 8 | dev << 3 | fn) */
+	uint32_t pid;        /**< process_id, valid if pv */
+	bool pv;
+	bool priv;
+	uint64_t iotval;     /**< faulting IOVA (for untranslated requests without first stage: the GPA) */
+	uint64_t iotval2;    /**< guest-page faults: GPA information */
+};
+/** Decode fault record @rec (4 little-endian doublewords as read from the queue). */
+void iommu_fault_decode(const uint64_t rec[4], struct iommu_fault *f);
+/** Name of fault cause @cause, e.g. "write/AMO guest-page fault", "DDT entry not valid"; "reserved" / "custom" otherwise. */
+const char *iommu_cause_name(unsigned cause);
+/** Name of transaction type @ttyp, e.g. "untranslated write/AMO"; "reserved" otherwise. */
+const char *iommu_ttyp_name(unsigned ttyp);
+
+/* ---- capability check ---- */
+/** What the hypervisor needs of an IOMMU, found by iommu_caps_check(). */
+struct iommu_caps_info {
+	unsigned version;      /**< capabilities.version (0x10 = 1.0) */
+	bool sv39x4, sv48x4;
+	bool msi_flat;
+	unsigned igs;          /**< IOMMU_IGS_* */
+	unsigned pas;          /**< physical address bits */
+};
+/**
+ * Check that an IOMMU with capabilities @caps can be used: version 1.x, the
+ * G-stage mode @gstage_mode (IOMMU_IOHGATP_MODE_SV39X4/_SV48X4) the harts use,
+ * MSI_FLAT (extended device contexts and MSI page tables), MSI interrupt
+ * generation (IGS = MSI or BOTH), and PAS at least @pa_bits.
+ * Fills @info. Returns 0 or -PV_EINVAL with @diag naming node @node (for messages), property
+ * "capabilities" and what is missing.
+ */
+int iommu_caps_check(uint64_t caps, uint64_t gstage_mode, unsigned pa_bits, const char *node,
+		     struct iommu_caps_info *info, struct pv_diag *diag);
+
+#endif

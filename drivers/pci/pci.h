@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI host bridge driver: enumeration of the physical hierarchy and BAR
+ * assignment [PCI Local Bus 3.0 ch. 6, PCI-to-PCI Bridge 1.2 ch. 3, PCIe Base 6 ch. 7],
+ * host ECAM access (ecam.c) and Function Level Reset.
+ * Pure logic: configuration space is reached through struct pci_cfg_ops, so the
+ * same code runs on ECAM in the firmware and on a fake in the host unit tests.
+ */
+#ifndef PV_PCI_H
+#define PV_PCI_H
+
+#include "drivers/pci/pci_regs.h"
+#include "lib/diag.h"
+#include "types.h"
+
+/**
+ * Access to one configuration space: aligned 32-bit dword at byte offset @off
+ * (0..4092, multiple of 4) of function @bdf. Reads of absent functions return 0xffffffff.
+ */
+struct pci_cfg_ops {
+	uint32_t (*read32)(void *ctx, uint16_t bdf, unsigned off);
+	void (*write32)(void *ctx, uint16_t bdf, unsigned off, uint32_t val);
+	void *ctx;
+};
+
+#define PCI_BAR_IO       (1U << 0)  /**< I/O space BAR (never assigned: no I/O window is used) */
+#define PCI_BAR_64       (1U << 1)  /**< 64-bit memory BAR (uses this and the next BAR register) */
+#define PCI_BAR_PREFETCH (1U << 2)  /**< prefetchable memory */
+#define PCI_BAR_UPPER    (1U << 3)  /**< this register is the upper half of the previous 64-bit BAR */
+
+/** One base address register as sized and assigned by pci_enumerate(). */
+struct pci_bar {
+	hpa_t base;        /**< host physical (CPU) address assigned; 0 if not assigned */
+	uint64_t size;     /**< bytes (power of two); 0 = register not implemented or PCI_BAR_UPPER */
+	unsigned flags;    /**< PCI_BAR_* */
+};
+
+/** One function found on the host bridge. */
+struct pci_func {
+	uint16_t bdf;
+	uint16_t vendor, device;
+	uint32_t class_rev;      /**< class code << 8 | revision id (dword at 0x08) */
+	uint8_t hdr_type;        /**< header layout (0 endpoint, 1 PCI-to-PCI bridge), MF bit removed */
+	struct pci_bar bar[6];   /**< type 0: BAR0..5; type 1: BAR0..1 used */
+	uint8_t cap_msi, cap_msix, cap_exp, cap_pm; /**< capability offsets, 0 = absent */
+};
+
+
+#define PCI_MAX_FUNCS 64
+
+/** The physical host bridge and what enumeration found behind it. */
+struct pci_host {
+	unsigned bus_start, bus_end;     /**< ECAM bus range (from the DT bus-range) */
+	struct pci_window mem32;     /**< non-prefetchable window below 4 GiB (from the DT) */
+	struct pci_window mem64;     /**< 64-bit prefetchable window, size 0 if none */
+	unsigned nr_funcs;
+	struct pci_func funcs[PCI_MAX_FUNCS];
+	unsigned max_bus;                /**< highest bus number in use after bridge numbering */
+};
+
+/**
+ * Enumerate the hierarchy below @h->bus_start (depth first; PCI-to-PCI bridges,
+ * including PCIe root ports, get secondary/subordinate bus numbers in order and
+ * a 1 MiB-aligned non-prefetchable memory window covering the BARs behind them,
+ * with Memory Space and Bus Master enabled and no I/O or prefetchable window).
+ * Every memory BAR of every function is sized and assigned naturally aligned, at
+ * least 4 KiB (so functions never share a page): from @h->mem32, or, for 64-bit
+ * BARs of functions on the root bus when mem32 is full, from @h->mem64. I/O BARs
+ * are recorded with their size but not assigned. Endpoints are left with Memory
+ * Space, I/O Space and Bus Master disabled: only pci_enable() turns them on.
+ * Fills @h->funcs, @h->nr_funcs and @h->max_bus.
+ * Returns 0, or -PV_ENOMEM (windows too small, more than PCI_MAX_FUNCS functions)
+ * or -PV_ERANGE (out of bus numbers, bridges nested more than 16 deep) with @diag
+ * naming the function.
+ */
+int pci_enumerate(struct pci_host *h, const struct pci_cfg_ops *ops, struct pv_diag *diag);
+
+/** Index of function @bdf in @h->funcs, or -1. */
+int pci_find(const struct pci_host *h, uint16_t bdf);
+
+/** Offset of the first capability with id @cap_id of @bdf (standard list, 0x40..0xff), 0 if none. */
+unsigned pci_find_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint8_t cap_id);
+
+/**
+ * Set the Command bits @set and clear @clear (PCI_CMD_*) of @bdf, leaving the others;
+ * the RW1C Status half of the dword is written as 0, so no status bit is cleared.
+ */
+void pci_set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t set, uint16_t clear);
+
+/** Enable Memory Space and Bus Master (and disable INTx) of endpoint @bdf. */
+void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf);
+
+/** Host ECAM window: configuration space of buses @bus_start..@bus_end [PCIe Base 6.0 §7.2.2]. */
+struct pci_ecam {
+	hpa_t base;                /**< ECAM base (bus @bus_start at offset 0) */
+	unsigned bus_start, bus_end;
+};
+
+/**
+ * Configuration-space operations over host ECAM window @e (kept as the ops'
+ * context: @e must outlive them). Accesses outside the bus range read all ones
+ * and drop writes.
+ */
+struct pci_cfg_ops pci_ecam_ops(const struct pci_ecam *e);
+
+/**
+ * Function Level Reset of @f if it supports it (PCIe Device Capabilities FLR),
+ * waiting 100 ms [PCIe Base 6.0 §6.6.2] (@ticks_per_ms from the timebase), then
+ * restoring its BARs. Returns true if an FLR was done, false if @f has none.
+ */
+bool pci_flr(const struct pci_cfg_ops *ops, const struct pci_func *f, uint64_t ticks_per_ms);
+
+#endif

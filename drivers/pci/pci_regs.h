@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI and PCIe configuration-space layout: function numbers, type 0/1 header
+ * offsets and bits, capability ids and the capability fields partvisor uses
+ * [PCI Local Bus 3.0 ch. 6, PCI-to-PCI Bridge 1.2 ch. 3, PCIe Base 6.0 ch. 7].
+ * Definitions only; shared by the host enumeration (drivers/pci) and the guest's
+ * virtual host bridge (core/vdev/vpci).
+ */
+#ifndef PV_PCI_REGS_H
+#define PV_PCI_REGS_H
+
+#include "types.h"
+
+/** Make a PCI function number (requester id / device_id): bus << 8 | dev << 3 | fn. */
+#define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
+#define PCI_BUS(bdf)  (((bdf) >> 8) & 0xff)
+#define PCI_DEV(bdf)  (((bdf) >> 3) & 0x1f)
+#define PCI_FN(bdf)   ((bdf) & 7)
+/** printf format and arguments for a function as bus:dev.fn, e.g. "00:05.0". */
+#define BDF_FMT       "%02x:%02x.%x"
+#define BDF_ARGS(bdf) PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf)
+
+/* Type 0/1 header offsets and bits used here [PCI 3.0 §6.2]. */
+#define PCI_VENDOR_ID      0x00
+#define PCI_DEVICE_ID      0x02
+#define PCI_COMMAND        0x04
+#define PCI_STATUS         0x06
+#define PCI_CLASS_REVISION 0x08
+#define PCI_CACHE_LINE     0x0c
+#define PCI_HEADER_TYPE    0x0e
+#define PCI_BAR0           0x10
+#define PCI_PRIMARY_BUS    0x18   /* type 1: primary, secondary, subordinate bus, latency */
+#define PCI_IO_BASE        0x1c   /* type 1: I/O base/limit (8 bits each), secondary status */
+#define PCI_MEMORY_BASE    0x20   /* type 1: memory base/limit (16 bits each) */
+#define PCI_PREF_BASE      0x24   /* type 1: prefetchable base/limit */
+#define PCI_PREF_BASE_UPPER 0x28
+#define PCI_PREF_LIMIT_UPPER 0x2c
+#define PCI_SUBSYSTEM      0x2c   /* type 0 */
+#define PCI_ROM_ADDRESS    0x30   /* type 0 (type 1: 0x38) */
+#define PCI_IO_BASE_UPPER  0x30   /* type 1: I/O base/limit upper 16 bits */
+#define PCI_CAP_PTR        0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN  0x3d
+#define PCI_CMD_IO         (1U << 0)
+#define PCI_CMD_MEM        (1U << 1)
+#define PCI_CMD_MASTER     (1U << 2)
+#define PCI_CMD_PARITY     (1U << 6)
+#define PCI_CMD_SERR       (1U << 8)
+#define PCI_CMD_INTX_DISABLE (1U << 10)
+#define PCI_STATUS_CAP_LIST (1U << 4)
+#define PCI_HEADER_MF      0x80
+#define PCI_CAP_ID_PM      0x01
+#define PCI_CAP_ID_MSI     0x05
+#define PCI_CAP_ID_VNDR    0x09
+#define PCI_CAP_ID_EXP     0x10
+#define PCI_CAP_ID_MSIX    0x11
+#define PCI_MSIX_FLAGS_ENABLE (1U << 15)  /* in Message Control (cap + 2) */
+#define PCI_MSIX_FLAGS_MASKALL (1U << 14)
+#define PCI_CLASS_IOMMU    0x0806        /* base class 08 (system peripheral), subclass 06 (IOMMU) */
+#define PCI_CFG_SPACE_SIZE 4096          /* PCIe extended configuration space per function, bytes */
+
+/* Fields inside header dwords and capabilities. */
+#define PCI_VENDOR_ABSENT     0xffff
+#define PCI_HDR_ENDPOINT      0
+#define PCI_HDR_BRIDGE        1
+#define PCI_HDR_LAYOUT        0x7f           /* header type without the MF bit */
+#define PCI_BARS_ENDPOINT     6
+#define PCI_BARS_BRIDGE       2
+#define PCI_BARS_END          (PCI_BAR0 + 4 * PCI_BARS_ENDPOINT)
+#define PCI_BAR_SPACE_IO      0x1u           /* bit 0 */
+#define PCI_BAR_MEM_TYPE      0x6u           /* bits 2:1 */
+#define PCI_BAR_MEM_TYPE_64   0x4u
+#define PCI_BAR_MEM_PREFETCH  0x8u           /* bit 3 */
+#define PCI_BAR_MEM_FLAGS     0xfu           /* read-only low bits of a memory BAR */
+#define PCI_BAR_IO_FLAGS      0x3u           /* read-only low bits of an I/O BAR */
+#define PCI_BUS_LATENCY       0xff000000u    /* secondary latency timer byte of PCI_PRIMARY_BUS */
+#define PCI_BUS_SEC_SHIFT     8
+#define PCI_BUS_SUB_SHIFT     16
+#define PCI_CAP_FIRST         0x40           /* standard capabilities live in 0x40..0xff */
+#define PCI_CAP_PTR_MASK      0xfcu
+#define PCI_CFG_STD_END       0x100          /* end of the PCI-compatible space */
+#define PCI_STATUS_HALF       0xffff0000u    /* Status (RW1C) in the dword at PCI_COMMAND */
+#define PCI_BIST_START        (1U << 30)     /* BIST bit 6 in the dword at PCI_CACHE_LINE */
+#define PCI_HDR_MF_BIT        ((uint32_t)PCI_HEADER_MF << 16)  /* in the dword at PCI_CACHE_LINE */
+#define PCI_PIN_BYTE          0x0000ff00u    /* Interrupt Pin in the dword at PCI_INTERRUPT_LINE */
+#define PCI_MSI_FLAGS_64BIT   (1U << 7)      /* Message Control bits */
+#define PCI_MSI_FLAGS_MASKBIT (1U << 8)
+#define PCI_MSI_MAX_SIZE      24U
+#define PCI_EXP_DEVCTL        0x08U          /* PCIe capability: Device Control, Device Status at 0x0a */
+#define PCI_EXP_DEVCTL_FLR    (1U << 15)
+#define PCI_EXP_DEVCTL2       0x28U
+#define PCI_PM_CTRL           0x04U          /* PM capability: Control/Status */
+#define PCI_PM_CTRL_PME_STATUS (1U << 15)
+#define PCI_PM_CTRL_STATE     0x3U           /* PowerState D0..D3hot */
+#define PCI_LOW_HALF          0x0000ffffu
+#define PCI_EXP_DEVCAP        0x04U          /* PCIe capability: Device Capabilities */
+#define PCI_EXP_DEVCAP_FLR    (1U << 28)     /* Function Level Reset capable */
+
+/** A memory window of a PCI host bridge: CPU (host physical) base, PCI bus base, size in bytes. */
+struct pci_window {
+	hpa_t cpu_base;
+	uint64_t pci_base;
+	uint64_t size;                              /**< 0 = no such window */
+};
+
+#endif
