@@ -103,7 +103,7 @@ void console_input_banner(void)
 {
 	if (nr_clients)
 		pr("partvisor: console input goes to partition %s (press Ctrl-a three times to switch)\n",
-		   clients[input_focus]->name);
+		   clients[input_focus]->name ? clients[input_focus]->name : "?");
 }
 
 static void queue_put(struct con_input *q, char c)

@@ -7,10 +7,13 @@ int mmio_add(struct mmio_bus *bus, const struct mmio_region *r)
 {
 	if (bus->nr == MMIO_MAX_REGIONS)
 		return -PV_ENOMEM;
+	if (!r->size)
+		return -PV_EINVAL;
 	for (unsigned i = 0; i < bus->nr; i++) {
 		const struct mmio_region *o = &bus->regions[i];
 
-		if (r->base.v < o->base.v + o->size && o->base.v < r->base.v + r->size)
+		/* Overlap without overflow: one window's base lies inside the other. */
+		if (gpa_in(r->base, o->base, o->size) || gpa_in(o->base, r->base, r->size))
 			return -PV_EEXIST;
 	}
 	bus->regions[bus->nr++] = *r;

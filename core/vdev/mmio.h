@@ -18,7 +18,8 @@
 
 /**
  * An emulated MMIO window in a partition's guest physical space: accesses to it
- * are forwarded to @read/@write (offset in bytes from @base, width in bytes 1/2/4/8).
+ * are forwarded to @read/@write (offset in bytes from @base, width in bytes 1/2/4/8;
+ * a store passes the whole source register, the device uses its low @width bytes).
  */
 struct mmio_region {
 	gpa_t base;
@@ -34,7 +35,7 @@ struct mmio_bus {
 	struct mmio_region regions[MMIO_MAX_REGIONS];
 };
 
-/** Add window @r to @bus. Returns 0, -PV_ENOMEM when the table is full, -PV_EEXIST if it overlaps a window. */
+/** Add window @r to @bus. Returns 0, -PV_ENOMEM when the table is full, -PV_EEXIST if it overlaps a window, -PV_EINVAL if it is empty. */
 int mmio_add(struct mmio_bus *bus, const struct mmio_region *r);
 
 /** The window of @bus that contains @g, or NULL. */

@@ -16,9 +16,9 @@ static void uart_poll(void *ctx)
 	struct uart_port *p = ctx;
 	int c;
 
-	while ((c = console_getc(p->in)) >= 0)
-		if (!vuart_push_input(&p->uart, (char)c))
-			break;
+	/* Take input only while the receive FIFO has room, so no byte is dropped here. */
+	while (p->uart.rx_count < VUART_RX_FIFO_SIZE && (c = console_getc(p->in)) >= 0)
+		vuart_push_input(&p->uart, (char)c);
 }
 
 static uint64_t uart_read(void *ctx, uint64_t off, unsigned width)
