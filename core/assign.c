@@ -21,6 +21,11 @@ int assign_check_partition(const struct pci_host *h, const struct pv_part_config
 			return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,
 					"PCI function " BDF_FMT " is the IOMMU, which the hypervisor owns",
 					BDF_ARGS(bdf));
+		/* Enhanced Allocation BARs are fixed by the hardware and were not placed: they could overlap anything. */
+		if (h->funcs[idx].has_ea)
+			return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,
+					"PCI function " BDF_FMT " uses Enhanced Allocation, which partvisor does not support",
+					BDF_ARGS(bdf));
 		/* Another IOMMU's own DMA (queues, IOFENCE.C stores) is not translated: never give one out. */
 		if ((h->funcs[idx].class_rev >> 16) == PCI_CLASS_IOMMU)
 			return diag_set(diag, PV_EINVAL, p->node_path, PV_PROP_PCI_DEVICES,

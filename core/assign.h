@@ -11,7 +11,8 @@
  * Check the PCI functions the partitions of @cfg list in `partvisor,pci-devices`
  * against the enumeration @h: each must be present, be an endpoint (not a bridge),
  * not be @iommu_bdf (the IOMMU, owned by the hypervisor; pass -1 if it is
- * not a PCI function) and not be any other IOMMU (class 0x0806, whose own DMA is untranslated). Returns 0 or -PV_ENOENT / -PV_EINVAL with @diag naming
+ * not a PCI function), not be any other IOMMU (class 0x0806, whose own DMA is untranslated)
+ * and not use Enhanced Allocation (PCIe Base 6.0 §7.8.5; its BARs are fixed, never placed). Returns 0 or -PV_ENOENT / -PV_EINVAL with @diag naming
  * the partition node, the property and the function (bus:dev.fn).
  */
 int assign_check(const struct pci_host *h, const struct pv_config *cfg, int iommu_bdf,

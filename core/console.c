@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Console output (whole lines under one ticket lock, through the firmware
- * console) and input focus. See console.h.
+ * Console output (escaped, prefixed lines in per-client rings, drained fairly
+ * under one ticket lock) and input focus. See console.h.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "arch/riscv/hart.h"
-#include "arch/riscv/lock.h"
 #include "arch/riscv/sbi_call.h"
 #include "core/console.h"
 #include "lib/log.h"
@@ -15,18 +14,118 @@
 #define CTRL_A 0x01
 #define SWITCH_PRESSES 3
 #define PREFIX_MAX 40
+/* One formatted line at most: prefix, every byte escaped (4 bytes), '\n'. */
+#define EMIT_MAX (PREFIX_MAX + 4 * CON_LINE_MAX + 1)
+/* Bytes read from the physical console per poll. */
+#define POLL_MAX 64
 
-static spinlock_t out_lock;
-static spinlock_t input_lock;
+static spinlock_t out_lock;      /* the firmware console and the round-robin position */
+#ifdef PV_HOST_TEST
+/* Host tests take the output lock to play "another hart is writing". */
+spinlock_t *const console_test_out_lock_ptr = &out_lock;
+#endif
+static spinlock_t input_lock;    /* input queues, focus */
+static spinlock_t poll_lock;     /* one hart polls the firmware console at a time */
 static struct con_client *clients[CON_MAX_CLIENTS];
 static unsigned nr_clients;
 static unsigned input_focus;     /* index in clients[] of the client that gets console input */
 static unsigned ctrl_a_count;
+static unsigned rr;              /* next client to drain */
+static uint32_t pending;         /* bytes queued in all rings (atomic) */
+static uint64_t poll_interval, last_poll;
+static bool polled_once;
 
-/* Write @len bytes to the firmware console, whole, under the output lock. */
+/* ---- output rings ---- */
+
+static unsigned ring_used(const struct con_client *c)
+{
+	return (c->out_head - c->out_tail) % CON_OUT_SIZE;
+}
+
+static unsigned ring_free(const struct con_client *c)
+{
+	return CON_OUT_SIZE - 1 - ring_used(c);
+}
+
+/* Append @len bytes (room checked by the caller) to @c's ring. Caller holds c->out_lock. */
+static void ring_put(struct con_client *c, const char *s, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++) {
+		c->out[c->out_head] = s[i];
+		c->out_head = (c->out_head + 1) % CON_OUT_SIZE;
+	}
+	__atomic_fetch_add(&pending, len, __ATOMIC_RELEASE);
+}
+
+/* Take one line (up to and including '\n') of @c's ring into @buf (EMIT_MAX bytes); returns its length. */
+static unsigned ring_take_line(struct con_client *c, char *buf)
+{
+	unsigned n = 0;
+
+	spin_lock(&c->out_lock);
+	while (c->out_tail != c->out_head && n < EMIT_MAX) {
+		char ch = c->out[c->out_tail];
+
+		c->out_tail = (c->out_tail + 1) % CON_OUT_SIZE;
+		buf[n++] = ch;
+		if (ch == '\n')
+			break;
+	}
+	spin_unlock(&c->out_lock);
+	__atomic_fetch_sub(&pending, n, __ATOMIC_RELEASE);
+	return n;
+}
+
+/* Write up to CON_DRAIN_BUDGET queued lines, one per client per turn; returns how many. Caller holds out_lock. */
+static unsigned drain_locked(void)
+{
+	char line[EMIT_MAX];
+	unsigned idle = 0;
+
+	unsigned lines = 0;
+
+	while (lines < CON_DRAIN_BUDGET && nr_clients && idle < nr_clients) {
+		struct con_client *c = clients[rr % nr_clients];
+		unsigned n = ring_used(c) ? ring_take_line(c, line) : 0;
+
+		rr = (rr + 1) % nr_clients;
+		if (!n) {
+			idle++;
+			continue;
+		}
+		idle = 0;
+		sbi_console_write(line, n);
+		lines++;
+	}
+	return lines;
+}
+
+/*
+ * Drain the rings if the output lock is free (@wait: wait for it). A writer that
+ * finds the lock taken leaves its line to the holder, which checks again after
+ * releasing, so no line is left behind while another hart drains.
+ */
+static void drain(bool wait)
+{
+	for (unsigned round = 0; wait || round < 2; round++) {
+		unsigned lines;
+
+		if (wait)
+			spin_lock(&out_lock);
+		else if (!spin_trylock(&out_lock))
+			return;
+		lines = drain_locked();
+		spin_unlock(&out_lock);
+		if (!lines || !__atomic_load_n(&pending, __ATOMIC_ACQUIRE))
+			return;
+	}
+}
+
+/* pr() sink: the hypervisor's own message, whole, after a turn of queued guest lines. */
 static void out(const char *s, size_t len)
 {
 	spin_lock(&out_lock);
+	drain_locked();
 	sbi_console_write(s, len);
 	spin_unlock(&out_lock);
 }
@@ -34,6 +133,11 @@ static void out(const char *s, size_t len)
 void console_init(void)
 {
 	log_set_sink(out);
+}
+
+void console_set_poll_interval(uint64_t ticks)
+{
+	poll_interval = ticks;
 }
 
 int console_register(struct con_client *c)
@@ -45,56 +149,134 @@ int console_register(struct con_client *c)
 		ret = -PV_ENOMEM;
 	else
 		clients[nr_clients++] = c;
+	c->out_head = c->out_tail = 0;
 	spin_unlock(&input_lock);
 	return ret;
 }
 
 void console_reset(void)
 {
-	nr_clients = input_focus = ctrl_a_count = 0;
+	nr_clients = input_focus = ctrl_a_count = rr = 0;
+	pending = 0;
+	poll_interval = last_poll = 0;
+	polled_once = false;
 }
 
 void console_stream_init(struct con_stream *s, struct con_client *c)
 {
 	s->client = c;
 	s->len = 0;
+	s->cut = false;
 }
 
-/* Write one complete line of @s's client, with its prefix. */
+/* Queue the line in @s with its client's prefix, escaping what is not printable. Room was checked. */
 static void emit_line(struct con_stream *s)
 {
-	char buf[PREFIX_MAX + CON_LINE_MAX + 1];
-	int n = snprintf(buf, PREFIX_MAX, "[%s] ", s->client && s->client->name ? s->client->name : "?");
+	static const char hex[] = "0123456789abcdef";
+	char buf[EMIT_MAX];
+	struct con_client *c = s->client;
+	int n = snprintf(buf, PREFIX_MAX, "[%s] ", c && c->name ? c->name : "?");
 
 	if (n < 0)
-		return;
+		n = 0;
 	if (n >= PREFIX_MAX)
 		n = PREFIX_MAX - 1;
-	memcpy(buf + n, s->buf, s->len);
-	n += (int)s->len;
+	for (unsigned i = 0; i < s->len; i++) {
+		unsigned char ch = (unsigned char)s->buf[i];
+
+		if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t') {
+			buf[n++] = (char)ch;
+		} else {
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[ch >> 4];
+			buf[n++] = hex[ch & 15];
+		}
+	}
 	if (!s->len || s->buf[s->len - 1] != '\n')
 		buf[n++] = '\n';
-	out(buf, (size_t)n);
 	s->len = 0;
+	if (!c) {
+		out(buf, (size_t)n);  /* a stream of no client: written at once */
+		return;
+	}
+	spin_lock(&c->out_lock);
+	ring_put(c, buf, (unsigned)n);
+	spin_unlock(&c->out_lock);
 }
 
-void console_write(struct con_stream *s, const char *buf, size_t len)
+/* Whether @s's client has room for one more formatted line. */
+static bool room(const struct con_stream *s)
 {
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
+	return !s->client || ring_free(s->client) >= EMIT_MAX;
+}
 
-		if (c == '\r')
+size_t console_write(struct con_stream *s, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\r')
 			continue;
-		s->buf[s->len++] = c;
-		if (c == '\n' || s->len == sizeof(s->buf))
+		if (ch == '\n' && s->cut && !s->len) {
+			s->cut = false;   /* the line was already ended when it was cut */
+			continue;
+		}
+		if (!room(s)) {
+			drain(false);
+			if (!room(s))
+				break;
+		}
+		s->cut = false;
+		s->buf[s->len++] = ch;
+		if (ch == '\n') {
+			emit_line(s);
+		} else if (s->len == sizeof(s->buf)) {
+			emit_line(s);
+			s->cut = true;
+		}
+	}
+	drain(false);
+	return i;
+}
+
+void console_write_all(struct con_stream *s, const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = console_write(s, buf + done, len - done);
+
+		done += n;
+		if (done < len && !n) {
+			drain(true);
+			if (!room(s))
+				return;  /* a client nobody drains (not registered): drop rather than hang */
+		}
+	}
+}
+
+void console_break(struct con_stream *s)
+{
+	if (s->len) {
+		if (!room(s))
+			drain(true);
+		if (room(s))
 			emit_line(s);
 	}
 }
 
 void console_flush(struct con_stream *s)
 {
-	if (s->len)
-		emit_line(s);
+	if (s->len) {
+		if (!room(s))
+			drain(true);
+		if (room(s))
+			emit_line(s);
+	}
+	drain(true);
 }
 
 /* ---- input ---- */
@@ -116,29 +298,48 @@ static void queue_put(struct con_input *q, char c)
 	}
 }
 
-int console_getc(struct con_client *c)
+/* Read what the physical console has (at most POLL_MAX bytes) into the focused client's queue. */
+static void poll_input(void)
 {
-	int ch, ret = -1;
+	int ch;
+	bool banner = false;
 
-	spin_lock(&input_lock);
-	while ((ch = sbi_console_getc()) >= 0) {
-		if (!nr_clients)
-			continue;
-		if (ch == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
+	for (unsigned k = 0; k < POLL_MAX && (ch = sbi_console_getc()) >= 0; k++) {
+		spin_lock(&input_lock);
+		if (nr_clients && ch == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
 			ctrl_a_count = 0;
 			input_focus = (input_focus + 1) % nr_clients;
-			spin_unlock(&input_lock);
-			console_input_banner();
-			spin_lock(&input_lock);
-			continue;
-		}
-		if (ch != CTRL_A) {
+			banner = true;
+		} else if (nr_clients && ch != CTRL_A) {
 			/* Ctrl-a presses that did not switch are passed on. */
 			for (; ctrl_a_count; ctrl_a_count--)
 				queue_put(&clients[input_focus]->input, CTRL_A);
 			queue_put(&clients[input_focus]->input, (char)ch);
 		}
+		spin_unlock(&input_lock);
+		if (banner) {
+			console_input_banner();
+			banner = false;
+		}
 	}
+}
+
+int console_getc(struct con_client *c)
+{
+	int ret = -1;
+
+	/* One hart polls at a time, at most once per poll interval: guests polling their UART cannot hog the firmware. */
+	if (spin_trylock(&poll_lock)) {
+		uint64_t now = arch_time();
+
+		if (!polled_once || now - last_poll >= poll_interval) {
+			polled_once = true;
+			last_poll = now;
+			poll_input();
+		}
+		spin_unlock(&poll_lock);
+	}
+	spin_lock(&input_lock);
 	if (c->input.tail != c->input.head) {
 		ret = (unsigned char)c->input.buf[c->input.tail];
 		c->input.tail = (c->input.tail + 1) % CON_INPUT_SIZE;

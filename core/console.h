@@ -4,22 +4,34 @@
  * console (SBI DBCN to OpenSBI), and console input with a focus that moves
  * between partitions (Ctrl-a three times). Partitions are clients of the
  * console; it knows them only by the struct con_client they register.
- * Every line is written whole under one (ticket) lock, so lines of different
- * harts never interleave, and each partition line is prefixed "[name] ".
+ *
+ * Output: a client's streams (a vCPU's DBCN and UART bytes, in the order it
+ * wrote them) assemble lines, prefixed "[name] " and with every byte other than
+ * printable ASCII, '\n' and '\t' escaped as \xNN, so a guest can neither forge
+ * another partition's or the hypervisor's lines nor drive the terminal. Lines go
+ * into the client's own ring; whichever hart gets the (ticket) output lock
+ * drains the rings round robin, one line per client per turn, at most
+ * CON_DRAIN_BUDGET lines per turn. A writer never waits for the lock: a guest
+ * that floods only fills its own ring and is told fewer bytes were written.
  */
 #ifndef PV_CONSOLE_H
 #define PV_CONSOLE_H
 
 #include <stdarg.h>
 
+#include "arch/riscv/lock.h"
 #include "types.h"
 
-/** Longest partition output line before it is cut, bytes. */
+/** Longest partition output line before it is cut, bytes of guest text. */
 #define CON_LINE_MAX 160
 /** Bytes of console input queued per client. */
 #define CON_INPUT_SIZE 256
+/** Bytes of formatted output lines queued per client. */
+#define CON_OUT_SIZE 4096
 /** Console clients (partitions) the focus cycles through. */
 #define CON_MAX_CLIENTS 8
+/** Lines one drain turn writes at most (bounds how long a hart holds the output lock). */
+#define CON_DRAIN_BUDGET 16
 
 /** Console input waiting for a client (filled from the physical console while it has the focus). */
 struct con_input {
@@ -27,21 +39,31 @@ struct con_input {
 	unsigned head, tail;        /**< ring indexes; empty when equal */
 };
 
-/** One console client: a partition's name (the line prefix) and its input queue. */
+/** One console client: a partition's name (the line prefix), its input queue and its output ring. */
 struct con_client {
 	const char *name;
 	struct con_input input;
+	char out[CON_OUT_SIZE];     /**< formatted lines waiting for the firmware console */
+	unsigned out_head, out_tail;/**< ring indexes; empty when equal */
+	spinlock_t out_lock;        /**< the ring */
 };
 
-/** One output stream of a client (a vCPU's DBCN, a partition's UART): a partial line. */
+/** One output stream of a client (a vCPU's DBCN and UART output): a partial line. */
 struct con_stream {
 	struct con_client *client;
 	char buf[CON_LINE_MAX];
 	unsigned len;
+	bool cut;                   /**< the last line was cut at CON_LINE_MAX: a '\n' right after ends nothing */
 };
 
 /** Route pr() messages to the firmware console. Call once, first thing at boot. */
 void console_init(void);
+
+/**
+ * Poll the physical console for input at most once per @ticks (time CSR ticks;
+ * 0, the default, polls on every console_getc).
+ */
+void console_set_poll_interval(uint64_t ticks);
 
 /**
  * Add @c to the clients the input focus cycles through, in registration order;
@@ -57,19 +79,31 @@ void console_reset(void);
 void console_stream_init(struct con_stream *s, struct con_client *c);
 
 /**
- * Write @len bytes of output to stream @s: '\r' is dropped, a line is emitted
- * with its client's prefix when it ends with '\n' or reaches CON_LINE_MAX bytes.
+ * Write up to @len bytes of output to stream @s without waiting: '\r' is
+ * dropped, a line is queued with its client's prefix when it ends with '\n' or
+ * reaches CON_LINE_MAX bytes. Returns how many bytes were taken (fewer than
+ * @len when the client's ring is full; the caller retries later, e.g. SBI DBCN
+ * reports the count to the guest).
  */
-void console_write(struct con_stream *s, const char *buf, size_t len);
+size_t console_write(struct con_stream *s, const char *buf, size_t len);
 
-/** Emit a partial line left in @s (at stop) and empty it. */
+/** Like console_write(), but waits (draining the rings) until every byte is taken. */
+void console_write_all(struct con_stream *s, const char *buf, size_t len);
+
+/**
+ * End the partial line of @s now (queued as a line of its own), so that bytes
+ * the same writer sends through another stream come after it. No-op when empty.
+ */
+void console_break(struct con_stream *s);
+
+/** Queue a partial line left in @s (at stop), then write out everything queued, waiting for the lock. */
 void console_flush(struct con_stream *s);
 
 /**
- * Poll the physical console for input on behalf of client @c: bytes go to the
- * client that has the focus (Ctrl-a three times moves it to the next client;
- * Ctrl-a presses that did not switch are passed on). Then returns the next byte
- * queued for @c, or -1.
+ * Poll the physical console for input on behalf of client @c (at the bounded
+ * rate of console_set_poll_interval): bytes go to the client that has the focus
+ * (Ctrl-a three times moves it to the next client; Ctrl-a presses that did not
+ * switch are passed on). Then returns the next byte queued for @c, or -1.
  */
 int console_getc(struct con_client *c);
 

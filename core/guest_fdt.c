@@ -58,7 +58,8 @@ static size_t host_exts(const void *fdt, int node, char *exts, size_t cap)
 	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
 	size_t n = 0;
 
-	if (list && len > 0 && (size_t)len <= cap) {
+	/* a string list: every entry NUL-terminated, the last one too, or the walks below overrun @exts */
+	if (list && len > 0 && (size_t)len <= cap && list[len - 1] == '\0') {
 		memcpy(exts, list, (size_t)len);
 		return (size_t)len;
 	}

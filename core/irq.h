@@ -17,8 +17,15 @@
 /** Highest identity a handler can be registered for. */
 #define IRQ_ID_MAX   63
 
-/** A registered interrupt handler. */
-typedef void (*irq_handler_fn)(void *ctx);
+/**
+ * A registered interrupt handler. Returns true if work is left: the identity is
+ * then disabled on this hart for IRQ_PAUSE_MS and taken again after that, so a
+ * device that keeps interrupting cannot keep a hart in HS-mode.
+ */
+typedef bool (*irq_handler_fn)(void *ctx);
+
+/** How long an identity whose handler left work is paused, milliseconds. */
+#define IRQ_PAUSE_MS 1
 
 /**
  * Call @fn(@ctx) whenever identity @id (2..IRQ_ID_MAX) is claimed on any hart.
@@ -27,11 +34,16 @@ typedef void (*irq_handler_fn)(void *ctx);
  */
 int irq_register(uint32_t id, irq_handler_fn fn, void *ctx);
 
-/** This hart: turn on its S-level interrupt file with IRQ_ID_IPI and every registered identity enabled. */
-void irq_hart_init(void);
+/**
+ * This hart: turn on its S-level interrupt file with IRQ_ID_IPI and every
+ * registered identity enabled. @ticks_per_ms: time CSR ticks per millisecond
+ * (for IRQ_PAUSE_MS).
+ */
+void irq_hart_init(uint64_t ticks_per_ms);
 
 /**
- * Claim and handle every pending identity of this hart's S-level file.
+ * Claim and handle the pending identities of this hart's S-level file, each
+ * at most once per call, and re-enable paused identities whose pause is over.
  * Returns true if a hypervisor IPI was among them (the caller reads its mailbox).
  */
 bool irq_dispatch(void);

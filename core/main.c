@@ -64,17 +64,14 @@ static void pcpu_init(struct pcpu *pc)
 {
 	const struct pv_hart_info *h = &hv_plat.harts[pc->index];
 	struct arch_hart_features f = { .zicbom = h->has_zicbom, .zicboz = h->has_zicboz,
-					.svpbmt = h->has_svpbmt, .smstateen = h->has_smstateen };
+					.svpbmt = h->has_svpbmt, .smstateen = h->has_smstateen, .v = h->has_v };
 
 	arch_hart_set_current(&pc->arch);
 	arch_hart_init(&f);
-	irq_hart_init();
+	irq_hart_init(hv_plat.timebase_hz / 1000);
 }
 
 /* The hart's own pcpu stack and TLS are live from here (secondary_entry / pcpu_switch set sp and tp). */
-/* SBI HSM states [SBI ext-hsm]. */
-#define HSM_STATE_STOPPED       1
-#define HSM_STATE_START_PENDING 2
 /* How long a started hart may take to reach hart_main before it is nudged (time ticks). */
 #define HART_START_WAIT_TICKS(hz) ((hz) / 10)
 #define HART_START_TRIES 50
@@ -103,9 +100,9 @@ static void start_hart(struct pcpu *pc)
 		if (tries == 0)
 			pr("partvisor: hart %u not up yet (hart_start error %ld, HSM status %ld), nudging it\n",
 			   pc->hartid, err, status);
-		if (status == HSM_STATE_STOPPED)
+		if (status == SBI_HSM_STATE_STOPPED)
 			err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
-		else if (status == HSM_STATE_START_PENDING)
+		else if (status == SBI_HSM_STATE_START_PENDING)
 			sbi_ecall(SBI_EXT_IPI, 0, 1, pc->hartid, 0, 0, 0, 0);
 	}
 	/* The configured system cannot run: fail closed instead of running some partitions. */
@@ -128,6 +125,7 @@ void hv_main(unsigned long hartid, void *fdt)
 {
 	struct hpa_range hv = { hpa((uintptr_t)__hv_start), (uint64_t)(__hv_end - __hv_start) };
 	struct pv_diag diag;
+	unsigned irq_hart;
 	int ret, self;
 
 	console_init();
@@ -149,6 +147,8 @@ void hv_main(unsigned long hartid, void *fdt)
 	   hv_plat.nr_harts, (ull)hv_plat.timebase_hz, (ull)hv_plat.imsic.s_base.v,
 	   hv_plat.imsic.guest_index_bits, hv_plat.imsic.num_ids, hv_plat.iommu.present ? ", IOMMU" : "",
 	   hv_plat.pcie.present ? ", PCIe" : "");
+	console_set_poll_interval(hv_plat.timebase_hz / 1000);  /* the physical console at most every 1 ms */
+	passthrough_early(&hv_plat);
 	self = platform_hart_index(&hv_plat, (uint32_t)hartid);
 	if (self < 0) {
 		pr("partvisor: boot hart %lu is not in /cpus\n", hartid);
@@ -189,7 +189,14 @@ void hv_main(unsigned long hartid, void *fdt)
 		   (ull)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
-	if (passthrough_init(&hv_plat, hv_parts, hv_nr_parts, (unsigned)self, &diag) < 0) {
+	/* Device interrupts (IOMMU faults) go to a hart that runs no guest if there is one. */
+	irq_hart = (unsigned)self;
+	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+		if (!hv_pcpus[i].vcpu && platform_check_hart(&hv_plat, hv_plat.harts[i].hartid, NULL) == 0) {
+			irq_hart = i;
+			break;
+		}
+	if (passthrough_init(&hv_plat, hv_parts, hv_nr_parts, irq_hart, &diag) < 0) {
 		report("PCI passthrough", &diag);
 		boot_fail();
 	}
@@ -198,7 +205,7 @@ void hv_main(unsigned long hartid, void *fdt)
 			boot_fail();
 
 	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
-		if ((int)i != self && hv_pcpus[i].vcpu)
+		if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
 			start_hart(&hv_pcpus[i]);
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
 	hart_switch(&hv_pcpus[self].arch);

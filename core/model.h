@@ -17,6 +17,7 @@
 #include "core/vdev/mmio.h"
 #include "core/vdev/uart.h"
 #include "core/vdev/vpci.h"
+#include "lib/ratelimit.h"
 #include "types.h"
 
 /** vCPU run states, as reported by SBI HSM hart_get_status [SBI ext-hsm]. */
@@ -24,6 +25,8 @@ enum vcpu_state {
 	VCPU_STARTED = 0,
 	VCPU_STOPPED = 1,
 	VCPU_START_PENDING = 2,
+	VCPU_STOP_PENDING = 3,      /**< hart_stop or a stop request accepted, not yet quiesced */
+	VCPU_SUSPENDED = 4,         /**< in HSM hart_suspend, waiting for an interrupt */
 };
 
 /** Exit counters by cause, per partition (atomic adds from all its harts). */
@@ -70,7 +73,8 @@ struct partition {
 	struct vcpu vcpus[PV_MAX_VCPUS];
 	volatile int state;         /**< enum part_state */
 	unsigned boots;             /**< how many times it was started */
-	unsigned fault_reports;     /**< unhandled guest faults reported this boot (rate limit) */
+	struct ratelimit fault_rl;  /**< guest-triggered fault reports; kept across reboots */
+	struct ratelimit stop_rl;   /**< stop/reboot reports; kept across reboots */
 	uint64_t exits[EXIT_NR];
 	spinlock_t lock;            /**< vCPU and partition state transitions */
 	struct con_client con;      /**< its console: name prefix and input queue */
@@ -101,6 +105,12 @@ struct pcpu {
 	bool online;
 	uint8_t tls[HV_TLS_SIZE] __attribute__((aligned(16)));
 };
+
+/** Whether @v runs guest code or may resume it without an HSM start (STARTED or SUSPENDED). */
+static inline bool vcpu_is_running(const struct vcpu *v)
+{
+	return v->state == VCPU_STARTED || v->state == VCPU_SUSPENDED;
+}
 
 /** The pcpu whose arch part is @h. */
 static inline struct pcpu *pcpu_of(struct arch_hart *h)

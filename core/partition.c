@@ -44,6 +44,14 @@ static void *pool_alloc(void *ctx, size_t size)
 	return p;
 }
 
+/* The DBCN stream of the vCPU running on this hart (ended before its UART bytes, to keep their order). */
+static struct con_stream *running_vcpu_stream(void)
+{
+	struct pcpu *pc = this_pcpu();
+
+	return pc && pc->vcpu ? &pc->vcpu->dbcn : NULL;
+}
+
 int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg)
 {
 	int ret;
@@ -84,6 +92,7 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 	ret = uart_port_attach(&p->uart, &p->mmio, gpa(GUEST_UART_GPA), GUEST_UART_SIZE, &p->con);
 	if (ret < 0)
 		return ret;
+	p->uart.other = running_vcpu_stream;
 	ret = console_register(&p->con);
 	if (ret < 0)
 		return ret;
@@ -151,6 +160,9 @@ int partition_load(struct partition *p)
 		return ret;
 	}
 	__asm__ volatile("fence rw, rw" ::: "memory");
+	/* Nothing of a previous run: UART state, console input typed for it, partial lines. */
+	uart_port_reset(&p->uart);
+	console_input_clear(&p->con);
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
 		console_stream_init(&p->vcpus[k].dbcn, &p->con);
 		p->vcpus[k].state = VCPU_STOPPED;
@@ -158,7 +170,6 @@ int partition_load(struct partition *p)
 	memset(p->exits, 0, sizeof(p->exits));
 	passthrough_partition_start(p);
 	p->boots++;
-	p->fault_reports = 0;
 	p->vcpus[0].start_pc = gpa_add(c->mem_gpa, c->load_offset);
 	p->vcpus[0].start_arg = p->fdt_gpa.v;
 	p->vcpus[0].state = VCPU_START_PENDING;
@@ -216,7 +227,7 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 			pcpu_send(v->pcpu, REQ_STOP);
 	}
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
-		while (p->vcpus[k].state == VCPU_STARTED)
+		while (vcpu_is_running(&p->vcpus[k]) || p->vcpus[k].state == VCPU_STOP_PENDING)
 			pcpu_handle_mailbox(pc);  /* keep serving requests aimed at us meanwhile */
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
 		p->vcpus[k].state = VCPU_STOPPED;  /* cancels a pending HSM start */
@@ -225,8 +236,11 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 		console_flush(&p->vcpus[k].dbcn);
 	console_flush(&p->uart.out);
 
-	pr("partvisor: partition %s %s\n", p->cfg->name, reboot ? "rebooting" : "stopped");
-	print_exits(p);
+	/* A partition that reboots in a loop must not flood the console: 8 reports, then one per 10 s. */
+	if (ratelimit_allow(&p->stop_rl, arch_time(), 10 * hv_plat.timebase_hz, 8, NULL)) {
+		pr("partvisor: partition %s %s\n", p->cfg->name, reboot ? "rebooting" : "stopped");
+		print_exits(p);
+	}
 
 	if (reboot) {
 		if (partition_load(p) == 0) {

@@ -49,11 +49,54 @@ static const struct partition *first_with_pci(const struct partition *parts, uns
 	return NULL;
 }
 
-/* The IOMMU's fault-queue interrupt (IRQ_ID_IOMMU). */
-static void iommu_irq(void *ctx)
+/* The IOMMU's fault-queue interrupt (IRQ_ID_IOMMU); true while records are left. */
+static bool iommu_irq(void *ctx)
 {
 	(void)ctx;
-	iommu_handle_irq();
+	return iommu_handle_irq();
+}
+
+static struct partition *all_parts;
+static unsigned nr_all_parts;
+
+/*
+ * The IOMMU quarantined @devid (it kept faulting): Bus Master off at the source.
+ * If a partition owns it, its guest cannot turn Bus Master on again until the
+ * partition restarts; a function nobody owns is simply turned off.
+ */
+static void quarantine(uint32_t devid, void *ctx)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < nr_all_parts; i++) {
+		struct partition *p = &all_parts[i];
+
+		for (unsigned k = 0; k < p->vpci.nr; k++)
+			if (p->vpci.funcs[k].f->bdf == devid) {
+				spin_lock(&p->vpci_lock);
+				p->vpci.funcs[k].quarantined = true;
+				pci_set_command(&ecam_ops, (uint16_t)devid, 0, PCI_CMD_MASTER);
+				spin_unlock(&p->vpci_lock);
+				return;
+			}
+	}
+	if (devid <= 0xffff && pci_find(&host, (uint16_t)devid) >= 0)
+		pci_set_command(&ecam_ops, (uint16_t)devid, 0, PCI_CMD_MASTER);
+}
+
+/* Bits needed to address @v (the highest address + 1 of something a device must reach). */
+static unsigned addr_bits(uint64_t v)
+{
+	unsigned b = 0;
+
+	while (b < 64 && (v - 1) >> b)
+		b++;
+	return b;
+}
+
+void passthrough_early(const struct pv_platform *pl)
+{
+	if (pl->iommu.present && iommu_off(pl->iommu.base, pl->timebase_hz) < 0)
+		pr("partvisor: iommu@%llx does not turn Off\n", (ull)pl->iommu.base.v);
 }
 
 /* Bring up the IOMMU: the DT's "riscv,iommu" node, else a PCI function of class IOMMU. Its fault interrupt goes to @boot_hart. */
@@ -64,13 +107,25 @@ static int iommu_bringup(struct partition *parts, unsigned nr, unsigned boot_har
 	int ret;
 
 	d.devid_bits = 8 + bits_for(plat->pcie.present ? plat->pcie.bus_end : 0);
-	d.gstage_mode = IOMMU_IOHGATP_MODE_SV39X4;
+	d.gstage_mode = HGATP_MODE_SV39X4;
 	for (unsigned i = 0; i < nr; i++)
 		if (parts[i].cfg->nr_pci && parts[i].gs.levels == 4)
-			d.gstage_mode = IOMMU_IOHGATP_MODE_SV48X4;
+			d.gstage_mode = HGATP_MODE_SV48X4;
 	d.msi_target = imsic_s_file_hpa(&plat->imsic, (unsigned)plat->harts[boot_hart].imsic_index);
 	d.msi_id = IRQ_ID_IOMMU;
 	d.timebase_hz = plat->timebase_hz;
+	d.quarantine = quarantine;
+	/* The physical addresses a device may reach: RAM, the IMSIC files, the PCI windows. */
+	{
+		uint64_t top = plat->imsic.s_base.v + plat->imsic.s_size;
+
+		for (unsigned i = 0; i < plat->nr_mem; i++)
+			if (plat->mem[i].base.v + plat->mem[i].size > top)
+				top = plat->mem[i].base.v + plat->mem[i].size;
+		if (plat->pcie.mem64.size && plat->pcie.mem64.cpu_base.v + plat->pcie.mem64.size > top)
+			top = plat->pcie.mem64.cpu_base.v + plat->pcie.mem64.size;
+		d.pa_bits = addr_bits(top);
+	}
 	d.pci_bdf = -1;
 	d.name = name;
 	if (plat->iommu.present) {
@@ -105,7 +160,7 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 	}
 	memset(&dp, 0, sizeof(dp));
 	dp.gstage_root = hpa_of(p->gs.root);
-	dp.gstage_mode = p->gs.levels == 4 ? IOMMU_IOHGATP_MODE_SV48X4 : IOMMU_IOHGATP_MODE_SV39X4;
+	dp.gstage_mode = p->gs.levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
 	dp.gscid = p->vmid;
 	dp.msipt = hpa_of(msipt);
 	if ((ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
@@ -162,6 +217,8 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 	int ret;
 
 	plat = pl;
+	all_parts = parts;
+	nr_all_parts = nr;
 	if (plat->pcie.present) {
 		ecam = (struct pci_ecam){ plat->pcie.ecam_base, plat->pcie.bus_start, plat->pcie.bus_end };
 		ecam_ops = pci_ecam_ops(&ecam);
@@ -216,13 +273,23 @@ void passthrough_partition_start(struct partition *p)
 		 * run (no FLR) cannot DMA into the freshly loaded images before that.
 		 */
 		pci_set_command(&ecam_ops, f->bdf, PCI_CMD_MEM | PCI_CMD_INTX_DISABLE, PCI_CMD_MASTER | PCI_CMD_IO);
-		iommu_fault_reports_reset(f->bdf);
+		iommu_unquarantine(f->bdf);  /* a fresh start for the device, not for its report budget */
 	}
 }
 
 void passthrough_partition_stop(struct partition *p)
 {
-	/* Stop its DMA and MSIs (MSIs are memory writes too: Bus Master). */
-	for (unsigned i = 0; i < p->vpci.nr; i++)
-		pci_set_command(&ecam_ops, p->vpci.funcs[i].f->bdf, 0, PCI_CMD_MASTER | PCI_CMD_MEM);
+	/*
+	 * Stop its DMA and MSIs (MSIs are memory writes too: Bus Master), turn MSI and MSI-X
+	 * off (a device without FLR keeps them otherwise), then wait for DMA already on its
+	 * way, so nothing lands in the partition's RAM after this (it is cleared next).
+	 */
+	for (unsigned i = 0; i < p->vpci.nr; i++) {
+		const struct pci_func *f = p->vpci.funcs[i].f;
+
+		pci_set_command(&ecam_ops, f->bdf, 0, PCI_CMD_MASTER | PCI_CMD_MEM);
+		pci_msi_disable(&ecam_ops, f);
+	}
+	if (p->vpci.nr && iommu_fence_dma() < 0)
+		pr("partvisor: partition %s: the IOMMU did not confirm that its DMA is complete\n", p->cfg->name);
 }

@@ -12,11 +12,15 @@
 #include "core/model.h"
 #include "core/platform.h"
 
+/** Right after platform discovery: switch a platform IOMMU Off, so no DMA passes untranslated meanwhile. */
+void passthrough_early(const struct pv_platform *plat);
+
 /**
  * Enumerate the host PCIe bridge of @plat, bring up the IOMMU, check the
  * assignments of the @nr partitions @parts and give each its functions. Call
  * after partition_setup() and before partition_load(). @boot_hart_index is the
- * platform index of the hart that takes IOMMU fault interrupts.
+ * platform index of the hart that takes IOMMU fault interrupts (one that runs no
+ * guest if there is one; the caller starts it).
  * Returns 0 or a negative PV_E* code with @diag set.
  */
 int passthrough_init(const struct pv_platform *plat, struct partition *parts, unsigned nr,

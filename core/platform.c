@@ -381,6 +381,10 @@ int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag 
 	memset(plat, 0, sizeof(*plat));
 	if (fdt_check_header(fdt))
 		return diag_set(diag, PV_EINVAL, "/", NULL, "host device tree has a bad header");
+	/* libfdt's walks (fdt_get_path above all) are memory-safe only on a well-formed structure */
+	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (ret)
+		return diag_set(diag, PV_EINVAL, "/", NULL, "host device tree is malformed: %s", fdt_strerror(ret));
 	if ((ret = discover_cpus(fdt, plat, diag)) < 0 || (ret = discover_memory(fdt, plat, diag)) < 0 ||
 	    (ret = discover_imsic(fdt, plat, diag)) < 0)
 		return ret;

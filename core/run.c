@@ -73,6 +73,43 @@ void vcpu_stop_here(struct pcpu *pc)
 
 	console_flush(&v->dbcn);
 	arch_vcpu_quiesce();
-	v->state = VCPU_STOPPED;
+	/* A partition reboot may have made it START_PENDING meanwhile: keep that. */
+	spin_lock(&v->part->lock);
+	if (v->state != VCPU_START_PENDING)
+		v->state = VCPU_STOPPED;
+	spin_unlock(&v->part->lock);
 	pcpu_run(pc);
+}
+
+bool vcpu_suspend(struct pcpu *pc, bool non_retentive, gpa_t resume_addr, uint64_t opaque)
+{
+	struct vcpu *v = pc->vcpu;
+	bool go_on = false;
+
+	spin_lock(&v->part->lock);
+	if (v->state == VCPU_STARTED) {
+		v->state = VCPU_SUSPENDED;
+		go_on = true;
+	}
+	spin_unlock(&v->part->lock);
+	if (!go_on)
+		return false;
+	for (;;) {
+		if (pc->mailbox && pcpu_handle_mailbox(pc))
+			return false;
+		if (arch_vcpu_irq_pending())
+			break;
+		arch_vcpu_wait_irq();
+	}
+	spin_lock(&v->part->lock);
+	if (v->state == VCPU_SUSPENDED)
+		v->state = VCPU_STARTED;
+	else
+		go_on = false;  /* a stop is on its way */
+	spin_unlock(&v->part->lock);
+	if (go_on && non_retentive) {
+		arch_vcpu_regs_reset(&pc->arch.regs, resume_addr.v, v->vhartid, opaque, v->guest_file, pc->has_v);
+		arch_vcpu_resume_nonretentive();
+	}
+	return go_on;
 }

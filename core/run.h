@@ -31,4 +31,14 @@ bool pcpu_handle_mailbox(struct pcpu *pc);
  */
 void vcpu_stop_here(struct pcpu *pc) __attribute__((noreturn));
 
+/**
+ * HSM hart_suspend of the vCPU on @pc [SBI ext-hsm]: it is SUSPENDED (as other
+ * vCPUs see with hart_get_status) until an interrupt it has enabled is pending
+ * (timer, software interrupt, its guest interrupt file) while mailbox requests
+ * are served. A retentive suspend then resumes after the ecall; a non-retentive
+ * one at @resume_addr with a0 = its hart id, a1 = @opaque, vsatp = 0 and
+ * interrupts off. Returns false if the vCPU must stop instead (stop request).
+ */
+bool vcpu_suspend(struct pcpu *pc, bool non_retentive, gpa_t resume_addr, uint64_t opaque);
+
 #endif

@@ -49,6 +49,12 @@
 #define SBI_HSM_HART_SUSPEND    3
 #define SBI_HSM_SUSPEND_RET_DEFAULT     0x00000000UL  /* default retentive suspend */
 #define SBI_HSM_SUSPEND_NON_RET_DEFAULT 0x80000000UL  /* default non-retentive suspend */
+/* hart_get_status values [SBI ext-hsm "HSM Hart States"]. */
+#define SBI_HSM_STATE_STARTED       0
+#define SBI_HSM_STATE_STOPPED       1
+#define SBI_HSM_STATE_START_PENDING 2
+#define SBI_HSM_STATE_STOP_PENDING  3
+#define SBI_HSM_STATE_SUSPENDED     4
 
 #define SBI_SRST_RESET           0
 #define SBI_SRST_TYPE_SHUTDOWN   0
@@ -56,6 +62,8 @@
 #define SBI_SRST_TYPE_WARM       2
 #define SBI_SRST_REASON_NONE     0
 #define SBI_SRST_REASON_FAILURE  1
+#define SBI_SRST_TYPE_VENDOR     0xF0000000U  /* 0xF0000000..0xFFFFFFFF: vendor or platform specific */
+#define SBI_SRST_REASON_VENDOR   0xF0000000U  /* 0xF0000000..0xFFFFFFFF: vendor or platform specific */
 
 #define SBI_DBCN_WRITE      0
 #define SBI_DBCN_READ       1

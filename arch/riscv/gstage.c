@@ -13,17 +13,15 @@
 #define ROOT_EXTRA_BITS   2                        /* "x4": the root has 4x the entries */
 #define TABLE_ENTRIES     (1ULL << LEVEL_BITS)
 #define ROOT_ENTRIES      (TABLE_ENTRIES << ROOT_EXTRA_BITS)
-#define ROOT_SIZE         (PAGE_SIZE << ROOT_EXTRA_BITS)   /* 16 KiB, also its alignment */
+#define ROOT_SIZE         GSTAGE_ROOT_SIZE         /* PAGE_SIZE << ROOT_EXTRA_BITS, also its alignment */
 #define ROOT_PAGES        (1U << ROOT_EXTRA_BITS)
 #define SV39X4_LEVELS     3
 #define SV48X4_LEVELS     4
 #define MAX_LEAF_LEVEL    2                        /* largest leaf used: 1 GiB */
-#define PPN_BITS          44                       /* PTE PPN[53:10]; hgatp PPN[43:0] */
-#define PPN_MASK          ((1ULL << PPN_BITS) - 1)
-#define HPA_BITS          (PAGE_SHIFT + PPN_BITS)  /* 56-bit host physical addresses */
-#define HGATP_VMID_MASK   ((1ULL << 14) - 1)       /* hgatp.VMID is 14 bits */
 #define PTE_PERM          (PTE_R | PTE_W | PTE_X)
 #define PTE_LEAF_FLAGS    (PTE_V | PTE_U | PTE_A | PTE_D)
+
+_Static_assert(ROOT_SIZE == (PAGE_SIZE << ROOT_EXTRA_BITS), "G-stage root: 2048 PTEs");
 
 /* GPA width of a mode: 41 bits for Sv39x4, 50 for Sv48x4. */
 static unsigned gpa_bits(unsigned levels)
@@ -47,12 +45,12 @@ static size_t pte_index(const struct gstage *gs, uint64_t g, unsigned level)
 
 static uint64_t pa_to_pte(uint64_t pa)
 {
-	return ((pa >> PAGE_SHIFT) & PPN_MASK) << PTE_PPN_SHIFT;
+	return FIELD_PREP(PTE_PPN, pa >> PAGE_SHIFT);
 }
 
 static uint64_t pte_to_pa(uint64_t pte)
 {
-	return ((pte >> PTE_PPN_SHIFT) & PPN_MASK) << PAGE_SHIFT;
+	return FIELD_GET(PTE_PPN, pte) << PAGE_SHIFT;
 }
 
 static uint64_t *pte_to_table(uint64_t pte)
@@ -189,6 +187,6 @@ uint64_t gstage_hgatp(const struct gstage *gs, uint16_t vmid)
 {
 	uint64_t mode = gs->levels == SV39X4_LEVELS ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4;
 
-	return mode << HGATP_MODE_SHIFT | ((uint64_t)vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT |
-	       (((uintptr_t)gs->root >> PAGE_SHIFT) & PPN_MASK);
+	return FIELD_PREP(HGATP_MODE, mode) | FIELD_PREP(HGATP_VMID, vmid) |
+	       FIELD_PREP(HGATP_PPN, (uintptr_t)gs->root >> PAGE_SHIFT);
 }

@@ -11,25 +11,40 @@
 #ifndef PV_GSTAGE_H
 #define PV_GSTAGE_H
 
+#include "bits.h"
 #include "types.h"
 
-/* G-stage PTE bits [Priv ISA, Sv39 PTE format]. */
-#define PTE_V (1ULL << 0)
-#define PTE_R (1ULL << 1)
-#define PTE_W (1ULL << 2)
-#define PTE_X (1ULL << 3)
-#define PTE_U (1ULL << 4)   /* required in every G-stage leaf: all G-stage accesses are U-mode accesses */
-#define PTE_G (1ULL << 5)
-#define PTE_A (1ULL << 6)
-#define PTE_D (1ULL << 7)
-#define PTE_PPN_SHIFT 10
+/* G-stage PTE fields [Priv ISA, "Sv39" PTE format; "Guest Physical Address Translation"]. */
+#define PTE_V BIT_ULL(0)      /**< valid */
+#define PTE_R BIT_ULL(1)      /**< readable */
+#define PTE_W BIT_ULL(2)      /**< writable */
+#define PTE_X BIT_ULL(3)      /**< executable */
+#define PTE_U BIT_ULL(4)      /**< required in every G-stage leaf: all G-stage accesses are U-mode accesses */
+#define PTE_G BIT_ULL(5)      /**< global */
+#define PTE_A BIT_ULL(6)      /**< accessed */
+#define PTE_D BIT_ULL(7)      /**< dirty */
+/** PTE.PPN[43:0] (bits 53:10) [Priv ISA "Sv39"]; the IOMMU's PPN fields have this layout too (iommu_bits.h). */
+#define PTE_PPN GENMASK_ULL(53, 10)
+/** Position of PTE_PPN, derived from it (tests/unit/test_gstage.c shifts by hand; prefer FIELD_GET/FIELD_PREP). */
+#define PTE_PPN_SHIFT FIELD_SHIFT(PTE_PPN)
 
-/** hgatp / iohgatp MODE values. */
+/** Width of a host physical address: 12 offset bits + the 44 PPN bits of a PTE, hgatp or iohgatp (56). */
+#define HPA_BITS 56
+/** Size and alignment of a G-stage root table: 2048 PTEs, 16 KiB [Priv ISA "hgatp"; IOMMU spec §2.1.3 iohgatp]. */
+#define GSTAGE_ROOT_SIZE KiB(16)
+
+/* hgatp (RV64) [Priv ISA "Hypervisor Guest Address Translation and Protection (hgatp) Register"]. The IOMMU's
+ * iohgatp has the same MODE and PPN fields and MODE encoding, and a 16-bit GSCID in 59:44 [IOMMU spec §2.1.3]. */
+#define HGATP_MODE GENMASK_ULL(63, 60)   /**< translation scheme, HGATP_MODE_* */
+#define HGATP_VMID GENMASK_ULL(57, 44)   /**< virtual machine id (14 bits) */
+#define HGATP_PPN  GENMASK_ULL(43, 0)    /**< PPN of the 16 KiB root table */
+
+/** hgatp.MODE / iohgatp.MODE value: no translation [Priv ISA "hgatp"; IOMMU spec §2.1.3]. */
 #define HGATP_MODE_BARE   0ULL
+/** hgatp.MODE / iohgatp.MODE value: Sv39x4, 41-bit guest physical addresses. */
 #define HGATP_MODE_SV39X4 8ULL
+/** hgatp.MODE / iohgatp.MODE value: Sv48x4, 50-bit guest physical addresses. */
 #define HGATP_MODE_SV48X4 9ULL
-#define HGATP_MODE_SHIFT  60
-#define HGATP_VMID_SHIFT  44
 
 /** Access permissions for gstage_map(). */
 #define GS_R PTE_R

@@ -19,25 +19,55 @@ _Static_assert(offsetof(struct arch_hart, tp) == PCPU_TP_OFF, "trap.S offset");
 
 __thread struct arch_hart *arch_this_hart;
 
+/* Optional CSRs this hart has, probed once by arch_hart_init (writing one it lacks would trap). */
+static __thread bool has_senvcfg, has_sstateen0, has_hvictl, hart_has_v;
+
 /*
  * Exceptions the guest handles itself (hedeleg) [Priv ISA "hedeleg"]: misaligned
- * fetch, breakpoint, ecall from VU, and VS-stage page faults. Guest-page faults,
- * virtual instructions and VS ecalls (SBI) come to the hypervisor.
+ * accesses, access faults, illegal instructions, breakpoints, ecalls from VU and
+ * VS-stage page faults go straight to VS-mode (OpenSBI also redirects those it
+ * takes from a guest there when hedeleg has them), so a guest can cause neither
+ * an exit nor a message with them. Guest-page faults (MMIO emulation), virtual
+ * instructions and VS ecalls (SBI) come to the hypervisor.
  */
-#define HEDELEG_GUEST ((1ULL << CAUSE_MISALIGNED_FETCH) | (1ULL << CAUSE_BREAKPOINT) | \
+#define HEDELEG_GUEST ((1ULL << CAUSE_MISALIGNED_FETCH) | (1ULL << CAUSE_FETCH_ACCESS) | \
+		       (1ULL << CAUSE_ILLEGAL_INSN) | (1ULL << CAUSE_BREAKPOINT) | \
+		       (1ULL << CAUSE_MISALIGNED_LOAD) | (1ULL << CAUSE_LOAD_ACCESS) | \
+		       (1ULL << CAUSE_MISALIGNED_STORE) | (1ULL << CAUSE_STORE_ACCESS) | \
 		       (1ULL << CAUSE_USER_ECALL) | (1ULL << CAUSE_FETCH_PAGE_FAULT) | \
 		       (1ULL << CAUSE_LOAD_PAGE_FAULT) | (1ULL << CAUSE_STORE_PAGE_FAULT))
 /* VS-level software, timer and external interrupts go straight to the guest (hideleg). */
 #define HIDELEG_GUEST ((1ULL << IRQ_VS_SOFT) | (1ULL << IRQ_VS_TIMER) | (1ULL << IRQ_VS_EXT))
 
+/*
+ * Write 0 to CSR @csr, or find that it does not exist: a trap while doing so
+ * resumes at the fixup (hs_trap). Returns whether the write happened.
+ */
+#define CSR_PROBE_ZERO(csr) ({ \
+	uint64_t err_, fix_; \
+	__asm__ volatile("lla	%[fix], 1f\n" \
+			 "sd	%[fix], %[slot]\n" \
+			 "csrw	" #csr ", zero\n" \
+			 "li	%[err], 0\n" \
+			 "j	2f\n" \
+			 "1:	li	%[err], 1\n" \
+			 "2:	sd	zero, %[slot]\n" \
+			 : [err] "=&r"(err_), [fix] "=&r"(fix_), [slot] "=m"(arch_this_hart->fixup) :: "memory"); \
+	err_ == 0; })
+
 void arch_hart_init(const struct arch_hart_features *f)
 {
 	uint64_t envcfg = ENVCFG_STCE;
 
+	hart_has_v = f->v;
+	has_senvcfg = CSR_PROBE_ZERO(senvcfg);
+	has_sstateen0 = f->smstateen && CSR_PROBE_ZERO(sstateen0);
+	has_hvictl = CSR_PROBE_ZERO(hvictl);
+
 	csr_write(hedeleg, HEDELEG_GUEST);
 	csr_write(hideleg, HIDELEG_GUEST);
 	csr_write(hvip, 0);
-	csr_write(hie, 0);        /* no VS interrupt or SGEI ever traps to HS */
+	csr_write(hie, 0);        /* no SGEI; the VS bits are the guest's vsie (reset here) */
 	csr_write(hgeie, 0);
 	/* The guest reads time/cycle/instret directly; vstimecmp needs hcounteren.TM. */
 	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
@@ -66,6 +96,15 @@ uint64_t arch_time(void)
 	return csr_read(time);
 }
 
+void arch_hv_timer_set(uint64_t when)
+{
+	csr_write(stimecmp, when);
+	if (when == -1ULL)
+		csr_clear(sie, 1ULL << IRQ_S_TIMER);
+	else
+		csr_set(sie, 1ULL << IRQ_S_TIMER);
+}
+
 void arch_wait_for_interrupt(void)
 {
 	__asm__ volatile("wfi");
@@ -83,8 +122,45 @@ void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64
 	r->hstatus = HSTATUS_SPV | HSTATUS_SPVP | ((uint64_t)guest_file << HSTATUS_VGEIN_SHIFT) | HSTATUS_VSXL_64;
 }
 
+/* Zero the FP (and vector) registers and their status, so no value of a previous guest survives. */
+static void fp_vector_reset(void)
+{
+	uint64_t sstatus = csr_read(sstatus);
+
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
+	__asm__ volatile(
+		".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+		"fmv.d.x f\\n, zero\n"
+		".endr\n"
+		"csrw fcsr, zero" ::: "memory");
+	if (hart_has_v) {
+		csr_set(sstatus, SSTATUS_VS_INITIAL);
+		__asm__ volatile(
+			".option push\n.option arch,+v\n"
+			"vsetvli t0, zero, e8, m8, ta, ma\n"
+			"vmv.v.i v0, 0\nvmv.v.i v8, 0\nvmv.v.i v16, 0\nvmv.v.i v24, 0\n"
+			"vsetvli t0, zero, e8, m1, ta, ma\n"
+			"csrw vxrm, zero\ncsrw vxsat, zero\n"
+			".option pop" ::: "t0", "memory");
+	}
+	csr_write(sstatus, sstatus);
+}
+
 void arch_vcpu_load(uint64_t hgatp)
 {
+	/* State that VS-mode shares with HS (not banked) or that a previous guest left. */
+	fp_vector_reset();
+	if (has_senvcfg)
+		csr_write(senvcfg, 0);
+	/* As an SBI implementation hands S-mode over (OpenSBI): U-mode may read cycle, time, instret. */
+	csr_write(scounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+	if (has_sstateen0)
+		csr_write(sstateen0, 0);
+	if (has_hvictl) {
+		csr_write(hvictl, 0);
+		csr_write(hviprio1, 0);
+		csr_write(hviprio2, 0);
+	}
 	csr_write(vsstatus, 0);
 	csr_write(vsie, 0);
 	csr_write(vstvec, 0);
@@ -107,6 +183,28 @@ void arch_vcpu_quiesce(void)
 	csr_write(hvip, 0);
 	csr_write(hgatp, 0);
 	hfence_gvma_all();
+}
+
+bool arch_vcpu_irq_pending(void)
+{
+	return (csr_read(vsip) & csr_read(vsie)) != 0;
+}
+
+void arch_vcpu_wait_irq(void)
+{
+	/*
+	 * The guest's vsie is hie's VS bits (hideleg delegates them), so wfi here wakes on
+	 * the interrupts the guest enabled; delegated, they are never taken in HS-mode.
+	 */
+	if (!arch_vcpu_irq_pending())
+		__asm__ volatile("wfi");
+}
+
+void arch_vcpu_resume_nonretentive(void)
+{
+	csr_write(vsatp, 0);
+	csr_clear(vsstatus, SSTATUS_SIE);
+	hfence_vvma_all();
 }
 
 void arch_vcpu_set_timer(uint64_t when)

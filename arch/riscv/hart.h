@@ -42,6 +42,7 @@ struct arch_hart_features {
 	bool zicboz;      /**< henvcfg.CBZE */
 	bool svpbmt;      /**< henvcfg.PBMTE */
 	bool smstateen;   /**< hstateen0 exists */
+	bool v;           /**< V extension: guest vector state is reset at every vCPU load */
 };
 
 /**
@@ -57,6 +58,12 @@ void arch_hart_set_current(struct arch_hart *h);
 
 /** The time CSR (ticks of the platform timebase). */
 uint64_t arch_time(void);
+
+/**
+ * The hypervisor's own timer (stimecmp, Sstc): an S-level timer interrupt at
+ * time @when (ticks), which wakes wfi and traps from a running guest; -1 = none.
+ */
+void arch_hv_timer_set(uint64_t when);
 
 /** Wait for an interrupt (wfi; wakes on a pending S-level external interrupt even with SIE = 0). */
 void arch_wait_for_interrupt(void);
@@ -77,9 +84,12 @@ void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64
 			  bool has_v);
 
 /**
- * Load a vCPU from its reset state onto this hart: VS-level CSRs cleared,
- * vstimecmp off, no injected interrupt, hgatp = @hgatp, then the fences a new
- * VMID needs (hfence.gvma, hfence.vvma, fence.i).
+ * Load a vCPU from its reset state onto this hart: FP/vector registers zeroed,
+ * the CSRs VS-mode shares with HS (senvcfg and sstateen0 cleared, scounteren =
+ * CY|TM|IR as firmware hands S-mode over) and the AIA
+ * injection controls (hvictl, hviprio1/2) cleared where they exist, VS-level
+ * CSRs cleared, vstimecmp off, no injected interrupt, hgatp = @hgatp, then the
+ * fences a new VMID needs (hfence.gvma, hfence.vvma, fence.i).
  */
 void arch_vcpu_load(uint64_t hgatp);
 
@@ -94,6 +104,22 @@ void arch_vcpu_set_timer(uint64_t when);
 
 /** Raise the guest's supervisor software interrupt (hvip.VSSIP), as an SBI IPI does. */
 void arch_vcpu_raise_ssip(void);
+
+/**
+ * Whether an interrupt the guest has enabled in vsie is pending in vsip (timer,
+ * software, or its guest interrupt file): what ends an HSM suspend, like wfi.
+ */
+bool arch_vcpu_irq_pending(void);
+
+/**
+ * Wait on this hart for a guest interrupt (arch_vcpu_irq_pending) or a
+ * hypervisor interrupt (wfi: the guest's vsie is hie's VS bits, so what it
+ * enabled wakes the hart; delegated VS interrupts are never taken in HS-mode).
+ */
+void arch_vcpu_wait_irq(void);
+
+/** Guest state on resume from a non-retentive suspend [SBI ext-hsm]: vsatp = 0, vsstatus.SIE = 0. */
+void arch_vcpu_resume_nonretentive(void);
 
 /** Flush this hart's VS-stage TLB for the current VMID and its instruction cache (remote fences). */
 void arch_vcpu_local_fence(void);

@@ -10,6 +10,14 @@ void spin_lock(spinlock_t *l)
 		;
 }
 
+bool spin_trylock(spinlock_t *l)
+{
+	uint32_t t = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+
+	/* Free when the next ticket is the one being served: take it only then. */
+	return __atomic_compare_exchange_n(&l->next, &t, t + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);

@@ -6,6 +6,7 @@
 #ifndef PV_ARCH_LOCK_H
 #define PV_ARCH_LOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /** A ticket lock; zero-initialised means unlocked. */
@@ -16,7 +17,9 @@ typedef struct {
 
 /** Take @l, waiting in ticket order. */
 void spin_lock(spinlock_t *l);
-/** Release @l (taken with spin_lock). */
+/** Take @l if it is free right now; returns true if taken. */
+bool spin_trylock(spinlock_t *l);
+/** Release @l (taken with spin_lock or spin_trylock). */
 void spin_unlock(spinlock_t *l);
 
 #endif

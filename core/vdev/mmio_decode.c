@@ -81,6 +81,21 @@ static int decode_rvc(uint16_t insn, struct mmio_access *a)
 		case 3: r.width = 8; break;                        /* c.ld (RV64) */
 		case 6: r.width = 4; r.write = true; break;        /* c.sw */
 		case 7: r.width = 8; r.write = true; break;        /* c.sd (RV64) */
+		case 4:
+			/* Zcb [Zc "Zcb"]: funct6 100 0xx, bits 12:10 select the instruction, bit 6 a variant. */
+			switch (bits(insn, 12, 10)) {
+			case 0: r.width = 1; break;                /* c.lbu */
+			case 1: r.width = 2; r.sign_extend = bits(insn, 6, 6); break;  /* c.lhu / c.lh */
+			case 2: r.width = 1; r.write = true; break; /* c.sb */
+			case 3:                                    /* c.sh is bit 6 = 1; 0 is reserved */
+				if (!bits(insn, 6, 6))
+					return -PV_EINVAL;
+				r.width = 2;
+				r.write = true;
+				break;
+			default: return -PV_EINVAL;
+			}
+			break;
 		default: return -PV_EINVAL;
 		}
 	} else if (op == 2) {

@@ -55,7 +55,8 @@ int mmio_decode_htinst(uint64_t htinst, struct mmio_access *a);
  * If (@insn & 3) != 3 only the low 16 bits are used, as an RV64C instruction:
  * c.lw, c.ld, c.sw, c.sd (register fields rd'/rs2' in bits 4:2 mean x8..x15) and
  * c.lwsp, c.ldsp (rd in bits 11:7, rd = 0 is reserved), c.swsp, c.sdsp (rs2 in
- * bits 6:2); insn_len 2. Otherwise @insn is a 32-bit LOAD (0x03) or STORE (0x23)
+ * bits 6:2), and the Zcb byte/halfword forms c.lbu, c.lhu, c.lh, c.sb, c.sh
+ * [Zc extensions, "Zcb"] (rd'/rs2' in bits 4:2); insn_len 2. Otherwise @insn is a 32-bit LOAD (0x03) or STORE (0x23)
  * as in mmio_decode_htinst(); insn_len 4.
  *
  * On success fills *@a and returns PV_OK; -PV_EINVAL (and *@a unchanged) for any

@@ -7,8 +7,11 @@
 static void uart_out(void *ctx, char c)
 {
 	struct uart_port *p = ctx;
+	struct con_stream *other = p->other ? p->other() : NULL;
 
-	console_write(&p->out, &c, 1);
+	if (other)
+		console_break(other);
+	console_write_all(&p->out, &c, 1);
 }
 
 static void uart_poll(void *ctx)
@@ -39,6 +42,14 @@ static void uart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	spin_lock(&p->lock);
 	vuart_write(&p->uart, off, width, val);
 	spin_unlock(&p->lock);
+}
+
+void uart_port_reset(struct uart_port *port)
+{
+	spin_lock(&port->lock);
+	vuart_init(&port->uart, uart_out, uart_poll, port);
+	console_stream_init(&port->out, port->in);
+	spin_unlock(&port->lock);
 }
 
 int uart_port_attach(struct uart_port *port, struct mmio_bus *bus, gpa_t base, uint64_t size,

@@ -16,8 +16,14 @@
 struct uart_port {
 	struct vuart uart;
 	spinlock_t lock;
-	struct con_stream out;       /**< transmitted bytes, a line at a time */
+	struct con_stream out;       /**< transmitted bytes, a line at a time (one stream: it is one device) */
 	struct con_client *in;       /**< where received bytes come from */
+	/**
+	 * The other stream of whoever writes now (the running vCPU's DBCN), or NULL:
+	 * its partial line is ended before UART bytes follow, so one vCPU's bytes keep
+	 * their order across its DBCN and UART output.
+	 */
+	struct con_stream *(*other)(void);
 };
 
 /**
@@ -26,5 +32,8 @@ struct uart_port {
  */
 int uart_port_attach(struct uart_port *port, struct mmio_bus *bus, gpa_t base, uint64_t size,
 		     struct con_client *c);
+
+/** Back to the power-on state (registers, FIFO, partial output line) for a restarting partition. */
+void uart_port_reset(struct uart_port *port);
 
 #endif

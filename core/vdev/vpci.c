@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest view of an assigned function's configuration space: BARs from shadows,
- * no expansion ROM, no INTx, no extended capabilities, writes filtered
- * [PCI Local Bus 3.0 ch. 6, PCIe Base 6.0 ch. 7]. Pure logic; see vpci.h.
+ * no expansion ROM, no INTx, no extended capabilities, writes filtered, and the
+ * Command / Device Control / Device Control 2 bits the hypervisor owns answered
+ * from per-function shadows [PCI Local Bus 3.0 ch. 6, PCIe Base 6.0 ch. 7].
+ * Pure logic; see vpci.h.
  */
 #include <string.h>
 
 #include "arch/riscv/lock.h"
 #include "core/vdev/vpci.h"
 
-#define CMD_GUEST         (PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_PARITY | PCI_CMD_SERR | \
-			   PCI_CMD_INTX_DISABLE)
+/* Register bits (low half of their dword) the guest writes to the device (PASS) or to a shadow. */
+#define CMD_PASS          (PCI_CMD_MEM | PCI_CMD_MASTER)
+#define CMD_SHADOW        (PCI_CMD_PARITY | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE)
+#define DEVCTL_SHADOW     (PCI_LOW_HALF & ~PCI_EXP_DEVCTL_FLR)
+#define DEVCTL2_PASS      (PCI_EXP_DEVCTL2_COMP_TIMEOUT | PCI_EXP_DEVCTL2_COMP_TMOUT_DIS)
+#define DEVCTL2_SHADOW    (PCI_LOW_HALF & ~DEVCTL2_PASS)
 
 static uint32_t rd(const struct pci_cfg_ops *ops, uint16_t bdf, unsigned off)
 {
@@ -75,10 +81,33 @@ static uint32_t vbar_read(const struct vpci_func *v, const struct pci_cfg_ops *o
 	       (rd(ops, v->f->bdf, PCI_BAR0 + 4 * i) & PCI_BAR_MEM_FLAGS);
 }
 
+/*
+ * The register (enum vpci_shadow) of which some bits of the dword at @d read from a
+ * shadow, with those bits in *@mask; -1 if none.
+ */
+static int shadow_reg(const struct pci_func *f, unsigned d, uint32_t *mask)
+{
+	if (d == PCI_COMMAND) {
+		*mask = CMD_SHADOW;
+		return VPCI_SH_COMMAND;
+	}
+	if (f->cap_exp && d == f->cap_exp + PCI_EXP_DEVCTL) {
+		*mask = DEVCTL_SHADOW;
+		return VPCI_SH_DEVCTL;
+	}
+	if (f->cap_exp && d == f->cap_exp + PCI_EXP_DEVCTL2) {
+		*mask = DEVCTL2_SHADOW;
+		return VPCI_SH_DEVCTL2;
+	}
+	*mask = 0;
+	return -1;
+}
+
 /* The dword at @d as the guest sees it. */
 static uint32_t vdword(const struct vpci_func *v, const struct pci_cfg_ops *ops, unsigned d)
 {
-	uint32_t val;
+	uint32_t val, m;
+	int sr;
 
 	if (d >= PCI_CFG_STD_END || d == PCI_ROM_ADDRESS)
 		return 0;
@@ -89,6 +118,11 @@ static uint32_t vdword(const struct vpci_func *v, const struct pci_cfg_ops *ops,
 		val &= ~PCI_HDR_MF_BIT;
 	else if (d == PCI_INTERRUPT_LINE)
 		val &= ~PCI_PIN_BYTE;
+	sr = shadow_reg(v->f, d, &m);
+	if (sr >= 0 && (v->reg_loaded & (1U << sr)))
+		val = (val & ~m) | (v->reg_shadow[sr] & m);
+	if (sr == VPCI_SH_DEVCTL)
+		val &= ~PCI_EXP_DEVCTL_FLR;   /* the hypervisor does FLRs: never in progress for the guest */
 	return val;
 }
 
@@ -102,10 +136,13 @@ uint32_t vpci_cfg_read(const struct vpci_func *v, const struct pci_cfg_ops *ops,
 /*
  * What a guest write may change in the dword at @d: @allow are the bits it may
  * write, @zero the bits written as 0 unless the guest targets them and they are
- * allowed (RW1C status bits, which a written-back 1 would clear, and FLR).
+ * allowed (RW1C status bits, which a written-back 1 would clear); @set and @clear
+ * are forced to 1 and 0 whenever the device is written; @devctl: the low half is
+ * Device Control, written through pci_devctl_limit().
  */
 struct wrule {
-	uint32_t allow, zero;
+	uint32_t allow, zero, set, clear;
+	bool devctl;
 };
 
 /* Bytes of the MSI capability with Message Control @ctl: 10, 14, 20 or 24. */
@@ -117,11 +154,17 @@ static unsigned msi_size(uint32_t ctl)
 static struct wrule write_rule(const struct vpci_func *v, const struct pci_cfg_ops *ops, unsigned d)
 {
 	const struct pci_func *f = v->f;
-	struct wrule r = { 0, 0 };
+	struct wrule r = { 0, 0, 0, 0, false };
 
 	if (d == PCI_COMMAND) {
-		r.allow = CMD_GUEST | PCI_STATUS_HALF;
+		r.allow = CMD_PASS | PCI_STATUS_HALF;
 		r.zero = PCI_STATUS_HALF;
+		r.set = PCI_CMD_INTX_DISABLE;  /* no INTx: MSI/MSI-X only (interrupt pin reads 0) */
+		r.clear = PCI_CMD_IO;
+		if (v->quarantined) {
+			r.allow &= ~PCI_CMD_MASTER;
+			r.clear |= PCI_CMD_MASTER;
+		}
 	} else if (d == PCI_CACHE_LINE) {
 		r.allow = 0xff;
 		r.zero = PCI_BIST_START;
@@ -134,11 +177,13 @@ static struct wrule write_rule(const struct vpci_func *v, const struct pci_cfg_o
 	if (f->cap_msix && d == f->cap_msix)
 		r.allow |= (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL) << 16;
 	if (f->cap_exp && d == f->cap_exp + PCI_EXP_DEVCTL) {
-		r.allow |= (PCI_LOW_HALF & ~PCI_EXP_DEVCTL_FLR) | PCI_STATUS_HALF;
-		r.zero |= PCI_EXP_DEVCTL_FLR | PCI_STATUS_HALF;
+		r.allow |= PCI_EXP_DEVCTL_READRQ | PCI_STATUS_HALF;
+		r.zero |= PCI_STATUS_HALF;
+		r.clear |= PCI_EXP_DEVCTL_FLR;
+		r.devctl = true;
 	}
 	if (f->cap_exp && d == f->cap_exp + PCI_EXP_DEVCTL2)
-		r.allow |= PCI_LOW_HALF;
+		r.allow |= DEVCTL2_PASS;
 	if (f->cap_pm && d == f->cap_pm + PCI_PM_CTRL) {
 		/* Not PowerState (bits 1:0): D3hot -> D0 may reset the BARs, which the guest cannot restore. */
 		r.allow |= PCI_LOW_HALF & ~PCI_PM_CTRL_STATE;
@@ -151,8 +196,9 @@ void vpci_cfg_write(struct vpci_func *v, const struct pci_cfg_ops *ops, unsigned
 		    uint32_t val)
 {
 	unsigned d = off & ~3U;
-	uint32_t lanes, gval, t, hw;
+	uint32_t lanes, gval, t, hw, m, sbits, dev;
 	struct wrule r;
+	int sr;
 
 	if (!access_ok(off, width))
 		return;
@@ -168,10 +214,27 @@ void vpci_cfg_write(struct vpci_func *v, const struct pci_cfg_ops *ops, unsigned
 		return;
 	r = write_rule(v, ops, d);
 	t = r.allow & lanes;
-	if (!t)
+	sr = shadow_reg(v->f, d, &m);
+	sbits = m & lanes;
+	if (!t && !sbits)
 		return;
 	hw = rd(ops, v->f->bdf, d);
-	wr(ops, v->f->bdf, d, (hw & ~t & ~r.zero) | (gval & t));
+	if (sbits) {
+		uint16_t *reg = &v->reg_shadow[sr];
+
+		if (!(v->reg_loaded & (1U << sr))) {     /* first write: start from the device's value */
+			*reg = (uint16_t)(hw & m);
+			v->reg_loaded |= (uint8_t)(1U << sr);
+		}
+		*reg = (uint16_t)((*reg & ~sbits) | (gval & sbits));
+	}
+	dev = (hw & ~t & ~r.zero) | (gval & t);
+	dev = (dev | r.set) & ~r.clear;
+	if (r.devctl)
+		dev = (dev & ~PCI_LOW_HALF) | pci_devctl_limit((uint16_t)dev);
+	if (!t && !((dev ^ hw) & ~r.zero))
+		return;                          /* shadow only, forced bits already as forced */
+	wr(ops, v->f->bdf, d, dev);
 }
 
 /* ---- the ECAM window [PCIe Base 6.0 §7.2.2] ---- */

@@ -9,14 +9,32 @@
 /* Bytes of DBCN output or input handled per call; the guest continues with the rest. */
 #define DBCN_MAX_CHUNK 1024
 
-/* The host pointer of guest buffer (@lo, @hi) of *@len bytes (cut to DBCN_MAX_CHUNK), or NULL. */
+/*
+ * The host pointer of guest buffer (@lo, @hi) of *@len bytes, or NULL unless all
+ * of it lies in the partition's RAM; then *@len is cut to DBCN_MAX_CHUNK.
+ */
 static char *dbcn_buffer(struct vcpu *v, unsigned long *len, unsigned long lo, unsigned long hi)
 {
+	char *buf;
+
 	if (hi)
 		return NULL; /* RV64: the address fits in base_addr_lo */
-	if (*len > DBCN_MAX_CHUNK)
+	buf = partition_gpa_to_host(v->part, gpa(lo), *len);
+	if (buf && *len > DBCN_MAX_CHUNK)
 		*len = DBCN_MAX_CHUNK;
-	return partition_gpa_to_host(v->part, gpa(lo), *len);
+	return buf;
+}
+
+/* End the partition UART's partial line, so what this vCPU writes now comes after its UART bytes. */
+static void uart_break(struct vcpu *v)
+{
+	struct uart_port *u = &v->part->uart;
+
+	if (!u->out.len)
+		return;
+	spin_lock(&u->lock);
+	console_break(&u->out);
+	spin_unlock(&u->lock);
 }
 
 static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
@@ -31,9 +49,10 @@ static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_r
 			r->error = SBI_ERR_INVALID_PARAM;
 			break;
 		}
-		console_write(&v->dbcn, buf, len);
+		/* Fewer bytes when the partition's console ring is full: the guest writes the rest later. */
+		uart_break(v);  /* after this vCPU's earlier UART bytes */
 		r->error = SBI_SUCCESS;
-		r->value = (long)len;
+		r->value = (long)console_write(&v->dbcn, buf, len);
 		break;
 	case SBI_DBCN_READ:
 		if (!(buf = dbcn_buffer(v, &len, c->a[1], c->a[2]))) {
@@ -47,7 +66,8 @@ static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_r
 	case SBI_DBCN_WRITE_BYTE: {
 		char b = (char)c->a[0];
 
-		console_write(&v->dbcn, &b, 1);
+		uart_break(v);
+		console_write_all(&v->dbcn, &b, 1);  /* blocking by the spec */
 		r->error = SBI_SUCCESS;
 		break;
 	}

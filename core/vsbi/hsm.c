@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* SBI Hart State Management extension [SBI ext-hsm.adoc] over the partition's vCPUs. */
+/*
+ * SBI Hart State Management extension [SBI v2.0 ext-hsm.adoc] over the
+ * partition's vCPUs: start, stop (the last running vCPU stopping is a partition
+ * shutdown), status, and retentive / non-retentive default suspend (the wait
+ * itself is done by the caller, core/exit.c -> vcpu_suspend in core/run.c).
+ */
 #include "core/run.h"
 #include "core/vsbi/vsbi.h"
 #include "sbi.h"
@@ -29,6 +34,50 @@ static long hsm_start(struct vcpu *v, unsigned long vhartid, unsigned long addr,
 	return ret;
 }
 
+/*
+ * hart_stop of @v: STOP_PENDING under the partition lock, so of two vCPUs that
+ * stop at once exactly one sees itself as the last. The last one stops the
+ * whole partition instead (its devices quiesced, the machine may power off).
+ */
+static enum vsbi_action hsm_stop(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	bool last = true;
+
+	spin_lock(&p->lock);
+	for (unsigned k = 0; k < p->nr_vcpus; k++)
+		if (&p->vcpus[k] != v && p->vcpus[k].state != VCPU_STOPPED && p->vcpus[k].state != VCPU_STOP_PENDING)
+			last = false;
+	if (!last)
+		v->state = VCPU_STOP_PENDING;
+	spin_unlock(&p->lock);
+	return last ? VSBI_SHUTDOWN : VSBI_STOP_VCPU;
+}
+
+/* hart_suspend(suspend_type, resume_addr, opaque): the type is 32 bits, the upper bits of a0 are ignored. */
+static void hsm_suspend(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
+{
+	uint32_t type = (uint32_t)c->a[0];
+
+	if (type == SBI_HSM_SUSPEND_RET_DEFAULT) {
+		r->error = SBI_SUCCESS;  /* what the guest sees when it resumes */
+		r->action = VSBI_SUSPEND;
+	} else if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
+		if (!partition_gpa_to_host(v->part, gpa(c->a[1]), 4)) {
+			r->error = SBI_ERR_INVALID_ADDRESS;
+			return;
+		}
+		r->error = SBI_SUCCESS;
+		r->action = VSBI_SUSPEND;
+		r->suspend.non_retentive = true;
+		r->suspend.resume_addr = gpa(c->a[1]);
+		r->suspend.opaque = c->a[2];
+	} else {
+		/* Reserved types and platform-specific ones (none is implemented). */
+		r->error = SBI_ERR_INVALID_PARAM;
+	}
+}
+
 static void hsm_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
 {
 	struct partition *p = v->part;
@@ -39,7 +88,7 @@ static void hsm_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_re
 		break;
 	case SBI_HSM_HART_STOP:
 		r->error = SBI_SUCCESS;
-		r->action = VSBI_STOP_VCPU;  /* does not return to the guest */
+		r->action = hsm_stop(v);  /* does not return to the guest */
 		break;
 	case SBI_HSM_HART_GET_STATUS:
 		if (c->a[0] >= p->nr_vcpus) {
@@ -50,9 +99,7 @@ static void hsm_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_re
 		}
 		break;
 	case SBI_HSM_HART_SUSPEND:
-		/* Default retentive suspend may resume at once; non-retentive is not offered. */
-		r->error = c->a[0] == SBI_HSM_SUSPEND_RET_DEFAULT ? SBI_SUCCESS :
-			   c->a[0] == SBI_HSM_SUSPEND_NON_RET_DEFAULT ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
+		hsm_suspend(v, c, r);
 		break;
 	}
 }

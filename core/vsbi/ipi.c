@@ -22,7 +22,7 @@ static void ipi_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_re
 			continue;
 		if (t == v)
 			arch_vcpu_raise_ssip();
-		else if (t->state == VCPU_STARTED)
+		else if (vcpu_is_running(t))
 			pcpu_send(t->pcpu, REQ_VSSIP);
 	}
 	r->error = SBI_SUCCESS;

@@ -17,7 +17,7 @@ static void legacy_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi
 	case SBI_EXT_LEGACY_PUTCHAR: {
 		char ch = (char)c->a[0];
 
-		console_write(&v->dbcn, &ch, 1);
+		console_write_all(&v->dbcn, &ch, 1);
 		r->error = 0;
 		break;
 	}

@@ -15,7 +15,7 @@
 static bool wait_fence_ack(struct pcpu *self, struct pcpu *target, uint32_t want)
 {
 	while ((int32_t)(__atomic_load_n(&target->fence_ack, __ATOMIC_SEQ_CST) - want) < 0) {
-		if (target->vcpu->state != VCPU_STARTED)
+		if (!vcpu_is_running(target->vcpu))
 			return true; /* it no longer runs the guest: nothing stale to flush there */
 		if (self->mailbox && pcpu_handle_mailbox(self))
 			return false;
@@ -43,7 +43,7 @@ static void rfence_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi
 			continue;
 		if (t == v) {
 			arch_vcpu_local_fence();
-		} else if (t->state == VCPU_STARTED) {
+		} else if (vcpu_is_running(t)) {
 			want[k] = __atomic_load_n(&t->pcpu->fence_ack, __ATOMIC_SEQ_CST) + 1;  /* may wrap to 0 */
 			wait[k] = true;
 			pcpu_send(t->pcpu, REQ_FENCE);

@@ -36,11 +36,11 @@ bool vsbi_mask_valid(const struct partition *p, unsigned long mask, unsigned lon
 	return true;
 }
 
-enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r)
+enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r, struct vsbi_ret *out)
 {
 	struct vsbi_call c = { .eid = r->x[17], .fid = r->x[16],
 			       .a = { r->x[10], r->x[11], r->x[12], r->x[13], r->x[14], r->x[15] } };
-	struct vsbi_ret ret = { SBI_ERR_NOT_SUPPORTED, 0, false, VSBI_RESUME };
+	struct vsbi_ret ret = { .error = SBI_ERR_NOT_SUPPORTED, .action = VSBI_RESUME };
 	const struct vsbi_ext *e = vsbi_find(c.eid);
 
 	r->sepc += 4;  /* ecall is always 4 bytes */
@@ -50,5 +50,7 @@ enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r)
 	r->x[10] = (uint64_t)ret.error;
 	if (!ret.legacy)
 		r->x[11] = (uint64_t)ret.value;
+	if (out)
+		*out = ret;
 	return ret.action;
 }

@@ -19,6 +19,7 @@ enum vsbi_action {
 	VSBI_STOP_VCPU,       /**< HSM hart_stop (or a stop request arrived while waiting): stop this vCPU */
 	VSBI_SHUTDOWN,        /**< SRST shutdown / legacy shutdown: stop the partition */
 	VSBI_REBOOT,          /**< SRST cold/warm reboot: restart the partition from its images */
+	VSBI_SUSPEND,         /**< HSM hart_suspend: wait for an interrupt (see struct vsbi_ret.suspend) */
 };
 
 /** One SBI call as the guest made it: a7 = eid, a6 = fid, a0..a5. */
@@ -33,6 +34,11 @@ struct vsbi_ret {
 	long value;
 	bool legacy;          /**< legacy extension: only a0 is written */
 	enum vsbi_action action;
+	struct {
+		bool non_retentive;   /**< resume at @resume_addr instead of after the ecall */
+		gpa_t resume_addr;
+		uint64_t opaque;      /**< a1 on a non-retentive resume */
+	} suspend;                    /**< VSBI_SUSPEND only */
 };
 
 /** One SBI extension: the ids it answers, the exit counter it feeds, and its handler. */
@@ -52,9 +58,10 @@ const struct vsbi_ext *vsbi_find(unsigned long eid);
 /**
  * Handle the ecall of vCPU @v whose registers are @r: dispatch on a7/a6, count
  * the exit, write a0 (and a1 unless legacy), advance sepc past the ecall.
- * Returns what the caller must do next.
+ * Returns what the caller must do next; if @out is not NULL the whole result is
+ * copied there (the suspend parameters of VSBI_SUSPEND).
  */
-enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r);
+enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r, struct vsbi_ret *out);
 
 /* The extensions. */
 extern const struct vsbi_ext vsbi_ext_base, vsbi_ext_time, vsbi_ext_ipi, vsbi_ext_rfence, vsbi_ext_hsm,

@@ -30,6 +30,18 @@ void imsic_hv_enable(uint32_t id)
 	csr_set(sireg, 1ULL << (id & 63));
 }
 
+void imsic_hv_disable(uint32_t id)
+{
+	csr_write(siselect, ISELECT_EIE0);
+	csr_clear(sireg, 1ULL << (id & 63));
+}
+
+void imsic_hv_set_pending(uint32_t id)
+{
+	csr_write(siselect, ISELECT_EIP0);
+	csr_set(sireg, 1ULL << (id & 63));
+}
+
 uint32_t imsic_hv_claim(void)
 {
 	uint64_t v;

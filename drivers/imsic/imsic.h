@@ -41,6 +41,10 @@ hpa_t imsic_s_file_hpa(const struct imsic_geom *im, unsigned hart_index);
 void imsic_hv_init(void);
 /** Enable identity @id (1..63) in this hart's S-level interrupt file. */
 void imsic_hv_enable(uint32_t id);
+/** Disable identity @id (1..63) in this hart's S-level interrupt file (it stays pending if raised). */
+void imsic_hv_disable(uint32_t id);
+/** Make identity @id (1..63) pending in this hart's S-level interrupt file (eip0). */
+void imsic_hv_set_pending(uint32_t id);
 /** Claim the highest pending identity of this hart's S-level file (stopei); 0 if none. */
 uint32_t imsic_hv_claim(void);
 /** Raise identity @id in the interrupt file at host physical address @file (seteipnum_le). */

@@ -7,7 +7,8 @@
  *  - fault queue (§3.2) with an MSI into the hypervisor's S-level interrupt file;
  *  - device directory (§2.1) with as many levels as the device_id width needs,
  *    pages from a static pool.
- * The hypervisor runs with satp = Bare, so physical addresses are used directly.
+ * The hypervisor runs with satp = Bare, so physical addresses are used directly
+ * (hpa_of() / hpa_ptr()). Registers and fields: iommu_bits.h (1.0 section numbers).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,8 +16,10 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/lock.h"
 #include "drivers/iommu/iommu.h"
+#include "drivers/iommu/iommu_bits.h"
 #include "drivers/pci/pci.h"
 #include "lib/log.h"
+#include "lib/ratelimit.h"
 
 #define CQ_LOG2    6                  /* 64 commands, 1 KiB */
 #define FQ_LOG2    6                  /* 64 fault records, 2 KiB */
@@ -27,8 +30,10 @@
 #define VEC_FQ     1
 #define VEC_PM     2
 #define VEC_PQ     3
-#define MAX_OWNERS 64                 /* attached device_ids remembered for fault reports */
-#define FAULT_REPORTS_PER_DEVICE 16   /* after that, one "not reported any more" line */
+#define MAX_OWNERS 64                 /* device_ids remembered: attached ones and faulting strangers */
+#define FAULT_REPORT_BURST 16         /* reports per device, then one per second (never refilled by a reboot) */
+#define FQ_BUDGET 64                  /* fault records handled per interrupt; the rest after a pause */
+#define QUARANTINE_FAULTS 4096        /* faults after which a device is blocked (DTF, Bus Master off) */
 #define POLL_TIMEOUT_MS 1000
 
 static struct iommu_cmd cq[CQ_ENTRIES] __attribute__((aligned(4096)));
@@ -38,7 +43,7 @@ static volatile uint32_t fence_flag __attribute__((aligned(8)));
 
 static struct {
 	bool on;
-	uintptr_t regs;
+	hpa_t regs;              /* register file */
 	const char *name;
 	int mode;                /* ddtp.iommu_mode */
 	struct iommu_caps_info caps;
@@ -49,26 +54,37 @@ static struct {
 	spinlock_t lock;         /* command queue and directory */
 	spinlock_t fq_lock;
 	unsigned nr_owners;
-	struct {
+	struct owner {
 		uint32_t devid;
-		const char *owner;
-		unsigned faults;
+		const char *owner;          /* partition name, NULL for a device nobody owns */
+		struct iommu_dc_params dc;  /* its device context (attached devices) */
+		uint32_t faults;            /* since it was attached or unquarantined */
+		bool quarantined;
+		bool noted;                 /* "further faults are not reported" printed */
+		struct ratelimit rl;
 	} owners[MAX_OWNERS];
-	unsigned other_faults;   /* faults of device_ids nobody owns */
+	struct ratelimit overflow_rl;
+	void (*quarantine)(uint32_t devid, void *ctx);
+	void *quarantine_ctx;
 } io;
 
-/* ---- register access (4- and 8-byte aligned only [spec "Register layout"]) ---- */
-static uint32_t rd32(unsigned off) { return *(volatile uint32_t *)(io.regs + off); }
-static uint64_t rd64(unsigned off) { return *(volatile uint64_t *)(io.regs + off); }
+/* An all-invalid G-stage root: a device context using it blocks every DMA and MSI. */
+static uint64_t blocked_root[2048] __attribute__((aligned(16384)));
+/* GSCID of the blocked context (partitions use their VMID, 1 and up). */
+#define BLOCKED_GSCID 0
+
+/* ---- register access (4- and 8-byte aligned only [spec §5.1 "Register layout"]) ---- */
+static uint32_t rd32(unsigned off) { return *(volatile uint32_t *)hpa_ptr(hpa_add(io.regs, off)); }
+static uint64_t rd64(unsigned off) { return *(volatile uint64_t *)hpa_ptr(hpa_add(io.regs, off)); }
 static void wr32(unsigned off, uint32_t v)
 {
 	__asm__ volatile("fence rw, o" ::: "memory");
-	*(volatile uint32_t *)(io.regs + off) = v;
+	*(volatile uint32_t *)hpa_ptr(hpa_add(io.regs, off)) = v;
 }
 static void wr64(unsigned off, uint64_t v)
 {
 	__asm__ volatile("fence rw, o" ::: "memory");
-	*(volatile uint64_t *)(io.regs + off) = v;
+	*(volatile uint64_t *)hpa_ptr(hpa_add(io.regs, off)) = v;
 }
 
 static uint64_t now_ticks(void) { return arch_time(); }
@@ -101,7 +117,7 @@ static bool cq_error(void)
 	/*
 	 * cqh still points at the failing command, which would run again once the error bits are
 	 * cleared. Turn the queue off and on instead: cqen 0 -> 1 empties it (cqh = 0) and clears
-	 * the error bits [spec §5.8 cqcsr]; the caller reports the batch as failed.
+	 * the error bits [spec §5.15 cqcsr]; the caller reports the batch as failed.
 	 */
 	wr32(IOMMU_REG_CQCSR, 0);
 	poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0);
@@ -137,7 +153,7 @@ static int cq_push(const struct iommu_cmd *cmds, unsigned n)
 
 /*
  * Submit @n commands followed by IOFENCE.C and wait for the fence's completion
- * store, which says the IOMMU has executed everything before it [spec §3.1.5].
+ * store, which says the IOMMU has executed everything before it [spec §3.1.2].
  * Caller holds io.lock.
  */
 static int cq_run(const struct iommu_cmd *cmds, unsigned n)
@@ -149,7 +165,9 @@ static int cq_run(const struct iommu_cmd *cmds, unsigned n)
 
 	if ((ret = cq_push(cmds, n)) < 0)
 		return ret;
-	fence = iommu_cmd_iofence(hpa((uintptr_t)&fence_flag), seq);
+	fence = iommu_cmd_iofence(hpa_of((const void *)&fence_flag), seq);
+	/* PR/PW: device reads and writes before it are complete too [§3.1.2] (DMA fence at partition stop). */
+	fence.dw0 |= IOMMU_CMD_IOFENCE_PR | IOMMU_CMD_IOFENCE_PW;
 	if ((ret = cq_push(&fence, 1)) < 0)
 		return ret;
 	t0 = now_ticks();
@@ -183,15 +201,15 @@ static struct iommu_dc *ddt_lookup(uint32_t devid)
 	for (unsigned level = iommu_ddt_levels(io.mode) - 1; level > 0; level--) {
 		uint64_t *e = &page[iommu_ddi(devid, level)];
 
-		if (!(*e & 1)) {
+		if (!(*e & IOMMU_DDTE_V)) {
 			uint64_t *next = ddt_alloc();
 
 			if (!next)
 				return NULL;
 			__asm__ volatile("fence w, w" ::: "memory");
-			*e = iommu_ddt_nonleaf(hpa((uintptr_t)next));
+			*e = iommu_ddt_nonleaf(hpa_of(next));
 		}
-		page = (uint64_t *)(uintptr_t)(((*e >> 10) & ((1ULL << 44) - 1)) << 12);
+		page = hpa_ptr(hpa(FIELD_GET(IOMMU_DDTE_PPN, *e) << PAGE_SHIFT));
 	}
 	return (struct iommu_dc *)page + iommu_ddi(devid, 0);
 }
@@ -203,17 +221,41 @@ bool iommu_present(void)
 	return io.on;
 }
 
+int iommu_off(hpa_t base, uint64_t timebase_hz)
+{
+	uint64_t v;
+
+	io.regs = base;
+	io.timebase_hz = timebase_hz;
+	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0))
+		return -PV_EINVAL;
+	v = rd64(IOMMU_REG_DDTP);
+	if (FIELD_GET(IOMMU_DDTP_MODE, v) != IOMMU_DDTP_MODE_OFF) {
+		/* From Bare or a directory mode: keep the PPN [spec §5.3 ddtp], mode Off. */
+		wr64(IOMMU_REG_DDTP, (v & ~(IOMMU_DDTP_MODE | IOMMU_DDTP_BUSY)) |
+				     FIELD_PREP(IOMMU_DDTP_MODE, IOMMU_DDTP_MODE_OFF));
+		if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0))
+			return -PV_EINVAL;
+	}
+	return FIELD_GET(IOMMU_DDTP_MODE, rd64(IOMMU_REG_DDTP)) == IOMMU_DDTP_MODE_OFF ? 0 : -PV_EINVAL;
+}
+
 int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 {
 	struct iommu_caps_info caps;
 	uint64_t v;
 	int ret;
 
-	io.regs = (uintptr_t)d->base.v;
+	io.regs = d->base;
 	io.name = d->name;
 	io.timebase_hz = d->timebase_hz;
+	io.quarantine = d->quarantine;
+	io.quarantine_ctx = d->quarantine_ctx;
+	/* Before anything else: no DMA passes untranslated (an earlier stage may have left Bare). */
+	if ((ret = iommu_off(d->base, d->timebase_hz)) < 0)
+		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "does not turn Off (stays busy)");
 	v = rd64(IOMMU_REG_CAPS);
-	ret = iommu_caps_check(v, d->gstage_mode, 56, d->name, &caps, diag);
+	ret = iommu_caps_check(v, d->gstage_mode, d->pa_bits ? d->pa_bits : HPA_BITS, d->name, &caps, diag);
 	if (ret < 0)
 		return ret;
 	if ((ret = iommu_ddt_mode(d->devid_bits)) < 0)
@@ -221,14 +263,13 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	io.mode = ret;
 	io.caps = caps;
 
-	/* Start from a known state: directory Off, queues off. */
-	v = rd64(IOMMU_REG_DDTP);
-	if ((v & IOMMU_DDTP_MODE_MASK) > IOMMU_DDTP_MODE_BARE)  /* the PPN must not change on the way to Off */
-		wr64(IOMMU_REG_DDTP, (v & ~(IOMMU_DDTP_MODE_MASK | IOMMU_DDTP_BUSY)) | IOMMU_DDTP_MODE_OFF);
+	/* All three queues off (the page-request queue is never used). */
 	wr32(IOMMU_REG_CQCSR, 0);
 	wr32(IOMMU_REG_FQCSR, 0);
+	wr32(IOMMU_REG_PQCSR, 0);
 	if (!poll32(IOMMU_REG_CQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0) ||
-	    !poll32(IOMMU_REG_FQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0))
+	    !poll32(IOMMU_REG_FQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0) ||
+	    !poll32(IOMMU_REG_PQCSR, IOMMU_QCSR_ON | IOMMU_QCSR_BUSY, 0))
 		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "queues do not turn off");
 
 	/* Little-endian, MSI interrupt generation (fctl.WSI = 0; IGS is MSI or BOTH). */
@@ -238,20 +279,20 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 				rd32(IOMMU_REG_FCTL));
 
 	/* Vectors: fault queue -> msi_cfg_tbl[VEC_FQ] = our S-level file; the others stay masked. */
-	wr64(IOMMU_REG_ICVEC, VEC_PQ << 12 | VEC_PM << 8 | VEC_FQ << 4 | VEC_CQ);
-	if (((rd64(IOMMU_REG_ICVEC) >> 4) & 0xf) != VEC_FQ)
+	wr64(IOMMU_REG_ICVEC, FIELD_PREP(IOMMU_ICVEC_PIV, VEC_PQ) | FIELD_PREP(IOMMU_ICVEC_PMIV, VEC_PM) |
+			      FIELD_PREP(IOMMU_ICVEC_FIV, VEC_FQ) | FIELD_PREP(IOMMU_ICVEC_CIV, VEC_CQ));
+	if (FIELD_GET(IOMMU_ICVEC_FIV, rd64(IOMMU_REG_ICVEC)) != VEC_FQ)
 		return diag_set(diag, PV_EINVAL, d->name, "icvec", "fault-queue vector %u not supported", VEC_FQ);
 	for (unsigned vec = 0; vec < 4; vec++) {
-		unsigned off = IOMMU_REG_MSI_CFG + 16 * vec;
-
-		wr64(off, vec == VEC_FQ ? d->msi_target.v : 0);
-		wr32(off + 8, vec == VEC_FQ ? d->msi_id : 0);
-		wr32(off + 12, vec == VEC_FQ ? 0 : 1);  /* vec_ctl.M */
+		wr64(IOMMU_REG_MSI_ADDR(vec), vec == VEC_FQ ? FIELD_PREP(IOMMU_MSI_ADDR, d->msi_target.v >> 2) : 0);
+		wr32(IOMMU_REG_MSI_DATA(vec), vec == VEC_FQ ? FIELD_PREP(IOMMU_MSI_DATA, d->msi_id) : 0);
+		wr32(IOMMU_REG_MSI_VEC_CTL(vec), vec == VEC_FQ ? 0 : IOMMU_MSI_VEC_CTL_M);
 	}
 
 	/* Command queue [guidelines step 5]. */
 	memset(cq, 0, sizeof(cq));
-	wr64(IOMMU_REG_CQB, ((uintptr_t)cq >> 12) << 10 | (CQ_LOG2 - 1));
+	wr64(IOMMU_REG_CQB, FIELD_PREP(IOMMU_CQB_PPN, hpa_of(cq).v >> PAGE_SHIFT) |
+			    FIELD_PREP(IOMMU_CQB_LOG2SZ_1, CQ_LOG2 - 1));
 	wr32(IOMMU_REG_CQT, 0);
 	io.cq_tail = 0;
 	wr32(IOMMU_REG_CQCSR, IOMMU_QCSR_EN);
@@ -261,7 +302,8 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 
 	/* Fault queue with interrupts [step 6]. */
 	memset(fq, 0, sizeof(fq));
-	wr64(IOMMU_REG_FQB, ((uintptr_t)fq >> 12) << 10 | (FQ_LOG2 - 1));
+	wr64(IOMMU_REG_FQB, FIELD_PREP(IOMMU_FQB_PPN, hpa_of(fq).v >> PAGE_SHIFT) |
+			    FIELD_PREP(IOMMU_FQB_LOG2SZ_1, FQ_LOG2 - 1));
 	wr32(IOMMU_REG_FQH, 0);
 	wr32(IOMMU_REG_FQCSR, IOMMU_QCSR_EN | IOMMU_QCSR_IE);
 	if (!poll32(IOMMU_REG_FQCSR, IOMMU_QCSR_ON, IOMMU_QCSR_ON))
@@ -275,9 +317,10 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0))
 		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "stays busy");
-	wr64(IOMMU_REG_DDTP, ((uintptr_t)ddt_pages[0] >> 12) << IOMMU_DDTP_PPN_SHIFT | (uint64_t)io.mode);
+	wr64(IOMMU_REG_DDTP, FIELD_PREP(IOMMU_DDTP_PPN, hpa_of(ddt_pages[0]).v >> PAGE_SHIFT) |
+			     FIELD_PREP(IOMMU_DDTP_MODE, io.mode));
 	if (!poll32(IOMMU_REG_DDTP, IOMMU_DDTP_BUSY, 0) ||
-	    (int)(rd64(IOMMU_REG_DDTP) & IOMMU_DDTP_MODE_MASK) != io.mode)
+	    (int)FIELD_GET(IOMMU_DDTP_MODE, rd64(IOMMU_REG_DDTP)) != io.mode)
 		return diag_set(diag, PV_EINVAL, d->name, "ddtp", "%u-level device directory not accepted (ddtp 0x%llx)",
 				iommu_ddt_levels(io.mode), (ull)rd64(IOMMU_REG_DDTP));
 
@@ -292,35 +335,36 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "the command queue does not execute commands");
 	io.on = true;
 	pr("partvisor: iommu: %s: version %u.%u, %u-level device directory (%u-bit device_ids), "
-	   "fault interrupts to 0x%llx id %u\n", d->name, caps.version >> 4, caps.version & 0xf,
+	   "fault interrupts to 0x%llx id %u\n", d->name, (unsigned)FIELD_GET(IOMMU_VERSION_MAJOR, caps.version),
+	   (unsigned)FIELD_GET(IOMMU_VERSION_MINOR, caps.version),
 	   iommu_ddt_levels(io.mode), d->devid_bits, (ull)d->msi_target.v, d->msi_id);
 	return 0;
 }
 
-int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner)
+/* The remembered entry of @devid, added (as a device nobody owns) if new; NULL when the table is full. */
+static struct owner *owner_of(uint32_t devid, bool add)
 {
-	struct iommu_dc dc, *slot;
+	for (unsigned i = 0; i < io.nr_owners; i++)
+		if (io.owners[i].devid == devid)
+			return &io.owners[i];
+	if (!add || io.nr_owners == MAX_OWNERS)
+		return NULL;
+	io.owners[io.nr_owners] = (struct owner){ .devid = devid };
+	return &io.owners[io.nr_owners++];
+}
+
+/*
+ * Make @dc the device context of @devid and invalidate what the IOMMU may have
+ * cached for it and for @gscid. Caller holds io.lock.
+ */
+static int dc_write(uint32_t devid, const struct iommu_dc *dc_in, uint16_t gscid)
+{
+	struct iommu_dc dc = *dc_in, *slot;
 	struct iommu_cmd cmds[3];
 	uint64_t tc;
-	int ret;
 
-	if (!io.on)
-		return -PV_ENOENT;
-	if ((p->gstage_mode == IOMMU_IOHGATP_MODE_SV39X4 && !io.caps.sv39x4) ||
-	    (p->gstage_mode == IOMMU_IOHGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
-		pr("partvisor: iommu: device " BDF_FMT ": the IOMMU does not support the partition's G-stage mode %llu\n",
-		   BDF_ARGS(devid),
-		   (ull)p->gstage_mode);
-		return -PV_EINVAL;
-	}
-	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
-		pr("partvisor: iommu: device " BDF_FMT ": bad device-context parameters\n", BDF_ARGS(devid));
-		return ret;
-	}
-	spin_lock(&io.lock);
 	slot = ddt_lookup(devid);
 	if (!slot) {
-		spin_unlock(&io.lock);
 		pr("partvisor: iommu: device " BDF_FMT ": out of device-directory pages\n", BDF_ARGS(devid));
 		return -PV_ENOMEM;
 	}
@@ -334,91 +378,175 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	slot->tc = tc;
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	cmds[0] = iommu_cmd_inval_ddt(devid);
-	cmds[1] = iommu_cmd_inval_vma(p->gscid);
-	cmds[2] = iommu_cmd_inval_gvma(p->gscid);
-	ret = cq_run(cmds, 3);
-	for (unsigned i = 0; i < io.nr_owners; i++)
-		if (io.owners[i].devid == devid) {
-			io.owners[i].owner = owner;
-			io.owners[i].faults = 0;
-			spin_unlock(&io.lock);
-			return ret;
-		}
-	if (ret == 0 && io.nr_owners < MAX_OWNERS) {
-		io.owners[io.nr_owners].devid = devid;
-		io.owners[io.nr_owners].owner = owner;
-		io.owners[io.nr_owners].faults = 0;
-		io.nr_owners++;
+	cmds[1] = iommu_cmd_inval_vma(gscid);
+	cmds[2] = iommu_cmd_inval_gvma(gscid);
+	return cq_run(cmds, 3);
+}
+
+int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner)
+{
+	struct iommu_dc dc;
+	struct owner *o;
+	int ret;
+
+	if (!io.on)
+		return -PV_ENOENT;
+	if ((p->gstage_mode == HGATP_MODE_SV39X4 && !io.caps.sv39x4) ||
+	    (p->gstage_mode == HGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
+		pr("partvisor: iommu: device " BDF_FMT ": the IOMMU does not support the partition's G-stage mode %llu\n",
+		   BDF_ARGS(devid), (ull)p->gstage_mode);
+		return -PV_EINVAL;
+	}
+	if ((ret = iommu_dc_encode(&dc, p)) < 0) {
+		pr("partvisor: iommu: device " BDF_FMT ": bad device-context parameters\n", BDF_ARGS(devid));
+		return ret;
+	}
+	spin_lock(&io.lock);
+	ret = dc_write(devid, &dc, p->gscid);
+	if (ret == 0 && (o = owner_of(devid, true))) {
+		o->owner = owner;
+		o->dc = *p;
+		o->faults = 0;
+		o->quarantined = false;
 	}
 	spin_unlock(&io.lock);
 	return ret;
 }
 
-void iommu_fault_reports_reset(uint32_t devid)
+/* Block @devid: a context whose G-stage has no mapping and whose faults are not reported (DTF). Caller holds io.lock. */
+static int block_device(uint32_t devid)
 {
+	struct iommu_dc_params p = { .gstage_root = hpa_of(blocked_root), .gstage_mode = HGATP_MODE_SV39X4,
+				     .gscid = BLOCKED_GSCID };
+	struct iommu_dc dc;
+	int ret = iommu_dc_encode(&dc, &p);
+
+	if (ret < 0)
+		return ret;
+	dc.tc |= IOMMU_DC_TC_DTF;
+	return dc_write(devid, &dc, BLOCKED_GSCID);
+}
+
+int iommu_fence_dma(void)
+{
+	int ret;
+
+	if (!io.on)
+		return 0;
+	spin_lock(&io.lock);
+	ret = cq_run(NULL, 0);
+	spin_unlock(&io.lock);
+	return ret;
+}
+
+int iommu_unquarantine(uint32_t devid)
+{
+	struct owner *o;
+	struct iommu_dc dc;
+	int ret = 0;
+
 	spin_lock(&io.fq_lock);
-	for (unsigned i = 0; i < io.nr_owners; i++)
-		if (io.owners[i].devid == devid)
-			io.owners[i].faults = 0;
+	spin_lock(&io.lock);
+	o = owner_of(devid, false);
+	if (o && o->owner) {
+		o->faults = 0;
+		if (o->quarantined && (ret = iommu_dc_encode(&dc, &o->dc)) == 0 &&
+		    (ret = dc_write(devid, &dc, o->dc.gscid)) == 0)
+			o->quarantined = false;
+	}
+	spin_unlock(&io.lock);
 	spin_unlock(&io.fq_lock);
+	return ret;
 }
 
 /* ---- fault queue [spec §3.2] ---- */
 
-static void report_fault(const uint64_t rec[4])
+/*
+ * Account one fault record: report it within the device's budget, and quarantine
+ * a device that keeps faulting. Caller holds io.fq_lock.
+ */
+static void account_fault(const uint64_t rec[4])
 {
 	struct iommu_fault f;
-	const char *owner = "(none)";
-	unsigned *count = &io.other_faults;
+	struct owner *o;
+	const char *name;
+	uint32_t dropped = 0;
 
 	iommu_fault_decode(rec, &f);
-	for (unsigned i = 0; i < io.nr_owners; i++)
-		if (io.owners[i].devid == f.did) {
-			owner = io.owners[i].owner;
-			count = &io.owners[i].faults;
-			break;
-		}
-	if (++*count > FAULT_REPORTS_PER_DEVICE) {
-		if (*count == FAULT_REPORTS_PER_DEVICE + 1)
-			pr("partvisor: iommu: further faults of partition %s device " BDF_FMT " are not reported\n", owner,
-			   BDF_ARGS(f.did));
+	spin_lock(&io.lock);
+	o = owner_of(f.did, true);
+	spin_unlock(&io.lock);
+	if (!o) {
+		/* The table is full of strangers: report within a shared budget. */
+		if (ratelimit_allow(&io.overflow_rl, arch_time(), 10 * io.timebase_hz, 4, NULL))
+			pr("partvisor: iommu: fault of device " BDF_FMT " cause %u (%s); too many faulting devices to track\n",
+			   BDF_ARGS(f.did), f.cause, iommu_cause_name(f.cause));
 		return;
 	}
+	name = o->owner ? o->owner : "(none)";
+	if (o->quarantined)
+		return;
+	if (++o->faults >= QUARANTINE_FAULTS) {
+		int ret;
+
+		spin_lock(&io.lock);
+		ret = block_device(f.did);
+		spin_unlock(&io.lock);
+		o->quarantined = ret == 0;
+		if (io.quarantine)
+			io.quarantine(f.did, io.quarantine_ctx);
+		pr("partvisor: iommu: partition %s device " BDF_FMT " keeps faulting (%u faults): quarantined%s, Bus Master off\n",
+		   name, BDF_ARGS(f.did), o->faults, ret == 0 ? " (DMA blocked, faults not reported)" : " FAILED");
+		return;
+	}
+	if (!ratelimit_allow(&o->rl, arch_time(), io.timebase_hz, FAULT_REPORT_BURST, &dropped)) {
+		if (!o->noted)
+			pr("partvisor: iommu: further faults of partition %s device " BDF_FMT " are not reported\n", name,
+			   BDF_ARGS(f.did));
+		o->noted = true;
+		return;
+	}
+	if (dropped)
+		pr("partvisor: iommu: %u faults of partition %s device " BDF_FMT " not reported\n", dropped, name,
+		   BDF_ARGS(f.did));
 	pr("partvisor: iommu: fault: partition %s device " BDF_FMT " cause %u (%s) ttyp %u (%s) iova 0x%llx iotval2 0x%llx\n",
-	   owner, BDF_ARGS(f.did), f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
+	   name, BDF_ARGS(f.did), f.cause, iommu_cause_name(f.cause), f.ttyp, iommu_ttyp_name(f.ttyp),
 	   (ull)f.iotval, (ull)f.iotval2);
 }
 
-void iommu_handle_irq(void)
+bool iommu_handle_irq(void)
 {
 	uint32_t head, tail, csr;
+	unsigned n = 0;
 
 	if (!io.on)
-		return;
+		return false;
 	spin_lock(&io.fq_lock);
 	/*
-	 * Clear FIP first, then drain whatever the queue holds: a record written after the
-	 * clear raises FIP (and the MSI) again, so nothing is left behind [spec §4.3 ipsr;
-	 * QEMU rewrites ipsr from its state on every write, see riscv-platform-facts §2.4.6].
+	 * Clear FIP first, then drain: a record written after the clear raises FIP (and the
+	 * MSI) again, so nothing is left behind [spec §5.18 ipsr; QEMU rewrites ipsr from its
+	 * state on every write, see riscv-platform-facts §2.4.6].
 	 */
 	wr32(IOMMU_REG_IPSR, IOMMU_IPSR_FIP);
 	csr = rd32(IOMMU_REG_FQCSR);
 	if (csr & (IOMMU_FQCSR_OF | IOMMU_QCSR_MF)) {
-		pr("partvisor: iommu: fault queue %s: fault records were lost\n",
-		   csr & IOMMU_FQCSR_OF ? "overflow" : "memory fault");
+		if (ratelimit_allow(&io.overflow_rl, arch_time(), 10 * io.timebase_hz, 4, NULL))
+			pr("partvisor: iommu: fault queue %s: fault records were lost\n",
+			   csr & IOMMU_FQCSR_OF ? "overflow" : "memory fault");
 		/* RW1C: records are dropped until the bit is cleared. */
 		wr32(IOMMU_REG_FQCSR, IOMMU_QCSR_EN | IOMMU_QCSR_IE | (csr & (IOMMU_FQCSR_OF | IOMMU_QCSR_MF)));
 	}
 	head = rd32(IOMMU_REG_FQH) & (FQ_ENTRIES - 1);
 	tail = rd32(IOMMU_REG_FQT) & (FQ_ENTRIES - 1);
 	__asm__ volatile("fence i, r" ::: "memory");
-	/* At most one queue's worth per interrupt: a device that keeps faulting cannot hold this hart here. */
-	for (unsigned n = 0; head != tail && n < FQ_ENTRIES; n++) {
-		report_fault(fq[head]);
+	/* At most FQ_BUDGET records per interrupt: the caller pauses this interrupt if more are left. */
+	for (; head != tail && n < FQ_BUDGET; n++) {
+		account_fault(fq[head]);
 		head = (head + 1) & (FQ_ENTRIES - 1);
 		wr32(IOMMU_REG_FQH, head);
 		tail = rd32(IOMMU_REG_FQT) & (FQ_ENTRIES - 1);
 		__asm__ volatile("fence i, r" ::: "memory");
 	}
 	spin_unlock(&io.fq_lock);
+	return head != tail;
 }

@@ -4,7 +4,7 @@
  * gives each assigned PCI function a device context that translates its DMA
  * with its partition's G-stage table and its MSIs with the partition's MSI
  * page table, and reports faults [RISC-V IOMMU spec v1.0.1].
- * Encoding of the in-memory structures is in include/iommu_hw.h (pure).
+ * Encoding of the in-memory structures is in iommu_hw.h (pure); register fields in iommu_bits.h.
  */
 #ifndef PV_IOMMU_H
 #define PV_IOMMU_H
@@ -19,11 +19,23 @@ struct iommu_desc {
 	int pci_bdf;           /**< PCI function of the IOMMU (-1: platform device) */
 	const char *name;      /**< for messages: DT node path or "pci bb:dd.f" */
 	unsigned devid_bits;   /**< width of the device_ids it must translate (PCI: 8 + bus bits) */
-	uint64_t gstage_mode;  /**< G-stage mode the partitions use (IOMMU_IOHGATP_MODE_SV39X4/SV48X4) */
+	uint64_t gstage_mode;  /**< G-stage mode the partitions use (HGATP_MODE_SV39X4/SV48X4) */
 	hpa_t msi_target;      /**< S-level interrupt file that receives fault-queue interrupts */
 	uint32_t msi_id;       /**< interrupt identity used there */
 	uint64_t timebase_hz;  /**< time CSR ticks per second (for command and register timeouts) */
+	unsigned pa_bits;      /**< physical address bits the IOMMU must handle (0: 56) */
+	/** Called (fault-interrupt context) when a device is quarantined, to stop it at the source (Bus Master off). */
+	void (*quarantine)(uint32_t devid, void *ctx);
+	void *quarantine_ctx;
 };
+
+/**
+ * Switch the IOMMU at @base to Off (ddtp.iommu_mode = Off, PPN kept, waiting for
+ * busy to clear) so that no DMA passes untranslated, as an earlier boot stage may
+ * have left it Bare [spec §5.3, "Guidelines for initialization"]. Call as early as
+ * possible at boot; iommu_init() does it again. Returns 0 or -PV_EINVAL if it stays busy.
+ */
+int iommu_off(hpa_t base, uint64_t timebase_hz);
 
 struct pci_host;
 struct pci_cfg_ops;
@@ -61,14 +73,28 @@ bool iommu_present(void);
  */
 int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner);
 
-/** Start counting fault reports of @devid afresh (its partition restarted): the per-device report limit applies per boot. */
-void iommu_fault_reports_reset(uint32_t devid);
+/**
+ * Wait until every DMA request the IOMMU received so far is complete
+ * (IOFENCE.C with PR = PW = 1) [spec §3.1.2]. Returns 0 or a PV_E* code.
+ */
+int iommu_fence_dma(void);
 
 /**
- * Fault-queue interrupt: drain the fault queue (at most one queue's worth per call) and print each record once,
- * decoded (partition, device, cause, transaction type, address); report and
- * clear fault-queue overflow or memory faults. Safe to call when nothing is pending.
+ * Give @devid its attached device context back if it was quarantined, and start
+ * counting its faults afresh (its partition restarted). Its report budget is not
+ * refilled: a partition cannot reset that by rebooting. Returns 0 or a PV_E* code.
  */
-void iommu_handle_irq(void);
+int iommu_unquarantine(uint32_t devid);
+
+/**
+ * Fault-queue interrupt: handle at most 64 records, each reported decoded
+ * (partition, device, cause, transaction type, address) within its device's
+ * budget (16, then one per second, kept across reboots); a device with 4096
+ * faults is quarantined (blocking context with DTF, then the quarantine
+ * callback); overflow and memory faults are reported (rate-limited) and
+ * cleared. Returns true if records are left: the caller should pause this
+ * interrupt for a while instead of taking it again at once.
+ */
+bool iommu_handle_irq(void);
 
 #endif

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * RISC-V IOMMU 1.0 in-memory data structures: encoding and decoding only
- * [RISC-V IOMMU spec v1.0.1]. Pure logic (no MMIO, no CSR); see iommu_hw.h.
+ * [RISC-V IOMMU spec v1.0.1]. Pure logic (no MMIO, no CSR); see iommu_hw.h. Field
+ * masks are in iommu_bits.h; section numbers are the 1.0 document's.
  *
  * Spec sections used:
- *   - "Register layout", "capabilities"        -> iommu_caps_check()
- *   - §2.1   device-directory table (extended 64-byte device contexts)
+ *   - §5.3   capabilities                      -> iommu_caps_check()
+ *   - §2.1   device-directory table (extended 64-byte device contexts), §2.1.1 non-leaf entries
  *   - §2.1.3 device context fields (tc, iohgatp, msiptp, msi_addr_*)
  *   - §2.3.3 MSI address recognition, index extraction, flat MSI PTEs
  *            (also AIA spec, IOMMU.adoc)
@@ -13,19 +14,7 @@
  *   - §3.2   fault-record layout and the CAUSE / TTYP tables
  */
 #include "drivers/iommu/iommu_hw.h"
-
-#define PPN_BITS        44                              /* iohgatp/msiptp PPN[43:0], PTE PPN[53:10] */
-#define PPN_MASK        ((1ULL << PPN_BITS) - 1)
-#define PA_BITS         (PAGE_SHIFT + PPN_BITS)          /* 56-bit physical addresses */
-#define PTE_PPN_SHIFT   10
-#define GSTAGE_ROOT_ALIGN KiB(16)
-
-/* device context fields [§2.1.3] */
-#define IOHGATP_MODE_SHIFT  60
-#define IOHGATP_GSCID_SHIFT 44
-#define MSIPTP_MODE_SHIFT   60
-#define MSI_ADDR_BITS       52                           /* msi_addr_mask/pattern[51:0] */
-#define MSI_ADDR_MASK       ((1ULL << MSI_ADDR_BITS) - 1)
+#include "drivers/iommu/iommu_bits.h"
 
 /* device directory, extended format [§2.1] */
 #define DDI0_BITS      6
@@ -33,36 +22,8 @@
 #define DDT_1LVL_BITS  DDI0_BITS                         /* 6 */
 #define DDT_2LVL_BITS  (DDI0_BITS + DDIN_BITS)           /* 15 */
 #define DDT_3LVL_BITS  (DDI0_BITS + 2 * DDIN_BITS)       /* 24 */
-#define DDTE_V         (1ULL << 0)
 
-/* commands [§3.1] */
-#define CMD_FUNC3_SHIFT    7
-#define CMD_AV             (1ULL << 10)
-#define CMD_GV             (1ULL << 33)                  /* IOTINVAL */
-#define CMD_DV             (1ULL << 33)                  /* IODIR */
-#define CMD_GSCID_SHIFT    44
-#define CMD_DATA_SHIFT     32                            /* IOFENCE.C DATA[63:32] */
-#define CMD_DID_SHIFT      40
-#define CMD_DID_MASK       ((1ULL << 24) - 1)
-#define OP_IOTINVAL        1ULL
-#define OP_IOFENCE         2ULL
-#define OP_IODIR           3ULL
-#define F3_IOTINVAL_VMA    0ULL
-#define F3_IOTINVAL_GVMA   1ULL
-#define F3_IOFENCE_C       0ULL
-#define F3_IODIR_INVAL_DDT 0ULL
-
-/* fault record dword 0 [§3.2] */
-#define FR_CAUSE_MASK  0xfffULL
-#define FR_PID_SHIFT   12
-#define FR_PID_MASK    0xfffffULL
-#define FR_PV          (1ULL << 32)
-#define FR_PRIV        (1ULL << 33)
-#define FR_TTYP_SHIFT  34
-#define FR_TTYP_MASK   0x3fULL
-#define FR_DID_SHIFT   40
-#define FR_DID_MASK    0xffffffULL
-
+/* fault-record CAUSE values designated for custom use [§3.2] */
 #define CAUSE_CUSTOM_FIRST 2048
 #define CAUSE_CUSTOM_LAST  4095
 
@@ -74,22 +35,23 @@ int iommu_dc_encode(struct iommu_dc *dc, const struct iommu_dc_params *p)
 	uint64_t root = p->gstage_root.v, msipt = p->msipt.v;
 
 	*dc = (struct iommu_dc){ 0 };   /* on error: an invalid (V = 0) context */
-	if (p->gstage_mode != IOMMU_IOHGATP_MODE_SV39X4 && p->gstage_mode != IOMMU_IOHGATP_MODE_SV48X4)
+	if (p->gstage_mode != HGATP_MODE_SV39X4 && p->gstage_mode != HGATP_MODE_SV48X4)
 		return -PV_EINVAL;
-	if (!IS_ALIGNED(root, GSTAGE_ROOT_ALIGN) || root >> PA_BITS)
+	if (!IS_ALIGNED(root, GSTAGE_ROOT_SIZE) || root >> HPA_BITS)
 		return -PV_EINVAL;
-	if (!IS_ALIGNED(msipt, PAGE_SIZE) || msipt >> PA_BITS)
+	if (!IS_ALIGNED(msipt, PAGE_SIZE) || msipt >> HPA_BITS)
 		return -PV_EINVAL;
-	if ((p->msi_addr_mask | p->msi_addr_pattern) & ~MSI_ADDR_MASK)
+	if ((p->msi_addr_mask & ~IOMMU_DC_MSI_MASK) | (p->msi_addr_pattern & ~IOMMU_DC_MSI_PATTERN))
 		return -PV_EINVAL;
 
-	dc->iohgatp = p->gstage_mode << IOHGATP_MODE_SHIFT |
-		      (uint64_t)p->gscid << IOHGATP_GSCID_SHIFT |
-		      root >> PAGE_SHIFT;
+	dc->iohgatp = FIELD_PREP(IOMMU_IOHGATP_MODE, p->gstage_mode) |
+		      FIELD_PREP(IOMMU_IOHGATP_GSCID, p->gscid) |
+		      FIELD_PREP(IOMMU_IOHGATP_PPN, root >> PAGE_SHIFT);
 	if (msipt) {
-		dc->msiptp = IOMMU_MSIPTP_MODE_FLAT << MSIPTP_MODE_SHIFT | msipt >> PAGE_SHIFT;
-		dc->msi_addr_mask = p->msi_addr_mask;
-		dc->msi_addr_pattern = p->msi_addr_pattern;
+		dc->msiptp = FIELD_PREP(IOMMU_MSIPTP_MODE, IOMMU_MSIPTP_MODE_FLAT) |
+			     FIELD_PREP(IOMMU_MSIPTP_PPN, msipt >> PAGE_SHIFT);
+		dc->msi_addr_mask = FIELD_PREP(IOMMU_DC_MSI_MASK, p->msi_addr_mask);
+		dc->msi_addr_pattern = FIELD_PREP(IOMMU_DC_MSI_PATTERN, p->msi_addr_pattern);
 	}
 	/* ta = 0 (no PSCID), fsc = 0 (Bare: no first stage), GADE = SADE = 0 */
 	dc->tc = IOMMU_DC_TC_V;
@@ -134,7 +96,7 @@ unsigned iommu_ddi(uint32_t devid, unsigned level)
 
 uint64_t iommu_ddt_nonleaf(hpa_t next)
 {
-	return ((next.v >> PAGE_SHIFT) & PPN_MASK) << PTE_PPN_SHIFT | DDTE_V;
+	return FIELD_PREP(IOMMU_DDTE_PPN, next.v >> PAGE_SHIFT) | IOMMU_DDTE_V;
 }
 
 /* ---- MSI page table ---------------------------------------------------------------------- */
@@ -175,8 +137,8 @@ bool iommu_msi_match(gpa_t addr, uint64_t mask, uint64_t pattern, uint64_t *inde
 	uint64_t page = addr.v >> PAGE_SHIFT;
 	bool match;
 
-	mask &= MSI_ADDR_MASK;
-	match = (page & ~mask) == (pattern & MSI_ADDR_MASK & ~mask);
+	mask &= IOMMU_DC_MSI_MASK;
+	match = (page & ~mask) == (pattern & IOMMU_DC_MSI_PATTERN & ~mask);
 	if (index)
 		*index = match ? bit_extract(page, mask) : 0;
 	return match;
@@ -184,48 +146,52 @@ bool iommu_msi_match(gpa_t addr, uint64_t mask, uint64_t pattern, uint64_t *inde
 
 uint64_t iommu_msi_pte_flat(hpa_t file)
 {
-	return ((file.v >> PAGE_SHIFT) & PPN_MASK) << PTE_PPN_SHIFT | IOMMU_MSI_PTE_M_FLAT | IOMMU_MSI_PTE_V;
+	return FIELD_PREP(IOMMU_MSI_PTE_PPN, file.v >> PAGE_SHIFT) |
+	       FIELD_PREP(IOMMU_MSI_PTE_M, IOMMU_MSI_PTE_M_BASIC) | IOMMU_MSI_PTE_V;
 }
 
 /* ---- commands ---------------------------------------------------------------------------- */
 
 static uint64_t cmd_op(uint64_t opcode, uint64_t func3)
 {
-	return opcode | func3 << CMD_FUNC3_SHIFT;
+	return FIELD_PREP(IOMMU_CMD_OPCODE, opcode) | FIELD_PREP(IOMMU_CMD_FUNC3, func3);
 }
 
 struct iommu_cmd iommu_cmd_iofence(hpa_t addr, uint32_t data)
 {
 	return (struct iommu_cmd){
-		.dw0 = cmd_op(OP_IOFENCE, F3_IOFENCE_C) | CMD_AV | (uint64_t)data << CMD_DATA_SHIFT,
-		.dw1 = addr.v >> 2,
+		.dw0 = cmd_op(IOMMU_CMD_IOFENCE, IOMMU_CMD_IOFENCE_C) | IOMMU_CMD_IOFENCE_AV |
+		       FIELD_PREP(IOMMU_CMD_IOFENCE_DATA, data),
+		.dw1 = FIELD_PREP(IOMMU_CMD_IOFENCE_ADDR, addr.v >> 2),
 	};
 }
 
 struct iommu_cmd iommu_cmd_inval_ddt(uint32_t devid)
 {
 	return (struct iommu_cmd){
-		.dw0 = cmd_op(OP_IODIR, F3_IODIR_INVAL_DDT) | CMD_DV |
-		       ((uint64_t)devid & CMD_DID_MASK) << CMD_DID_SHIFT,
+		.dw0 = cmd_op(IOMMU_CMD_IODIR, IOMMU_CMD_IODIR_INVAL_DDT) | IOMMU_CMD_IODIR_DV |
+		       FIELD_PREP(IOMMU_CMD_IODIR_DID, devid),
 	};
 }
 
 struct iommu_cmd iommu_cmd_inval_ddt_all(void)
 {
-	return (struct iommu_cmd){ .dw0 = cmd_op(OP_IODIR, F3_IODIR_INVAL_DDT) };
+	return (struct iommu_cmd){ .dw0 = cmd_op(IOMMU_CMD_IODIR, IOMMU_CMD_IODIR_INVAL_DDT) };
 }
 
 struct iommu_cmd iommu_cmd_inval_gvma(uint16_t gscid)
 {
 	return (struct iommu_cmd){
-		.dw0 = cmd_op(OP_IOTINVAL, F3_IOTINVAL_GVMA) | CMD_GV | (uint64_t)gscid << CMD_GSCID_SHIFT,
+		.dw0 = cmd_op(IOMMU_CMD_IOTINVAL, IOMMU_CMD_IOTINVAL_GVMA) | IOMMU_CMD_IOTINVAL_GV |
+		       FIELD_PREP(IOMMU_CMD_IOTINVAL_GSCID, gscid),
 	};
 }
 
 struct iommu_cmd iommu_cmd_inval_vma(uint16_t gscid)
 {
 	return (struct iommu_cmd){
-		.dw0 = cmd_op(OP_IOTINVAL, F3_IOTINVAL_VMA) | CMD_GV | (uint64_t)gscid << CMD_GSCID_SHIFT,
+		.dw0 = cmd_op(IOMMU_CMD_IOTINVAL, IOMMU_CMD_IOTINVAL_VMA) | IOMMU_CMD_IOTINVAL_GV |
+		       FIELD_PREP(IOMMU_CMD_IOTINVAL_GSCID, gscid),
 	};
 }
 
@@ -235,12 +201,12 @@ void iommu_fault_decode(const uint64_t rec[4], struct iommu_fault *f)
 {
 	uint64_t dw0 = rec[0];
 
-	f->cause = (unsigned)(dw0 & FR_CAUSE_MASK);
-	f->pid = (uint32_t)((dw0 >> FR_PID_SHIFT) & FR_PID_MASK);
-	f->pv = dw0 & FR_PV;
-	f->priv = dw0 & FR_PRIV;
-	f->ttyp = (unsigned)((dw0 >> FR_TTYP_SHIFT) & FR_TTYP_MASK);
-	f->did = (uint32_t)((dw0 >> FR_DID_SHIFT) & FR_DID_MASK);
+	f->cause = (unsigned)FIELD_GET(IOMMU_FQ_CAUSE, dw0);
+	f->pid = (uint32_t)FIELD_GET(IOMMU_FQ_PID, dw0);
+	f->pv = dw0 & IOMMU_FQ_PV;
+	f->priv = dw0 & IOMMU_FQ_PRIV;
+	f->ttyp = (unsigned)FIELD_GET(IOMMU_FQ_TTYP, dw0);
+	f->did = (uint32_t)FIELD_GET(IOMMU_FQ_DID, dw0);
 	f->iotval = rec[2];
 	f->iotval2 = rec[3];
 }
@@ -331,25 +297,26 @@ int iommu_caps_check(uint64_t caps, uint64_t gstage_mode, unsigned pa_bits, cons
 		     struct iommu_caps_info *info, struct pv_diag *diag)
 {
 	struct iommu_caps_info ci = {
-		.version = (unsigned)(caps & IOMMU_CAP_VERSION_MASK),
+		.version = (unsigned)FIELD_GET(IOMMU_CAP_VERSION, caps),
 		.sv39x4 = caps & IOMMU_CAP_SV39X4,
 		.sv48x4 = caps & IOMMU_CAP_SV48X4,
 		.msi_flat = caps & IOMMU_CAP_MSI_FLAT,
-		.igs = (unsigned)((caps & IOMMU_CAP_IGS_MASK) >> IOMMU_CAP_IGS_SHIFT),
-		.pas = (unsigned)((caps & IOMMU_CAP_PAS_MASK) >> IOMMU_CAP_PAS_SHIFT),
+		.igs = (unsigned)FIELD_GET(IOMMU_CAP_IGS, caps),
+		.pas = (unsigned)FIELD_GET(IOMMU_CAP_PAS, caps),
 	};
+	unsigned major = (unsigned)FIELD_GET(IOMMU_VERSION_MAJOR, ci.version);
 
 	if (info)
 		*info = ci;
-	if (ci.version >> 4 != 1)
+	if (major != 1)
 		return diag_set(diag, PV_EINVAL, node, CAPS_PROP,
 				"IOMMU version %u.%u not supported (need 1.x), capabilities 0x%llx",
-				ci.version >> 4, ci.version & 0xf, (ull)caps);
-	if (gstage_mode == IOMMU_IOHGATP_MODE_SV39X4) {
+				major, (unsigned)FIELD_GET(IOMMU_VERSION_MINOR, ci.version), (ull)caps);
+	if (gstage_mode == HGATP_MODE_SV39X4) {
 		if (!ci.sv39x4)
 			return diag_set(diag, PV_EINVAL, node, CAPS_PROP,
 					"IOMMU lacks Sv39x4 G-stage translation, capabilities 0x%llx", (ull)caps);
-	} else if (gstage_mode == IOMMU_IOHGATP_MODE_SV48X4) {
+	} else if (gstage_mode == HGATP_MODE_SV48X4) {
 		if (!ci.sv48x4)
 			return diag_set(diag, PV_EINVAL, node, CAPS_PROP,
 					"IOMMU lacks Sv48x4 G-stage translation, capabilities 0x%llx", (ull)caps);

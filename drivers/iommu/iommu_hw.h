@@ -1,81 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * RISC-V IOMMU 1.0 data-structure encoding: registers, device contexts, MSI page
- * tables, commands and fault records [RISC-V IOMMU spec v1.0.1, chapters 2-6].
+ * tables, commands and fault records [RISC-V IOMMU spec v1.0.1, §2, §3, §5].
  * Pure logic (no MMIO): built into the firmware and into the host unit tests.
- * The register-level driver that uses it is drivers/iommu/iommu.c.
+ * The register-level driver that uses it is drivers/iommu/iommu.c; the register
+ * offsets and every field mask are in drivers/iommu/iommu_bits.h. Section numbers (§)
+ * are those of the ratified 1.0 document (see iommu_bits.h for the 1.0.1 numbering).
+ * G-stage modes are hgatp's, HGATP_MODE_* from arch/riscv/gstage.h.
  */
 #ifndef PV_IOMMU_HW_H
 #define PV_IOMMU_HW_H
 
+#include "arch/riscv/gstage.h"
 #include "lib/diag.h"
 #include "types.h"
 
-/* ---- registers [spec "Register layout"] (byte offsets) ---- */
-#define IOMMU_REG_CAPS      0x000
-#define IOMMU_REG_FCTL      0x008
-#define IOMMU_REG_DDTP      0x010
-#define IOMMU_REG_CQB       0x018
-#define IOMMU_REG_CQH       0x020
-#define IOMMU_REG_CQT       0x024
-#define IOMMU_REG_FQB       0x028
-#define IOMMU_REG_FQH       0x030
-#define IOMMU_REG_FQT       0x034
-#define IOMMU_REG_CQCSR     0x048
-#define IOMMU_REG_FQCSR     0x04c
-#define IOMMU_REG_PQCSR     0x050
-#define IOMMU_REG_IPSR      0x054
-#define IOMMU_REG_ICVEC     0x2f8
-#define IOMMU_REG_MSI_CFG   0x300   /**< msi_cfg_tbl: 16 bytes per vector (addr +0, data +8, vec_ctl +12) */
+/** Size of the register file, bytes: a platform or PCI BAR0 must provide this much [§5.1 "Register layout"]. */
 #define IOMMU_REG_SIZE      0x1000
 
-/* capabilities */
-#define IOMMU_CAP_VERSION_MASK 0xffULL
-#define IOMMU_CAP_SV39X4   (1ULL << 17)
-#define IOMMU_CAP_SV48X4   (1ULL << 18)
-#define IOMMU_CAP_MSI_FLAT (1ULL << 22)
-#define IOMMU_CAP_AMO_HWAD (1ULL << 24)
-#define IOMMU_CAP_IGS_SHIFT 28
-#define IOMMU_CAP_IGS_MASK  (3ULL << 28)
+/** capabilities.IGS value: MSI generation only [§5.3]. */
 #define IOMMU_IGS_MSI  0
+/** capabilities.IGS value: wired interrupts only [§5.3]. */
 #define IOMMU_IGS_WSI  1
+/** capabilities.IGS value: both, chosen by fctl.WSI [§5.3]. */
 #define IOMMU_IGS_BOTH 2
-#define IOMMU_CAP_PAS_SHIFT 32
-#define IOMMU_CAP_PAS_MASK  (0x3fULL << 32)
 
-/* fctl */
-#define IOMMU_FCTL_BE  (1U << 0)
-#define IOMMU_FCTL_WSI (1U << 1)
-#define IOMMU_FCTL_GXL (1U << 2)
-
-/* ddtp */
-#define IOMMU_DDTP_MODE_MASK 0xfULL
+/** ddtp.iommu_mode value: no inbound transaction is allowed [§5.5]. */
 #define IOMMU_DDTP_MODE_OFF  0
+/** ddtp.iommu_mode value: no translation, no protection [§5.5]. */
 #define IOMMU_DDTP_MODE_BARE 1
+/** ddtp.iommu_mode value: 1-level device directory [§5.5]. */
 #define IOMMU_DDTP_MODE_1LVL 2
+/** ddtp.iommu_mode value: 2-level device directory [§5.5]. */
 #define IOMMU_DDTP_MODE_2LVL 3
+/** ddtp.iommu_mode value: 3-level device directory [§5.5]. */
 #define IOMMU_DDTP_MODE_3LVL 4
-#define IOMMU_DDTP_BUSY      (1ULL << 4)
-#define IOMMU_DDTP_PPN_SHIFT 10
 
-/* cqcsr / fqcsr */
-#define IOMMU_QCSR_EN    (1U << 0)
-#define IOMMU_QCSR_IE    (1U << 1)
-#define IOMMU_QCSR_MF    (1U << 8)   /**< memory fault (cqmf / fqmf), RW1C */
-#define IOMMU_CQCSR_CMD_TO  (1U << 9)
-#define IOMMU_CQCSR_CMD_ILL (1U << 10)
-#define IOMMU_FQCSR_OF   (1U << 9)   /**< fault queue overflow, RW1C */
-#define IOMMU_QCSR_ON    (1U << 16)
-#define IOMMU_QCSR_BUSY  (1U << 17)
-
-/* ipsr */
-#define IOMMU_IPSR_CIP (1U << 0)
-#define IOMMU_IPSR_FIP (1U << 1)
-#define IOMMU_IPSR_PMIP (1U << 2)
-#define IOMMU_IPSR_PIP (1U << 3)
-
-/* ---- device context [spec §2.1.3] ---- */
-/** Extended-format device context (64 bytes; used when capabilities.MSI_FLAT = 1). */
+/* ---- device context [spec §2.1.3]; field masks IOMMU_DC_* in iommu_bits.h ---- */
+/** Extended-format device context (64 bytes; used when capabilities.MSI_FLAT = 1) [§2.1.2, §2.1.3]. */
 struct iommu_dc {
 	uint64_t tc;
 	uint64_t iohgatp;
@@ -86,16 +48,11 @@ struct iommu_dc {
 	uint64_t msi_addr_pattern;
 	uint64_t reserved;
 };
-#define IOMMU_DC_TC_V       (1ULL << 0)
-#define IOMMU_IOHGATP_MODE_BARE  0ULL
-#define IOMMU_IOHGATP_MODE_SV39X4 8ULL
-#define IOMMU_IOHGATP_MODE_SV48X4 9ULL
-#define IOMMU_MSIPTP_MODE_FLAT    1ULL
 
-/** What a partition's device context is made of. */
+/** What a partition's device context is made of, for iommu_dc_encode() [§2.1.3]. */
 struct iommu_dc_params {
 	hpa_t gstage_root;      /**< root of the partition's G-stage table (16 KiB, 16 KiB-aligned) */
-	uint64_t gstage_mode;   /**< IOMMU_IOHGATP_MODE_SV39X4 or _SV48X4 (same numbers as hgatp.MODE) */
+	uint64_t gstage_mode;   /**< iohgatp.MODE: HGATP_MODE_SV39X4 or _SV48X4 (iohgatp uses hgatp's encoding) */
 	uint16_t gscid;         /**< guest soft-context id (the partition's VMID) */
 	hpa_t msipt;            /**< MSI page table (4 KiB-aligned), or 0 for none (msiptp Off) */
 	uint64_t msi_addr_mask;    /**< page-number bits (address >> 12), from iommu_msi_window() */
@@ -121,7 +78,7 @@ int iommu_dc_encode(struct iommu_dc *dc, const struct iommu_dc_params *p);
  */
 int iommu_ddt_mode(unsigned devid_bits);
 
-/** Number of directory levels of ddtp mode @mode (1LVL -> 1 ... 3LVL -> 3), 0 for others. */
+/** Number of directory levels of ddtp mode @mode (1LVL -> 1 ... 3LVL -> 3), 0 for others [§5.5]. */
 unsigned iommu_ddt_levels(int mode);
 
 /**
@@ -131,13 +88,12 @@ unsigned iommu_ddt_levels(int mode);
  */
 unsigned iommu_ddi(uint32_t devid, unsigned level);
 
-/** Non-leaf device-directory entry pointing at the 4 KiB page @next (V = 1). */
+/** Non-leaf device-directory entry pointing at the 4 KiB page @next (V = 1) [§2.1.1]. */
 uint64_t iommu_ddt_nonleaf(hpa_t next);
 
-/* ---- MSI page table [spec §2.3.3, AIA IOMMU.adoc] ---- */
-#define IOMMU_MSI_PTE_V        (1ULL << 0)
-#define IOMMU_MSI_PTE_M_FLAT   (3ULL << 1)
-#define IOMMU_MSI_TABLE_MAX    256   /**< entries one 4 KiB table holds (also QEMU's limit) */
+/* ---- MSI page table [spec §2.3.3, AIA IOMMU.adoc]; PTE fields IOMMU_MSI_PTE_* in iommu_bits.h ---- */
+/** MSI page-table entries one 4 KiB table holds (16 bytes each; also QEMU's limit) [§2.3.3]. */
+#define IOMMU_MSI_TABLE_MAX    256
 
 /**
  * Compute msi_addr_mask and msi_addr_pattern (page numbers, address >> 12) for a
@@ -157,28 +113,28 @@ int iommu_msi_window(gpa_t base, unsigned nr_files, uint64_t *mask, uint64_t *pa
  */
 bool iommu_msi_match(gpa_t addr, uint64_t mask, uint64_t pattern, uint64_t *index);
 
-/** Flat (basic translate mode, M = 3) MSI PTE dword 0 sending to the interrupt file page at @file. */
+/** Flat (basic translate mode, M = 3) MSI PTE dword 0 sending to the interrupt file page at @file [§2.3.3]. */
 uint64_t iommu_msi_pte_flat(hpa_t file);
 
-/* ---- commands [spec §3.1] ---- */
-/** One command-queue entry (16 bytes). */
+/* ---- commands [spec §3.1]; field masks IOMMU_CMD_* in iommu_bits.h ---- */
+/** One command-queue entry (16 bytes) [§3.1]. */
 struct iommu_cmd {
 	uint64_t dw0;
 	uint64_t dw1;
 };
-/** IOFENCE.C with AV = 1: on completion the IOMMU stores the 32-bit @data at @addr (4-byte aligned). */
+/** IOFENCE.C with AV = 1: on completion the IOMMU stores the 32-bit @data at @addr (4-byte aligned) [§3.1.2]. */
 struct iommu_cmd iommu_cmd_iofence(hpa_t addr, uint32_t data);
-/** IODIR.INVAL_DDT for one device_id @devid (DV = 1). */
+/** IODIR.INVAL_DDT for one device_id @devid (DV = 1) [§3.1.3]. */
 struct iommu_cmd iommu_cmd_inval_ddt(uint32_t devid);
-/** IODIR.INVAL_DDT for all device contexts (DV = 0). */
+/** IODIR.INVAL_DDT for all device contexts (DV = 0) [§3.1.3]. */
 struct iommu_cmd iommu_cmd_inval_ddt_all(void);
-/** IOTINVAL.GVMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0). */
+/** IOTINVAL.GVMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0) [§3.1.1]. */
 struct iommu_cmd iommu_cmd_inval_gvma(uint16_t gscid);
-/** IOTINVAL.VMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0, PSCV = 0). */
+/** IOTINVAL.VMA for everything cached for guest soft-context @gscid (GV = 1, AV = 0, PSCV = 0) [§3.1.1]. */
 struct iommu_cmd iommu_cmd_inval_vma(uint16_t gscid);
 
-/* ---- fault records [spec §3.2] ---- */
-/** A decoded 32-byte fault-queue record. */
+/* ---- fault records [spec §3.2]; field masks IOMMU_FQ_* in iommu_bits.h ---- */
+/** A decoded 32-byte fault-queue record [§3.2]. */
 struct iommu_fault {
 	unsigned cause;      /**< CAUSE[11:0] */
 	unsigned ttyp;       /**< transaction type TTYP[5:0] */
@@ -189,15 +145,15 @@ struct iommu_fault {
 	uint64_t iotval;     /**< faulting IOVA (for untranslated requests without first stage: the GPA) */
 	uint64_t iotval2;    /**< guest-page faults: GPA information */
 };
-/** Decode fault record @rec (4 little-endian doublewords as read from the queue). */
+/** Decode fault record @rec (4 little-endian doublewords as read from the queue) [§3.2]. */
 void iommu_fault_decode(const uint64_t rec[4], struct iommu_fault *f);
-/** Name of fault cause @cause, e.g. "write/AMO guest-page fault", "DDT entry not valid"; "reserved" / "custom" otherwise. */
+/** Name of fault cause @cause, e.g. "DDT entry not valid"; "reserved" / "custom" otherwise [§3.2 CAUSE table]. */
 const char *iommu_cause_name(unsigned cause);
-/** Name of transaction type @ttyp, e.g. "untranslated write/AMO"; "reserved" otherwise. */
+/** Name of transaction type @ttyp, e.g. "untranslated write/AMO"; "reserved" otherwise [§3.2 TTYP table]. */
 const char *iommu_ttyp_name(unsigned ttyp);
 
-/* ---- capability check ---- */
-/** What the hypervisor needs of an IOMMU, found by iommu_caps_check(). */
+/* ---- capability check [spec §5.3]; field masks IOMMU_CAP_* in iommu_bits.h ---- */
+/** What the hypervisor needs of an IOMMU, found by iommu_caps_check() [§5.3]. */
 struct iommu_caps_info {
 	unsigned version;      /**< capabilities.version (0x10 = 1.0) */
 	bool sv39x4, sv48x4;
@@ -207,9 +163,9 @@ struct iommu_caps_info {
 };
 /**
  * Check that an IOMMU with capabilities @caps can be used: version 1.x, the
- * G-stage mode @gstage_mode (IOMMU_IOHGATP_MODE_SV39X4/_SV48X4) the harts use,
+ * G-stage mode @gstage_mode (HGATP_MODE_SV39X4/_SV48X4) the harts use,
  * MSI_FLAT (extended device contexts and MSI page tables), MSI interrupt
- * generation (IGS = MSI or BOTH), and PAS at least @pa_bits.
+ * generation (IGS = MSI or BOTH), and PAS at least @pa_bits [§5.3].
  * Fills @info. Returns 0 or -PV_EINVAL with @diag naming node @node (for messages), property
  * "capabilities" and what is missing.
  */

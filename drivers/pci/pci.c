@@ -11,7 +11,8 @@
  * recorded and quiesced (decoding off, stale bridge bus numbers cleared so no
  * two bridges claim the same bus), then BARs are assigned in function order and
  * each bridge is numbered, recursed into and given its window (depth first).
- * Memory is handed out by bump allocators on PCI bus addresses.
+ * Quiescing also disables expansion ROMs and sets the hypervisor's Device Control
+ * limits. Memory is handed out by bump allocators on PCI bus addresses.
  */
 #include <string.h>
 
@@ -165,6 +166,37 @@ static __attribute__((noinline)) int assign_bars(struct scan *s, struct pci_func
 	return 0;
 }
 
+uint16_t pci_devctl_limit(uint16_t ctl)
+{
+	uint16_t rq = ctl & PCI_EXP_DEVCTL_READRQ;
+
+	if (rq > PCI_HV_DEVCTL_READRQ_MAX)
+		rq = PCI_HV_DEVCTL_READRQ_MAX;
+	return (uint16_t)((ctl & ~(PCI_EXP_DEVCTL_PAYLOAD | PCI_EXP_DEVCTL_READRQ | PCI_EXP_DEVCTL_PHANTOM)) |
+			  PCI_HV_DEVCTL_PAYLOAD | rq);
+}
+
+/*
+ * The hypervisor's settings of a function being recorded: expansion ROM off (no address,
+ * Enable clear), Device Control limited (pci_devctl_limit(); endpoints: Initiate FLR 0).
+ * Device Status (RW1C) is written as 0, so no status bit is cleared.
+ */
+static void set_defaults(const struct pci_cfg_ops *ops, const struct pci_func *f)
+{
+	if (f->hdr_type == PCI_HDR_ENDPOINT)
+		wr(ops, f->bdf, PCI_ROM_ADDRESS, 0);
+	else if (f->hdr_type == PCI_HDR_BRIDGE)
+		wr(ops, f->bdf, PCI_ROM_ADDRESS1, 0);
+	if (f->cap_exp) {
+		unsigned off = f->cap_exp + PCI_EXP_DEVCTL;
+		uint16_t ctl = pci_devctl_limit((uint16_t)rd(ops, f->bdf, off));
+
+		if (f->hdr_type == PCI_HDR_ENDPOINT)
+			ctl &= (uint16_t)~PCI_EXP_DEVCTL_FLR;
+		wr(ops, f->bdf, off, ctl);
+	}
+}
+
 /* Record function @bdf (@id = vendor/device dword, @hdr = header type) and quiesce it. */
 static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr)
 {
@@ -190,6 +222,8 @@ static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr)
 	f->cap_msix = (uint8_t)pci_find_cap(ops, bdf, PCI_CAP_ID_MSIX);
 	f->cap_exp = (uint8_t)pci_find_cap(ops, bdf, PCI_CAP_ID_EXP);
 	f->cap_pm = (uint8_t)pci_find_cap(ops, bdf, PCI_CAP_ID_PM);
+	f->has_ea = pci_find_cap(ops, bdf, PCI_CAP_ID_EA) != 0;
+	set_defaults(ops, f);
 	return 0;
 }
 
@@ -294,7 +328,8 @@ static int scan_bus(struct scan *s, unsigned bus, unsigned depth)
 	last = s->h->nr_funcs;
 	for (unsigned i = first; i < last; i++) {
 		struct pci_func *f = &s->h->funcs[i];
-		unsigned nr = f->hdr_type == PCI_HDR_ENDPOINT ? PCI_BARS_ENDPOINT :
+		unsigned nr = f->has_ea ? 0 :              /* fixed resources: BARs left alone */
+			      f->hdr_type == PCI_HDR_ENDPOINT ? PCI_BARS_ENDPOINT :
 			      f->hdr_type == PCI_HDR_BRIDGE ? PCI_BARS_BRIDGE : 0;
 
 		rc = assign_bars(s, f, nr, bus == s->h->bus_start);
@@ -354,6 +389,16 @@ unsigned pci_find_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint8_t cap_i
 void pci_set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t set, uint16_t clear)
 {
 	set_command(ops, bdf, (rd(ops, bdf, PCI_COMMAND) & ~(uint32_t)clear) | set);
+}
+
+void pci_msi_disable(const struct pci_cfg_ops *ops, const struct pci_func *f)
+{
+	/* Message Control is the upper half of the capability's first dword: write only it. */
+	if (f->cap_msi)
+		wr(ops, f->bdf, f->cap_msi, rd(ops, f->bdf, f->cap_msi) & ~(1U << 16));
+	if (f->cap_msix)
+		wr(ops, f->bdf, f->cap_msix, rd(ops, f->bdf, f->cap_msix) & ~((uint32_t)PCI_MSIX_FLAGS_ENABLE << 16));
+	(void)rd(ops, f->bdf, PCI_VENDOR_ID);  /* the config writes are done before what follows */
 }
 
 void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf)

@@ -43,6 +43,14 @@ struct pci_func {
 	uint8_t hdr_type;        /**< header layout (0 endpoint, 1 PCI-to-PCI bridge), MF bit removed */
 	struct pci_bar bar[6];   /**< type 0: BAR0..5; type 1: BAR0..1 used */
 	uint8_t cap_msi, cap_msix, cap_exp, cap_pm; /**< capability offsets, 0 = absent */
+	/**
+	 * Has an Enhanced Allocation capability (PCI_CAP_ID_EA) [PCIe Base 6.0]: some of its
+	 * resources sit at fixed addresses given in that capability and decode whenever Memory
+	 * Space is on, whatever its BARs say, so they cannot be placed, sized or confined
+	 * through the BARs. pci_enumerate() leaves all its BARs alone (bar[] empty, nothing
+	 * assigned). core/assign.c must refuse to assign such a function to a partition.
+	 */
+	bool has_ea;
 };
 
 
@@ -68,12 +76,40 @@ struct pci_host {
  * BARs of functions on the root bus when mem32 is full, from @h->mem64. I/O BARs
  * are recorded with their size but not assigned. Endpoints are left with Memory
  * Space, I/O Space and Bus Master disabled: only pci_enable() turns them on.
+ * Every function's expansion ROM is disabled (its ROM Base Address register, 0x30 or
+ * 0x38 for bridges, written 0: no address, ROM Enable clear [PCI 3.0 §6.2.5.2]), and
+ * every function with a PCIe capability gets pci_devctl_limit() applied to its Device
+ * Control (endpoints also with Initiate FLR written 0). A function with Enhanced
+ * Allocation gets its has_ea flag and no BAR sizing or assignment.
  * Fills @h->funcs, @h->nr_funcs and @h->max_bus.
  * Returns 0, or -PV_ENOMEM (windows too small, more than PCI_MAX_FUNCS functions)
  * or -PV_ERANGE (out of bus numbers, bridges nested more than 16 deep) with @diag
  * naming the function.
  */
 int pci_enumerate(struct pci_host *h, const struct pci_cfg_ops *ops, struct pv_diag *diag);
+
+/**
+ * The hypervisor's Max_Payload_Size, one value for every function of the hierarchy
+ * (root ports and switch ports included) [PCIe Base 6.0 §7.5.3.4]: 128 bytes, which every
+ * function supports (Device Capabilities bits 2:0, PCI_EXP_DEVCAP_PAYLOAD, are at least 000b),
+ * so no transmitter on any link sends a TLP larger than its receiver accepts, whichever
+ * functions end up in which partition. FLR does not change it [§6.6.2].
+ */
+#define PCI_HV_DEVCTL_PAYLOAD PCI_EXP_DEVCTL_PAYLOAD_128
+/**
+ * The largest Max_Read_Request_Size the device gets: 512 bytes (the reset default), so one
+ * function's read requests cannot hold the shared link and root complex for long.
+ */
+#define PCI_HV_DEVCTL_READRQ_MAX PCI_EXP_DEVCTL_READRQ_512
+
+/**
+ * Device Control value @ctl with the hypervisor's limits applied [PCIe Base 6.0 §7.5.3.4]:
+ * Max_Payload_Size = PCI_HV_DEVCTL_PAYLOAD, Max_Read_Request_Size at most
+ * PCI_HV_DEVCTL_READRQ_MAX (reserved encodings 110b/111b included), Phantom Functions Enable
+ * clear (phantom functions issue requests under other function numbers, which the IOMMU would
+ * see as other devices). Every other bit, bit 15 included, as in @ctl.
+ */
+uint16_t pci_devctl_limit(uint16_t ctl);
 
 /** Index of function @bdf in @h->funcs, or -1. */
 int pci_find(const struct pci_host *h, uint16_t bdf);
@@ -86,6 +122,9 @@ unsigned pci_find_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint8_t cap_i
  * the RW1C Status half of the dword is written as 0, so no status bit is cleared.
  */
 void pci_set_command(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t set, uint16_t clear);
+
+/** Turn off MSI Enable and MSI-X Enable of @f (if it has the capabilities) [PCI 3.0 §6.8]. */
+void pci_msi_disable(const struct pci_cfg_ops *ops, const struct pci_func *f);
 
 /** Enable Memory Space and Bus Master (and disable INTx) of endpoint @bdf. */
 void pci_enable(const struct pci_cfg_ops *ops, uint16_t bdf);

@@ -36,7 +36,8 @@
 #define PCI_PREF_BASE_UPPER 0x28
 #define PCI_PREF_LIMIT_UPPER 0x2c
 #define PCI_SUBSYSTEM      0x2c   /* type 0 */
-#define PCI_ROM_ADDRESS    0x30   /* type 0 (type 1: 0x38) */
+#define PCI_ROM_ADDRESS    0x30   /* type 0 Expansion ROM Base Address, bit 0 ROM Enable [PCI 3.0 §6.2.5.2] */
+#define PCI_ROM_ADDRESS1   0x38   /* the same register in a type 1 (bridge) header */
 #define PCI_IO_BASE_UPPER  0x30   /* type 1: I/O base/limit upper 16 bits */
 #define PCI_CAP_PTR        0x34
 #define PCI_INTERRUPT_LINE 0x3c
@@ -54,6 +55,7 @@
 #define PCI_CAP_ID_VNDR    0x09
 #define PCI_CAP_ID_EXP     0x10
 #define PCI_CAP_ID_MSIX    0x11
+#define PCI_CAP_ID_EA      0x14   /* Enhanced Allocation: fixed resources, not programmed through BARs */
 #define PCI_MSIX_FLAGS_ENABLE (1U << 15)  /* in Message Control (cap + 2) */
 #define PCI_MSIX_FLAGS_MASKALL (1U << 14)
 #define PCI_CLASS_IOMMU    0x0806        /* base class 08 (system peripheral), subclass 06 (IOMMU) */
@@ -86,14 +88,39 @@
 #define PCI_MSI_FLAGS_64BIT   (1U << 7)      /* Message Control bits */
 #define PCI_MSI_FLAGS_MASKBIT (1U << 8)
 #define PCI_MSI_MAX_SIZE      24U
-#define PCI_EXP_DEVCTL        0x08U          /* PCIe capability: Device Control, Device Status at 0x0a */
-#define PCI_EXP_DEVCTL_FLR    (1U << 15)
+/* PCIe capability: Device Control [PCIe Base 6.0 §7.5.3.4], Device Status (RW1C) at 0x0a. */
+#define PCI_EXP_DEVCTL        0x08U
+#define PCI_EXP_DEVCTL_ERR_REPORT 0x000fU    /* bits 3:0 Correctable, Non-Fatal, Fatal, Unsupported Request Reporting Enable */
+#define PCI_EXP_DEVCTL_RELAX_EN (1U << 4)    /* Enable Relaxed Ordering */
+#define PCI_EXP_DEVCTL_PAYLOAD 0x00e0U       /* bits 7:5 Max_Payload_Size, 128 << n bytes */
+#define PCI_EXP_DEVCTL_PAYLOAD_128 0x0000U
+#define PCI_EXP_DEVCTL_EXT_TAG (1U << 8)     /* Extended Tag Field Enable */
+#define PCI_EXP_DEVCTL_PHANTOM (1U << 9)     /* Phantom Functions Enable */
+#define PCI_EXP_DEVCTL_AUX_PME (1U << 10)    /* Aux Power PM Enable */
+#define PCI_EXP_DEVCTL_NOSNOOP_EN (1U << 11) /* Enable No Snoop */
+#define PCI_EXP_DEVCTL_READRQ 0x7000U        /* bits 14:12 Max_Read_Request_Size, 128 << n bytes */
+#define PCI_EXP_DEVCTL_READRQ_512 0x2000U
+#define PCI_EXP_DEVCTL_FLR    (1U << 15)     /* Initiate FLR (bridges: Bridge Configuration Retry Enable) */
+/* PCIe capability: Device Control 2 [PCIe Base 6.0 §7.5.3.16], Device Status 2 at 0x2a. */
 #define PCI_EXP_DEVCTL2       0x28U
+#define PCI_EXP_DEVCTL2_COMP_TIMEOUT 0x000fU /* bits 3:0 Completion Timeout Value */
+#define PCI_EXP_DEVCTL2_COMP_TMOUT_DIS (1U << 4)
+#define PCI_EXP_DEVCTL2_ARI   (1U << 5)      /* ARI Forwarding Enable */
+#define PCI_EXP_DEVCTL2_ATOMIC_REQ (1U << 6)
+#define PCI_EXP_DEVCTL2_ATOMIC_EGRESS_BLOCK (1U << 7)
+#define PCI_EXP_DEVCTL2_IDO_REQ_EN (1U << 8)
+#define PCI_EXP_DEVCTL2_IDO_CMP_EN (1U << 9)
+#define PCI_EXP_DEVCTL2_LTR_EN (1U << 10)
+#define PCI_EXP_DEVCTL2_EMERG_PWR_REQ (1U << 11)
+#define PCI_EXP_DEVCTL2_10BIT_TAG_REQ (1U << 12)
+#define PCI_EXP_DEVCTL2_OBFF  0x6000U        /* bits 14:13 OBFF Enable */
+#define PCI_EXP_DEVCTL2_EETLP_PREFIX_BLOCK (1U << 15)
 #define PCI_PM_CTRL           0x04U          /* PM capability: Control/Status */
 #define PCI_PM_CTRL_PME_STATUS (1U << 15)
 #define PCI_PM_CTRL_STATE     0x3U           /* PowerState D0..D3hot */
 #define PCI_LOW_HALF          0x0000ffffu
-#define PCI_EXP_DEVCAP        0x04U          /* PCIe capability: Device Capabilities */
+#define PCI_EXP_DEVCAP        0x04U          /* PCIe capability: Device Capabilities [PCIe Base 6.0 §7.5.3.3] */
+#define PCI_EXP_DEVCAP_PAYLOAD 0x7U          /* bits 2:0 Max_Payload_Size Supported (000b = 128 bytes: every function) */
 #define PCI_EXP_DEVCAP_FLR    (1U << 28)     /* Function Level Reset capable */
 
 /** A memory window of a PCI host bridge: CPU (host physical) base, PCI bus base, size in bytes. */

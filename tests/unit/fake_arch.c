@@ -24,6 +24,14 @@ void spin_lock(spinlock_t *l)
 	fake.locks_held++;
 }
 
+bool spin_trylock(spinlock_t *l)
+{
+	if (l->next != l->owner)
+		return false;
+	spin_lock(l);
+	return true;
+}
+
 void spin_unlock(spinlock_t *l)
 {
 	l->owner++;
@@ -95,4 +103,9 @@ int arch_guest_read_u16(uint64_t gva, uint16_t *out)
 		return -PV_EINVAL;
 	*out = (uint16_t)(fake.mem[gva - fake.mem_base] | fake.mem[gva - fake.mem_base + 1] << 8);
 	return 0;
+}
+
+bool arch_vcpu_irq_pending(void)
+{
+	return false;
 }

@@ -126,6 +126,7 @@ static void test_write_line(void **state UNUSED)
 	struct con_client c = { .name = "name" };
 	struct con_stream s;
 
+	assert_int_equal(console_register(&c), 0);   /* only registered clients' lines are drained */
 	console_stream_init(&s, &c);
 	console_write(&s, "hello\n", 6);
 	assert_string_equal(fake.out, "[name] hello\n");
@@ -146,6 +147,7 @@ static void test_write_held_until_newline_or_flush(void **state UNUSED)
 	struct con_client c = { .name = "p" };
 	struct con_stream s;
 
+	assert_int_equal(console_register(&c), 0);   /* only registered clients' lines are drained */
 	console_stream_init(&s, &c);
 	console_write(&s, "ab", 2);
 	console_write(&s, "c", 1);
@@ -174,6 +176,7 @@ static void test_write_drops_cr(void **state UNUSED)
 	struct con_client c = { .name = "p" };
 	struct con_stream s;
 
+	assert_int_equal(console_register(&c), 0);   /* only registered clients' lines are drained */
 	console_stream_init(&s, &c);
 	console_write(&s, "a\r\nb\r\r\n", 7);
 	assert_string_equal(fake.out, "[p] a\n[p] b\n");
@@ -197,6 +200,7 @@ static void test_write_long_line_cut(void **state UNUSED)
 	char line[CON_LINE_MAX];
 	char expect[CON_LINE_MAX + 32];
 
+	assert_int_equal(console_register(&c), 0);   /* only registered clients' lines are drained */
 	console_stream_init(&s, &c);
 	memset(line, 'a', sizeof(line));
 	/* One byte short of a full line: held. */
@@ -248,6 +252,7 @@ static void test_interleaved_streams(void **state UNUSED)
 {
 	struct con_stream sa, sb;
 
+	register_abc();
 	console_stream_init(&sa, &cl_a);
 	console_stream_init(&sb, &cl_b);
 	console_write(&sa, "hel", 3);
@@ -273,6 +278,7 @@ static void test_flush_empty_stream(void **state UNUSED)
 {
 	struct con_stream s;
 
+	register_abc();
 	console_stream_init(&s, &cl_a);
 	console_flush(&s);
 	assert_int_equal(fake.out_calls, 0);
@@ -296,6 +302,7 @@ static void test_null_name(void **state UNUSED)
 	struct con_client c = { .name = NULL };
 	struct con_stream s;
 
+	assert_int_equal(console_register(&c), 0);   /* only registered clients' lines are drained */
 	console_stream_init(&s, &c);
 	console_write(&s, "x\n", 2);
 	assert_string_equal(fake.out, "[?] x\n");
@@ -307,6 +314,73 @@ static void test_null_name(void **state UNUSED)
 	console_flush(&s);
 	assert_string_equal(fake.out, "[?] y\n");
 	assert_int_equal(fake.out_calls, 1);
+}
+
+/* core/console.c, host builds only: its output lock. */
+extern spinlock_t *const console_test_out_lock_ptr;
+
+/* ---- integrity, fairness, backpressure ----------------------------------------------------- */
+
+/* Control bytes, escape sequences and bytes >= 0x7f are shown as \xNN: no forged lines, no terminal control. */
+static void test_escape(void **state UNUSED)
+{
+	struct con_stream s;
+
+	register_abc();
+	console_stream_init(&s, &cl_a);
+	static const char in[] = "a\x1b]52;c;QQ==\x07" "b\tc\x08\x7f\xff\n";
+
+	console_write(&s, in, sizeof(in) - 1);
+	assert_string_equal(fake.out, "[A] a\\x1b]52;c;QQ==\\x07b\tc\\x08\\x7f\\xff\n");
+	/* a forged hypervisor line stays inside this partition's prefixed line */
+	clear_out();
+	console_write(&s, "ok\rpartvisor: all partitions stopped\n", 38);
+	assert_string_equal(fake.out, "[A] okpartvisor: all partitions stopped\n");
+	assert_int_equal(fake.out_calls, 1);
+}
+
+/* With the output lock taken by another hart, lines queue per client and are then written round robin. */
+static void test_drain_round_robin(void **state UNUSED)
+{
+	struct con_stream sa, sb;
+
+	register_abc();
+	console_stream_init(&sa, &cl_a);
+	console_stream_init(&sb, &cl_b);
+	spin_lock(console_test_out_lock_ptr);          /* another hart is writing */
+	console_write(&sa, "a1\na2\na3\n", 9);
+	console_write(&sb, "b1\n", 3);
+	assert_int_equal(fake.out_calls, 0);         /* nobody waited for the lock */
+	spin_unlock(console_test_out_lock_ptr);
+	console_flush(&sb);
+	assert_string_equal(fake.out, "[A] a1\n[B] b1\n[A] a2\n[A] a3\n");
+	assert_int_equal(fake.locks_held, 0);
+}
+
+/* A client whose ring is full is told fewer bytes were written; other clients are unaffected. */
+static void test_backpressure(void **state UNUSED)
+{
+	static char line[CON_LINE_MAX];
+	struct con_stream sa, sb;
+	size_t total = 0, n;
+
+	register_abc();
+	console_stream_init(&sa, &cl_a);
+	console_stream_init(&sb, &cl_b);
+	memset(line, 'f', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	spin_lock(console_test_out_lock_ptr);
+	while ((n = console_write(&sa, line, sizeof(line))) == sizeof(line))
+		total += n;
+	assert_true(total + n < CON_OUT_SIZE);       /* stopped before the ring overflowed */
+	assert_true(total >= CON_OUT_SIZE / 2);
+	assert_int_equal(console_write(&sb, "victim\n", 7), 7);
+	spin_unlock(console_test_out_lock_ptr);
+	console_flush(&sb);
+	assert_non_null(strstr(fake.out, "[B] victim\n"));
+	/* everything A had queued came out too, in whole lines */
+	assert_int_equal(fake.out[fake.out_len - 1], '\n');
+	assert_int_equal(fake.locks_held, 0);
 }
 
 /* ---- input focus ------------------------------------------------------------------------- */
@@ -440,7 +514,9 @@ static void test_input_queue_full(void **state UNUSED)
 	in[sizeof(in) - 1] = 0;
 
 	feed(in);
-	assert_int_equal(console_getc(&cl_b), -1);
+	/* The physical console is read at most 64 bytes per poll: poll until all is consumed. */
+	for (unsigned k = 0; k < 16 && fake.in_pos < sizeof(in) - 1; k++)
+		assert_int_equal(console_getc(&cl_b), -1);
 	assert_int_equal(fake.in_pos, sizeof(in) - 1);   /* all consumed */
 	while ((ch = console_getc(&cl_a)) >= 0) {
 		assert_true(n < CON_INPUT_SIZE);
@@ -591,6 +667,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pr_one_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_round_robin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backpressure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pr_dropped_without_sink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pr_long_message_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_line, setup, teardown),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "drivers/iommu/iommu_hw.h"
+#include "drivers/iommu/iommu_bits.h"
 
 #define CAPS_QEMU_SYS      0x00000078E2CF0F10ULL   /* iommu-sys=on: IGS = BOTH */
 #define CAPS_QEMU_PCI      0x00000078C2CF0F10ULL   /* riscv-iommu-pci: IGS = MSI */
@@ -30,7 +31,7 @@ static struct iommu_dc_params realistic_params(void)
 {
 	return (struct iommu_dc_params){
 		.gstage_root = hpa(0x80404000),
-		.gstage_mode = IOMMU_IOHGATP_MODE_SV39X4,
+		.gstage_mode = HGATP_MODE_SV39X4,
 		.gscid = 2,
 		.msipt = hpa(0x80500000),
 		.msi_addr_mask = 1,
@@ -88,7 +89,7 @@ static void test_dc_encode_sv48x4_max_gscid(void **state)
 	struct iommu_dc dc;
 
 	(void)state;
-	p.gstage_mode = IOMMU_IOHGATP_MODE_SV48X4;
+	p.gstage_mode = HGATP_MODE_SV48X4;
 	p.gscid = 0xffff;
 	p.gstage_root = hpa(0xffffffffffc000ULL);   /* highest 16 KiB-aligned 56-bit root */
 	assert_int_equal(iommu_dc_encode(&dc, &p), 0);
@@ -148,7 +149,7 @@ static void test_dc_encode_errors(void **state)
 
 	/* modes other than Sv39x4 / Sv48x4 */
 	p = realistic_params();
-	p.gstage_mode = IOMMU_IOHGATP_MODE_BARE;
+	p.gstage_mode = HGATP_MODE_BARE;
 	assert_int_equal(iommu_dc_encode(&dc, &p), -PV_EINVAL);
 	p.gstage_mode = 10;   /* Sv57x4 */
 	assert_int_equal(iommu_dc_encode(&dc, &p), -PV_EINVAL);
@@ -364,7 +365,7 @@ static void test_msi_pte_flat(void **state)
 	assert_int_equal(iommu_msi_pte_flat(hpa(0x28009ffc)), 0xa002407ULL);
 	/* bits 63:54 stay clear */
 	assert_int_equal(iommu_msi_pte_flat(hpa(0xfffffffffff000ULL)), 0x003ffffffffffc07ULL);
-	assert_int_equal(IOMMU_MSI_PTE_V | IOMMU_MSI_PTE_M_FLAT, 0x7);
+	assert_int_equal(IOMMU_MSI_PTE_V | FIELD_PREP(IOMMU_MSI_PTE_M, IOMMU_MSI_PTE_M_BASIC), 0x7);
 }
 
 /* ---- commands ---------------------------------------------------------------------------- */
@@ -543,7 +544,7 @@ static void test_caps_qemu_sys(void **state)
 
 	(void)state;
 	memset(&info, 0xa5, sizeof(info));
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, IOMMU_IOHGATP_MODE_SV39X4, 56, NODE, &info, &d), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, HGATP_MODE_SV39X4, 56, NODE, &info, &d), 0);
 	assert_int_equal(info.version, 0x10);
 	assert_true(info.sv39x4);
 	assert_true(info.sv48x4);
@@ -552,8 +553,8 @@ static void test_caps_qemu_sys(void **state)
 	assert_int_equal(info.pas, 56);
 	assert_string_equal(d.msg, "");
 
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, IOMMU_IOHGATP_MODE_SV48X4, 56, NODE, &info, &d), 0);
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, IOMMU_IOHGATP_MODE_SV39X4, 40, NODE, NULL, NULL), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, HGATP_MODE_SV48X4, 56, NODE, &info, &d), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS, HGATP_MODE_SV39X4, 40, NODE, NULL, NULL), 0);
 }
 
 static void test_caps_qemu_pci(void **state)
@@ -562,11 +563,11 @@ static void test_caps_qemu_pci(void **state)
 	struct pv_diag d = { 0 };
 
 	(void)state;
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_PCI, IOMMU_IOHGATP_MODE_SV39X4, 56, NODE, &info, &d), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_PCI, HGATP_MODE_SV39X4, 56, NODE, &info, &d), 0);
 	assert_int_equal(info.igs, IOMMU_IGS_MSI);
 	assert_true(info.msi_flat);
 	assert_int_equal(info.pas, 56);
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_PCI, IOMMU_IOHGATP_MODE_SV48X4, 56, NODE, &info, &d), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_PCI, HGATP_MODE_SV48X4, 56, NODE, &info, &d), 0);
 }
 
 /* Check fails with -PV_EINVAL, names node and property, and the message holds @needle and the caps. */
@@ -591,36 +592,36 @@ static void test_caps_no_gstage(void **state)
 
 	(void)state;
 	/* intremap=false,g-stage=false */
-	expect_caps_fail(CAPS_QEMU_NO_GS, IOMMU_IOHGATP_MODE_SV39X4, 56, "Sv39x4", "0x78e2000f10");
-	expect_caps_fail(CAPS_QEMU_NO_GS, IOMMU_IOHGATP_MODE_SV48X4, 56, "Sv48x4", "0x78e2000f10");
+	expect_caps_fail(CAPS_QEMU_NO_GS, HGATP_MODE_SV39X4, 56, "Sv39x4", "0x78e2000f10");
+	expect_caps_fail(CAPS_QEMU_NO_GS, HGATP_MODE_SV48X4, 56, "Sv48x4", "0x78e2000f10");
 	/* info is still filled */
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_NO_GS, IOMMU_IOHGATP_MODE_SV39X4, 56, NODE, &info, NULL),
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_NO_GS, HGATP_MODE_SV39X4, 56, NODE, &info, NULL),
 			 -PV_EINVAL);
 	assert_false(info.sv39x4);
 	assert_false(info.sv48x4);
 	assert_false(info.msi_flat);
 	assert_int_equal(info.version, 0x10);
 	/* Sv39x4 only: Sv48x4 is refused, Sv39x4 accepted */
-	expect_caps_fail(CAPS_QEMU_SYS & ~IOMMU_CAP_SV48X4, IOMMU_IOHGATP_MODE_SV48X4, 56, "Sv48x4",
+	expect_caps_fail(CAPS_QEMU_SYS & ~IOMMU_CAP_SV48X4, HGATP_MODE_SV48X4, 56, "Sv48x4",
 			 "0x78e2cb0f10");
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS & ~IOMMU_CAP_SV48X4, IOMMU_IOHGATP_MODE_SV39X4, 56,
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS & ~IOMMU_CAP_SV48X4, HGATP_MODE_SV39X4, 56,
 					  NODE, NULL, NULL), 0);
 }
 
 static void test_caps_other_failures(void **state)
 {
 	(void)state;
-	expect_caps_fail(CAPS_NO_MSI_FLAT, IOMMU_IOHGATP_MODE_SV39X4, 56, "MSI_FLAT", "0x78e28f0f10");
-	expect_caps_fail(CAPS_WSI_ONLY, IOMMU_IOHGATP_MODE_SV39X4, 56, "wired-only", "0x78d2cf0f10");
-	expect_caps_fail(CAPS_IGS_RESERVED, IOMMU_IOHGATP_MODE_SV39X4, 56, "IGS=3", "0x78f2cf0f10");
-	expect_caps_fail(CAPS_V2, IOMMU_IOHGATP_MODE_SV39X4, 56, "version 2.0", "0x78e2cf0f20");
-	expect_caps_fail(CAPS_QEMU_SYS & ~0xffULL, IOMMU_IOHGATP_MODE_SV39X4, 56, "version 0.0",
+	expect_caps_fail(CAPS_NO_MSI_FLAT, HGATP_MODE_SV39X4, 56, "MSI_FLAT", "0x78e28f0f10");
+	expect_caps_fail(CAPS_WSI_ONLY, HGATP_MODE_SV39X4, 56, "wired-only", "0x78d2cf0f10");
+	expect_caps_fail(CAPS_IGS_RESERVED, HGATP_MODE_SV39X4, 56, "IGS=3", "0x78f2cf0f10");
+	expect_caps_fail(CAPS_V2, HGATP_MODE_SV39X4, 56, "version 2.0", "0x78e2cf0f20");
+	expect_caps_fail(CAPS_QEMU_SYS & ~0xffULL, HGATP_MODE_SV39X4, 56, "version 0.0",
 			 "0x78e2cf0f00");
-	expect_caps_fail(CAPS_QEMU_SYS, IOMMU_IOHGATP_MODE_SV39X4, 57, "57", "0x78e2cf0f10");
-	expect_caps_fail(CAPS_QEMU_SYS, IOMMU_IOHGATP_MODE_BARE, 56, "Sv39x4", "0x78e2cf0f10");
+	expect_caps_fail(CAPS_QEMU_SYS, HGATP_MODE_SV39X4, 57, "57", "0x78e2cf0f10");
+	expect_caps_fail(CAPS_QEMU_SYS, HGATP_MODE_BARE, 56, "Sv39x4", "0x78e2cf0f10");
 	expect_caps_fail(CAPS_QEMU_SYS, 10, 56, "mode 10", "0x78e2cf0f10");
 	/* version 1.1 is still 1.x */
-	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS | 0x1, IOMMU_IOHGATP_MODE_SV39X4, 56, NODE, NULL, NULL), 0);
+	assert_int_equal(iommu_caps_check(CAPS_QEMU_SYS | 0x1, HGATP_MODE_SV39X4, 56, NODE, NULL, NULL), 0);
 }
 
 int main(void)

@@ -255,7 +255,10 @@ static void build_main(void)
 	fk_bar(ix[A], 4, 256, RAW_MEM32, 0xfebf4000);
 	x = &fk.f[ix[A]];
 	x->cfg[PCI_COMMAND / 4] = 0x80000107;          /* IO|MEM|MASTER|SERR, Detected Parity Error */
-	x->cfg[PCI_ROM_ADDRESS / 4] = 0xfeb80001;
+	x->cfg[PCI_ROM_ADDRESS / 4] = 0xfeb80001;           /* ROM decoding at 0xfeb80000 */
+	x->wm[PCI_ROM_ADDRESS / 4] = 0xffff8001;             /* 32 KiB ROM: address and Enable writable */
+	x->cfg[PCI_ROM_ADDRESS1 / 4] = 0x12345678;           /* reserved in a type 0 header: not the ROM */
+	x->wm[PCI_ROM_ADDRESS1 / 4] = 0xffffffff;
 	x->cfg[0x100 / 4] = 0x00010001;                /* AER extended capability */
 	/* PM: PMCSR power state and PME_En writable, PME_Status RW1C (set). */
 	fk_cap(ix[A], 0, A_PM, PCI_CAP_ID_PM, 0x0003);
@@ -292,6 +295,8 @@ static void build_main(void)
 	fk.f[ix[B]].cfg[PCI_PRIMARY_BUS / 4] = 0x40050500;
 	fk.f[ix[B]].cfg[PCI_IO_BASE / 4] = 0x80000000;   /* secondary status: Detected Parity Error */
 	fk.f[ix[B]].cfg[PCI_COMMAND / 4] = 0x0001;
+	fk.f[ix[B]].cfg[PCI_ROM_ADDRESS1 / 4] = 0xfebe0001;  /* bridge ROM, 2 KiB, enabled */
+	fk.f[ix[B]].wm[PCI_ROM_ADDRESS1 / 4] = 0xfffff801;
 
 	ix[C] = fk_add(ix[B], 0, 0, 0x00011b36, 0x02000000, 0x80);
 	fk_bar(ix[C], 0, KiB(16), RAW_MEM64, 0);
@@ -494,6 +499,92 @@ static void test_enum_caps(void **state UNUSED)
 	assert_int_equal(f->cap_msi | f->cap_msix | f->cap_exp | f->cap_pm, 0);
 	f = func(PCI_BDF(1, 0, 0));                                     /* no list */
 	assert_int_equal(f->cap_msi | f->cap_msix | f->cap_exp | f->cap_pm, 0);
+	for (unsigned i = 0; i < h.nr_funcs; i++)
+		assert_false(h.funcs[i].has_ea);
+}
+
+/* Expansion ROMs are disabled (no address, Enable clear): 0x30 for endpoints, 0x38 for bridges. */
+static void test_enum_rom(void **state UNUSED)
+{
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0xfeb80001);
+	assert_int_equal(cfg32(ix[B], PCI_ROM_ADDRESS1), 0xfebe0001);
+	enumerate_ok();
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0);
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS1), 0x12345678);   /* reserved in type 0: untouched */
+	assert_int_equal(cfg32(ix[B], PCI_ROM_ADDRESS1), 0);
+}
+
+/*
+ * Device Control of every function with a PCIe capability [PCIe Base 6.0 §7.5.3.4]: Max_Payload_Size
+ * 128 bytes, Max_Read_Request_Size at most 512, Phantom Functions off, Initiate FLR 0 for endpoints;
+ * the other bits and Device Status (RW1C) kept.
+ */
+static void test_enum_devctl(void **state UNUSED)
+{
+	struct fake_fn *x = &fk.f[ix[A]];
+	struct vpci_func v;
+
+	/* FLR, MRRS 4096, Phantom, Extended Tag, MPS 111b (reserved), Relaxed Ordering, error enables. */
+	x->cfg[(A_EXP + EXP_DEVCTL) / 4] = 0x0004U << 16 | 0xd3ff;
+	/* A bridge with a PCIe capability (a switch downstream port): MPS 256, MRRS 4096, and bit 15
+	 * (Bridge Configuration Retry Enable for a bridge) kept. */
+	fk_cap(ix[F], 0, 0x40, PCI_CAP_ID_EXP, 0x0062);
+	fk.f[ix[F]].cfg[(0x40 + EXP_DEVCTL) / 4] = 0xd02f;
+	fk.f[ix[F]].wm[(0x40 + EXP_DEVCTL) / 4] = 0x0000ffff;
+	/* MRRS 128 stays 128. */
+	fk_cap(ix[K], 0, 0x40, PCI_CAP_ID_EXP, 0x0002);
+	fk.f[ix[K]].cfg[(0x40 + EXP_DEVCTL) / 4] = 0x0810;
+	fk.f[ix[K]].wm[(0x40 + EXP_DEVCTL) / 4] = 0x0000ffff;
+	enumerate_ok();
+	assert_int_equal(cfg32(ix[A], A_EXP + EXP_DEVCTL), 0x0004U << 16 | 0x211f);
+	assert_int_equal(func(PCI_BDF(1, 2, 0))->cap_exp, 0x40);
+	assert_int_equal(cfg16(ix[F], 0x40 + EXP_DEVCTL), 0xa00f);
+	assert_int_equal(cfg16(ix[K], 0x40 + EXP_DEVCTL), 0x0810);
+	assert_int_equal(pci_devctl_limit(0x00e0 | 0x6000), PCI_EXP_DEVCTL_READRQ_512);
+	/* The guest sees what enumeration left. */
+	vpci_func_init(&v, func(PCI_BDF(0, 0, 0)));
+	assert_int_equal(vpci_cfg_read(&v, &ops, A_EXP + EXP_DEVCTL, 2), 0x211f);
+}
+
+/* A function with Enhanced Allocation is flagged; its BARs are left alone (not sized, not assigned). */
+static void part(unsigned k, const char *name, unsigned n, const uint16_t *bdf);
+
+static void test_enum_ea(void **state UNUSED)
+{
+	int ea, ep;
+
+	fk_reset(0);
+	ea = fk_add(NONE, 0, 0, 0x00011b36, 0x02000000, 0x00);
+	fk_bar(ea, 0, KiB(16), RAW_MEM32, 0xfe000000);
+	fk_cap(ea, 0, 0x40, PCI_CAP_ID_MSI, 0);
+	fk_cap(ea, 0x40, 0x50, PCI_CAP_ID_EA, 0x0001);                 /* second in the list, one entry */
+	fk.f[ea].cfg[PCI_COMMAND / 4] |= PCI_CMD_MEM;
+	ep = fk_add(NONE, 1, 0, 0x00021b36, 0x02000000, 0x00);
+	fk_bar(ep, 0, KiB(4), RAW_MEM32, 0);
+	h.bus_end = 0;
+	h.mem32 = (struct pci_window){ hpa(0x40000000), 0x40000000, MiB(16) };
+	enumerate_ok();
+	assert_int_equal(h.nr_funcs, 2);
+	assert_true(h.funcs[0].has_ea);
+	assert_int_equal(h.funcs[0].cap_msi, 0x40);
+	for (unsigned b = 0; b < PCI_BARS_ENDPOINT; b++)
+		expect_bar(&h.funcs[0], b, 0, 0, 0);
+	assert_int_equal(cfg32(ea, PCI_BAR0), 0xfe000000);
+	assert_int_equal(cfg16(ea, PCI_COMMAND) & (PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER), 0);
+	/* The next function gets the start of the window: the EA function took no address space. */
+	assert_false(h.funcs[1].has_ea);
+	expect_bar(&h.funcs[1], 0, 0x40000000, KiB(4), 0);
+	/* ... and such a function is never assigned */
+	{
+		static const uint16_t a[] = { PCI_BDF(0, 1, 0) };
+		uint16_t bdf = PCI_BDF(0, 0, 0);
+
+		part(0, "alpha", 1, a);
+		part(1, "beta", 1, &bdf);
+		assert_int_equal(assign_check(&h, &cfg, -1, &diag), -PV_EINVAL);
+		assert_string_equal(diag.node, "/partitions/beta");
+		assert_string_equal(diag.msg, "PCI function 00:00.0 uses Enhanced Allocation, which partvisor does not support");
+	}
 }
 
 static void test_find_cap(void **state UNUSED)
@@ -801,6 +892,10 @@ static void guest_a(void)
 }
 
 static uint32_t gr(unsigned off, unsigned width) { return vpci_cfg_read(&va, &ops, off, width); }
+#define A_DEVCTL  (A_EXP + EXP_DEVCTL)
+#define A_DEVCTL2 (A_EXP + EXP_DEVCTL2)
+static uint16_t devctl_a(void) { return cfg16(ix[A], A_DEVCTL); }
+static uint16_t devctl2_a(void) { return cfg16(ix[A], A_DEVCTL2); }
 static void gw(unsigned off, unsigned width, uint32_t val) { vpci_cfg_write(&va, &ops, off, width, val); }
 
 /* Size BAR register @off the way Linux does; returns the read-back, checks the restore. */
@@ -866,7 +961,8 @@ static void test_vread_hidden(void **state UNUSED)
 	assert_int_equal(gr(PCI_STATUS, 2), 0x8010);
 	assert_int_equal(gr(PCI_CAP_PTR, 1), A_PM | 0x3);             /* passed through as is */
 	assert_int_equal(gr(A_MSI + 2, 2), 0x0184);
-	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0xfeb80001);
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0);           /* disabled at enumeration */
+	fk.f[ix[A]].cfg[PCI_ROM_ADDRESS / 4] = 0xfeb80001;            /* and even if it were not: */
 	assert_int_equal(gr(PCI_ROM_ADDRESS, 4), 0);
 	assert_int_equal(gr(PCI_ROM_ADDRESS + 2, 2), 0);
 	assert_int_equal(gr(PCI_INTERRUPT_LINE, 1), 0x0b);
@@ -905,34 +1001,86 @@ static void test_vaccess_invalid(void **state UNUSED)
 
 /* ---- guest writes ---------------------------------------------------------------------------- */
 
+/*
+ * Command [PCI 3.0 §6.2.2]: Memory Space and Bus Master reach the device; Parity Error Response,
+ * SERR# Enable and Interrupt Disable read back from the shadow while the device keeps its own
+ * Parity/SERR# and has Interrupt Disable forced on; I/O Space never; Status RW1C passed.
+ */
 static void test_vwrite_command(void **state UNUSED)
 {
+	unsigned writes;
+
 	guest_a();
 	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x80100100);
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_SERR);           /* nothing written: the device's value */
 	gw(PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER);
-	/* I/O Space dropped, SERR cleared by the guest, RW1C status not clobbered. */
-	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | PCI_CMD_MASTER);
+	/* I/O Space dropped, SERR# kept although the guest cleared it, INTx Disable forced on,
+	 * RW1C status not clobbered. */
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND),
+			 PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
 	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
 	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_MEM | PCI_CMD_MASTER);
 	/* Bits outside the allowed set keep their hardware value. */
 	fk.f[ix[A]].cfg[PCI_COMMAND / 4] |= 0x0080;
 	gw(PCI_COMMAND, 2, 0xffff);
 	assert_int_equal(cfg16(ix[A], PCI_COMMAND),
+			 0x0080 | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 2),
 			 0x0080 | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_PARITY | PCI_CMD_SERR |
 			 PCI_CMD_INTX_DISABLE);
 	gw(PCI_COMMAND, 2, 0);
-	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080);
-	/* High byte alone: INTx Disable. */
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 2), 0x0080);
+	/* High byte alone: SERR# and INTx Disable, shadow only (nothing written to the device). */
+	writes = total_writes();
 	gw(PCI_COMMAND + 1, 1, PCI_CMD_INTX_DISABLE >> 8);
-	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 2), 0x0080 | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND + 1, 1), PCI_CMD_INTX_DISABLE >> 8);
 	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
-	/* The guest clears a status bit by writing it. */
+	/* The guest clears a status bit by writing it; Command stays. */
 	gw(PCI_STATUS, 2, 0x8000);
 	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x0010);
-	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), 0x0080 | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 4), 0x00100080 | PCI_CMD_INTX_DISABLE);
+	/* A dword write covers Command and Status: both rules at once. */
 	fk.f[ix[A]].cfg[PCI_COMMAND / 4] |= 0x8000U << 16;
 	gw(PCI_COMMAND, 4, 0x80000006);
-	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x00100086);
+	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x00100086 | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 4), 0x00100086);
+}
+
+/* The device's Parity/SERR# are the hypervisor's; lost forced bits are put right by any write of the dword. */
+static void test_vcommand_forced(void **state UNUSED)
+{
+	const uint16_t hv = PCI_CMD_PARITY | PCI_CMD_SERR;
+	unsigned writes;
+
+	guest_a();
+	fk.f[ix[A]].cfg[PCI_COMMAND / 4] |= PCI_CMD_PARITY;           /* the hypervisor's Parity on */
+	gw(PCI_COMMAND, 1, PCI_CMD_MEM);                               /* low byte: Parity written 0 */
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | hv | PCI_CMD_INTX_DISABLE);
+	/* The shadow started from the device (SERR# 1, INTx Disable 0 then), Parity from the write. */
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_MEM | PCI_CMD_SERR);
+	gw(PCI_COMMAND, 1, PCI_CMD_MEM | PCI_CMD_PARITY);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | hv | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 1), PCI_CMD_MEM | PCI_CMD_PARITY);
+	gw(PCI_COMMAND + 1, 1, 0);                                      /* SERR# off for the guest only */
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | hv | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_MEM | PCI_CMD_PARITY);
+	/* The device lost Interrupt Disable and has I/O Space on: a shadow-only write puts them right. */
+	fk.f[ix[A]].cfg[PCI_COMMAND / 4] = (fk.f[ix[A]].cfg[PCI_COMMAND / 4] & ~PCI_CMD_INTX_DISABLE) | PCI_CMD_IO;
+	writes = total_writes();
+	gw(PCI_COMMAND + 1, 1, PCI_CMD_SERR >> 8);
+	assert_int_equal(total_writes(), writes + 1);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), PCI_CMD_MEM | hv | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(cfg16(ix[A], PCI_STATUS), 0x8010);
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_MEM | hv);
+	/* Status high byte alone: one status bit cleared, Command as it was. */
+	gw(PCI_STATUS + 1, 1, 0x80);
+	assert_int_equal(cfg32(ix[A], PCI_COMMAND), 0x00100000 | PCI_CMD_MEM | hv | PCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(PCI_COMMAND, 4), 0x00100000 | PCI_CMD_MEM | hv);
 }
 
 static void test_vwrite_header(void **state UNUSED)
@@ -962,7 +1110,7 @@ static void test_vwrite_header(void **state UNUSED)
 	gw(0x100, 4, 0);
 	gw(0x104, 2, 0xffff);
 	assert_int_equal(total_writes(), writes);
-	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0xfeb80001);
+	assert_int_equal(cfg32(ix[A], PCI_ROM_ADDRESS), 0);              /* stays disabled */
 	assert_int_equal(cfg32(ix[A], PCI_INTERRUPT_LINE), 0x010b);
 }
 
@@ -1022,30 +1170,193 @@ static void test_vwrite_msix(void **state UNUSED)
 	assert_int_equal(cfg32(ix[A], A_VNDR + 4), 0);
 }
 
+/* Link Control and the PCIe Capabilities register are not the guest's; Device Status is RW1C, passed. */
 static void test_vwrite_exp(void **state UNUSED)
 {
 	unsigned writes;
 
 	guest_a();
-	gw(A_EXP + EXP_DEVCTL, 2, 0x8000 | 0x0030);                 /* with Initiate FLR */
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0030);
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0x0004);   /* RW1C not clobbered */
-	gw(A_EXP + EXP_DEVCTL + 1, 1, 0x80);                         /* FLR alone */
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0030);
-	/* Even a device that reads FLR back as 1 gets 0 written there. */
-	fk.f[ix[A]].cfg[(A_EXP + EXP_DEVCTL) / 4] |= 0x8000;
-	gw(A_EXP + EXP_DEVCTL, 1, 0x20);
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0020);
 	gw(A_EXP + EXP_DEVSTA, 2, 0x0004);
 	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0);
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x0020);
-	gw(A_EXP + EXP_DEVCTL2, 2, 0x0410);
-	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL2), 0x0410);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVCTL), 0x2810);
+	fk.f[ix[A]].cfg[A_DEVCTL / 4] |= 0x0005U << 16;                 /* Correctable and Fatal Error Detected */
+	gw(A_EXP + EXP_DEVSTA, 1, 0x01);                                /* byte: Correctable only */
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0x0004);
+	assert_int_equal(gr(A_EXP + EXP_DEVSTA, 2), 0x0004);
 	writes = total_writes();
 	gw(A_EXP + EXP_LNKCTL, 2, 0x0010);                           /* Link Disable */
 	gw(A_EXP + 2, 2, 0xffff);
 	assert_int_equal(total_writes(), writes);
 	assert_int_equal(cfg16(ix[A], A_EXP + EXP_LNKCTL), 0);
+}
+
+/*
+ * Device Control bits the guest only sees [PCIe Base 6.0 §7.5.3.4]: the error reporting enables,
+ * Relaxed Ordering, Max_Payload_Size, Extended Tag, Phantom Functions, Aux Power PM and No Snoop.
+ * The device keeps its values (0x2810: No Snoop, Relaxed Ordering, MPS 128, MRRS 512).
+ */
+static void test_vdevctl_shadowed(void **state UNUSED)
+{
+	static const uint16_t bits[] = {
+		PCI_EXP_DEVCTL_ERR_REPORT, PCI_EXP_DEVCTL_RELAX_EN, PCI_EXP_DEVCTL_PAYLOAD,
+		PCI_EXP_DEVCTL_EXT_TAG, PCI_EXP_DEVCTL_PHANTOM, PCI_EXP_DEVCTL_AUX_PME,
+		PCI_EXP_DEVCTL_NOSNOOP_EN, 0,
+	};
+	unsigned writes;
+
+	guest_a();
+	assert_int_equal(devctl_a(), 0x2810);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x2810);                  /* nothing written: the device's value */
+	for (unsigned i = 0; i < ARRAY_SIZE(bits); i++) {
+		uint16_t g = PCI_EXP_DEVCTL_READRQ_512 | bits[i];     /* each bit alone, others cleared */
+
+		gw(A_DEVCTL, 2, g);
+		assert_int_equal(gr(A_DEVCTL, 2), g);
+		assert_int_equal(cfg32(ix[A], A_DEVCTL), 0x0004U << 16 | 0x2810);
+	}
+	/* A byte not holding Max_Read_Request_Size does not reach the device at all. */
+	writes = total_writes();
+	gw(A_DEVCTL, 1, 0xbf);                                       /* error enables, RO, MPS 4096 */
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(devctl_a(), 0x2810);
+	assert_int_equal(gr(A_DEVCTL, 1), 0xbf);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x20bf);
+	/* Phantom Functions set by the guest: shadow only, the device's stays off. */
+	gw(A_DEVCTL + 1, 1, (PCI_EXP_DEVCTL_READRQ_512 | PCI_EXP_DEVCTL_PHANTOM | PCI_EXP_DEVCTL_EXT_TAG) >> 8);
+	assert_int_equal(devctl_a(), 0x2810);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x23bf);
+	assert_int_equal(gr(A_DEVCTL + 1, 1), 0x23);
+	/* A device found with Phantom Functions on and MPS 256 is put right by any write of the dword. */
+	fk.f[ix[A]].cfg[A_DEVCTL / 4] |= PCI_EXP_DEVCTL_PHANTOM | 0x0020;
+	writes = total_writes();
+	gw(A_DEVCTL, 1, 0x00);
+	assert_int_equal(total_writes(), writes + 1);
+	assert_int_equal(cfg32(ix[A], A_DEVCTL), 0x0004U << 16 | 0x2810);   /* Device Status not cleared */
+	assert_int_equal(gr(A_DEVCTL, 2), 0x2300);
+}
+
+/* Max_Read_Request_Size: the guest may lower it, the device gets at most 512 bytes, the guest reads its own. */
+static void test_vdevctl_readrq(void **state UNUSED)
+{
+	static const struct { uint8_t guest, dev; } rq[] = {     /* byte 1 of Device Control: bits 6:4 */
+		{ 0x00, 0x00 }, { 0x10, 0x10 }, { 0x20, 0x20 }, { 0x30, 0x20 },
+		{ 0x40, 0x20 }, { 0x50, 0x20 }, { 0x60, 0x20 }, { 0x70, 0x20 },   /* 6, 7 reserved */
+	};
+	uint32_t v;
+
+	guest_a();
+	for (unsigned i = 0; i < ARRAY_SIZE(rq); i++) {
+		gw(A_DEVCTL + 1, 1, 0x08 | rq[i].guest);          /* No Snoop kept set */
+		assert_int_equal(devctl_a(), (uint16_t)(rq[i].dev << 8) | 0x0810);
+		assert_int_equal(gr(A_DEVCTL + 1, 1), 0x08 | rq[i].guest);
+		assert_int_equal(gr(A_DEVCTL, 2), (uint16_t)((0x08 | rq[i].guest) << 8) | 0x10);
+		assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0x0004);
+	}
+	/* Linux pcie_set_readrq(4096): read-modify-write of the halfword; pcie_get_readrq() reads 4096. */
+	v = gr(A_DEVCTL, 2);
+	gw(A_DEVCTL, 2, (v & ~PCI_EXP_DEVCTL_READRQ) | 0x5000);
+	assert_int_equal(gr(A_DEVCTL, 2) & PCI_EXP_DEVCTL_READRQ, 0x5000);
+	assert_int_equal(devctl_a() & PCI_EXP_DEVCTL_READRQ, PCI_EXP_DEVCTL_READRQ_512);
+	gw(A_DEVCTL, 2, (v & ~PCI_EXP_DEVCTL_READRQ) | 0x1000);      /* lowered to 256 */
+	assert_int_equal(devctl_a(), 0x1810);
+	/* A dword write of Device Control and Device Status: MRRS limited, Fatal Error Detected cleared. */
+	gw(A_DEVCTL, 4, 0x0004U << 16 | 0x7fff);
+	assert_int_equal(cfg32(ix[A], A_DEVCTL), 0x2810);
+	assert_int_equal(gr(A_DEVCTL, 4), 0x7fff);
+}
+
+/* Initiate FLR never reaches the device and always reads 0 (the hypervisor does FLRs). */
+static void test_vdevctl_flr(void **state UNUSED)
+{
+	guest_a();
+	gw(A_DEVCTL, 2, PCI_EXP_DEVCTL_FLR | 0x2810);
+	assert_int_equal(devctl_a(), 0x2810);
+	assert_int_equal(cfg16(ix[A], A_EXP + EXP_DEVSTA), 0x0004);   /* RW1C not clobbered */
+	assert_int_equal(gr(A_DEVCTL, 2), 0x2810);
+	gw(A_DEVCTL + 1, 1, 0x80);                                   /* FLR alone (and MRRS 128) */
+	assert_int_equal(devctl_a(), 0x0810);
+	assert_int_equal(gr(A_DEVCTL + 1, 1), 0);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x0010);
+	/* Even a device that reads FLR back as 1 gets 0 written there, and the guest reads 0. */
+	fk.f[ix[A]].cfg[A_DEVCTL / 4] |= PCI_EXP_DEVCTL_FLR;
+	assert_int_equal(gr(A_DEVCTL, 2), 0x0010);
+	gw(A_DEVCTL, 1, 0x30);
+	assert_int_equal(devctl_a(), 0x0810);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x0030);
+	fk.f[ix[A]].cfg[A_DEVCTL / 4] |= PCI_EXP_DEVCTL_FLR;
+	vpci_func_init(&va, func(PCI_BDF(0, 0, 0)));                  /* shadow not loaded: still 0 */
+	assert_int_equal(gr(A_DEVCTL, 2), 0x0810);
+	assert_int_equal(gr(A_DEVCTL + 1, 1), 0x08);
+}
+
+/* Device Control 2 [PCIe Base 6.0 §7.5.3.16]: only Completion Timeout Value/Disable reach the device. */
+static void test_vdevctl2(void **state UNUSED)
+{
+	static const uint16_t bits[] = {
+		PCI_EXP_DEVCTL2_ARI, PCI_EXP_DEVCTL2_ATOMIC_REQ, PCI_EXP_DEVCTL2_ATOMIC_EGRESS_BLOCK,
+		PCI_EXP_DEVCTL2_IDO_REQ_EN, PCI_EXP_DEVCTL2_IDO_CMP_EN, PCI_EXP_DEVCTL2_LTR_EN,
+		PCI_EXP_DEVCTL2_EMERG_PWR_REQ, PCI_EXP_DEVCTL2_10BIT_TAG_REQ, PCI_EXP_DEVCTL2_OBFF,
+		PCI_EXP_DEVCTL2_EETLP_PREFIX_BLOCK,
+	};
+	unsigned writes;
+
+	guest_a();
+	fk.f[ix[A]].cfg[A_DEVCTL2 / 4] = PCI_EXP_DEVCTL2_LTR_EN;      /* firmware left LTR on */
+	assert_int_equal(gr(A_DEVCTL2, 2), PCI_EXP_DEVCTL2_LTR_EN);
+	gw(A_DEVCTL2, 2, PCI_EXP_DEVCTL2_COMP_TMOUT_DIS | 0x5);
+	assert_int_equal(devctl2_a(), PCI_EXP_DEVCTL2_LTR_EN | PCI_EXP_DEVCTL2_COMP_TMOUT_DIS | 0x5);
+	assert_int_equal(gr(A_DEVCTL2, 2), PCI_EXP_DEVCTL2_COMP_TMOUT_DIS | 0x5);
+	for (unsigned i = 0; i < ARRAY_SIZE(bits); i++) {
+		gw(A_DEVCTL2, 2, bits[i] | 0x3);
+		assert_int_equal(devctl2_a(), PCI_EXP_DEVCTL2_LTR_EN | 0x3);
+		assert_int_equal(gr(A_DEVCTL2, 2), bits[i] | 0x3);
+	}
+	gw(A_DEVCTL2, 2, 0xffff);
+	assert_int_equal(devctl2_a(), PCI_EXP_DEVCTL2_LTR_EN | 0x1f);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0xffff);
+	/* The high byte holds no passed bit: shadow only. */
+	writes = total_writes();
+	gw(A_DEVCTL2 + 1, 1, 0x00);
+	assert_int_equal(total_writes(), writes);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0x00ff);
+	gw(A_DEVCTL2, 1, 0x02);
+	assert_int_equal(devctl2_a(), PCI_EXP_DEVCTL2_LTR_EN | 0x2);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0x0002);
+	/* Device Status 2 is not writable; a dword write reaches only bits 4:0. */
+	gw(A_DEVCTL2 + 2, 2, 0xffff);
+	assert_int_equal(total_writes(), writes + 1);
+	gw(A_DEVCTL2, 4, 0xffff0000 | PCI_EXP_DEVCTL2_10BIT_TAG_REQ | 0x8);
+	assert_int_equal(cfg32(ix[A], A_DEVCTL2), PCI_EXP_DEVCTL2_LTR_EN | 0x8);
+	assert_int_equal(gr(A_DEVCTL2, 4), PCI_EXP_DEVCTL2_10BIT_TAG_REQ | 0x8);
+}
+
+/* vpci_func_init() (every partition start) drops the shadows: the guest reads the device again. */
+static void test_vshadow_reboot(void **state UNUSED)
+{
+	const uint16_t dev_cmd = PCI_CMD_MEM | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE;
+
+	guest_a();
+	gw(PCI_COMMAND, 2, PCI_CMD_PARITY | PCI_CMD_MEM);
+	gw(A_DEVCTL, 2, 0x00ff);
+	gw(A_DEVCTL2, 2, 0xf000);
+	assert_int_equal(gr(PCI_COMMAND, 2), PCI_CMD_PARITY | PCI_CMD_MEM);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x00ff);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0xf000);
+	assert_int_equal(cfg16(ix[A], PCI_COMMAND), dev_cmd);
+	assert_int_equal(devctl_a(), 0x0810);
+	assert_int_equal(devctl2_a(), 0);
+	vpci_func_init(&va, func(PCI_BDF(0, 0, 0)));
+	assert_int_equal(gr(PCI_COMMAND, 2), dev_cmd);
+	assert_int_equal(gr(A_DEVCTL, 2), 0x0810);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0);
+	/* The first write after that starts again from the device's value. */
+	gw(PCI_COMMAND, 1, PCI_CMD_MEM);
+	assert_int_equal(gr(PCI_COMMAND, 2), dev_cmd);
+	gw(A_DEVCTL2, 1, 0x01);
+	assert_int_equal(gr(A_DEVCTL2, 2), 0x0001);
+	/* Another function's view is separate. */
+	vpci_func_init(&va, func(PCI_BDF(1, 0, 1)));                  /* D: no PCIe capability */
+	assert_int_equal(gr(PCI_COMMAND, 2), cfg16(ix[D], PCI_COMMAND));
 }
 
 static void test_vwrite_pm(void **state UNUSED)
@@ -1068,6 +1379,9 @@ int main(void)
 		cmocka_unit_test_setup(test_enum_bridge_windows, setup_main),
 		cmocka_unit_test_setup(test_enum_command, setup_main),
 		cmocka_unit_test_setup(test_enum_caps, setup_main),
+		cmocka_unit_test_setup(test_enum_rom, setup_main),
+		cmocka_unit_test_setup(test_enum_devctl, setup_main),
+		cmocka_unit_test(test_enum_ea),
 		cmocka_unit_test_setup(test_find_cap, setup_main),
 		cmocka_unit_test_setup(test_enable, setup_main),
 		cmocka_unit_test(test_enum_bus_start),
@@ -1091,10 +1405,16 @@ int main(void)
 		cmocka_unit_test_setup(test_vread_hidden, setup_main),
 		cmocka_unit_test_setup(test_vaccess_invalid, setup_main),
 		cmocka_unit_test_setup(test_vwrite_command, setup_main),
+		cmocka_unit_test_setup(test_vcommand_forced, setup_main),
 		cmocka_unit_test_setup(test_vwrite_header, setup_main),
 		cmocka_unit_test_setup(test_vwrite_msi, setup_main),
 		cmocka_unit_test_setup(test_vwrite_msix, setup_main),
 		cmocka_unit_test_setup(test_vwrite_exp, setup_main),
+		cmocka_unit_test_setup(test_vdevctl_shadowed, setup_main),
+		cmocka_unit_test_setup(test_vdevctl_readrq, setup_main),
+		cmocka_unit_test_setup(test_vdevctl_flr, setup_main),
+		cmocka_unit_test_setup(test_vdevctl2, setup_main),
+		cmocka_unit_test_setup(test_vshadow_reboot, setup_main),
 		cmocka_unit_test_setup(test_vwrite_pm, setup_main),
 	};
 

@@ -107,7 +107,7 @@ static enum vsbi_action sbi3(struct vcpu *v, unsigned long eid, unsigned long fi
 	regs.x[14] = 0x1414;
 	regs.x[15] = 0x1515;
 	regs.sepc = SEPC;
-	act = vsbi_handle(v, &regs);
+	act = vsbi_handle(v, &regs, NULL);
 	assert_int_equal(regs.sepc, SEPC + 4);
 	assert_int_equal(fake.locks_held, 0);
 	/* registers other than a0/a1 are left alone */
@@ -645,9 +645,26 @@ static void test_hsm_stop(void **state UNUSED)
 {
 	assert_int_equal(sbi(vcpu(1), SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0), VSBI_STOP_VCPU);
 	assert_int_equal(err(), SBI_SUCCESS);
-	assert_int_equal(vcpu(1)->state, VCPU_STARTED);   /* the caller stops it */
+	assert_int_equal(vcpu(1)->state, VCPU_STOP_PENDING);   /* the caller quiesces and stops it */
 	assert_int_equal(sent_all(), 0);
 	assert_int_equal(p.exits[EXIT_SBI_HSM], 1);
+	/* a STOP_PENDING vCPU cannot be started yet */
+	sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_START, 1, RAM_GPA, 0);
+	assert_int_equal(err(), SBI_ERR_ALREADY_AVAILABLE);
+}
+
+/* The last running vCPU that stops stops the partition: no zombie partition with no vCPU. */
+static void test_hsm_stop_last(void **state UNUSED)
+{
+	assert_int_equal(sbi(vcpu(1), SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0), VSBI_STOP_VCPU);
+	assert_int_equal(sbi(vcpu(3), SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0), VSBI_STOP_VCPU);
+	/* vCPU 2 is STOPPED, 1 and 3 STOP_PENDING: vCPU 0 is the last one */
+	assert_int_equal(sbi(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0), VSBI_SHUTDOWN);
+	assert_int_equal(err(), SBI_SUCCESS);
+	/* a START_PENDING sibling still counts as running */
+	vcpu(0)->state = VCPU_STARTED;
+	vcpu(2)->state = VCPU_START_PENDING;
+	assert_int_equal(sbi(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0), VSBI_STOP_VCPU);
 }
 
 static void test_hsm_get_status(void **state UNUSED)
@@ -667,26 +684,50 @@ static void test_hsm_get_status(void **state UNUSED)
 	assert_int_equal(err(), SBI_SUCCESS);
 	assert_int_equal(val(), 2);   /* START_PENDING */
 
+	vcpu(1)->state = VCPU_SUSPENDED;
+	sbi(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0);
+	assert_int_equal(err(), SBI_SUCCESS);
+	assert_int_equal(val(), SBI_HSM_STATE_SUSPENDED);
+	vcpu(1)->state = VCPU_STARTED;
+
 	sbi(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, NR_VCPUS, 0);
 	assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
 	sbi(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, ULONG_MAX, 0);
 	assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
-	assert_int_equal(p.exits[EXIT_SBI_HSM], 6);
+	assert_int_equal(p.exits[EXIT_SBI_HSM], 7);
 }
 
 static void test_hsm_suspend(void **state UNUSED)
 {
 	static const unsigned long invalid[] = {
-		1, 0x0fffffff, 0x10000000, 0x7fffffff, 0x80000001, 0xffffffff, 0x100000000UL, ULONG_MAX,
+		1, 0x0fffffff, 0x10000000, 0x7fffffff, 0x80000001, 0xffffffff, 0x100000001UL, ULONG_MAX,
 	};
+	struct vsbi_ret r;
 
+	/* retentive default: the caller waits, then the guest sees success */
 	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0),
-			 VSBI_RESUME);
+			 VSBI_SUSPEND);
 	assert_int_equal(err(), SBI_SUCCESS);
+	/* the type is 32 bits: upper bits of a0 are ignored */
+	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 1UL << 63, 0, 0), VSBI_SUSPEND);
+	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x100000000UL, 0, 0), VSBI_SUSPEND);
 
+	/* non-retentive default: resume address and opaque come back with the action */
+	regs = (struct guest_regs){ 0 };
+	regs.x[17] = SBI_EXT_HSM;
+	regs.x[16] = SBI_HSM_HART_SUSPEND;
+	regs.x[10] = SBI_HSM_SUSPEND_NON_RET_DEFAULT | (7UL << 32);
+	regs.x[11] = RAM_GPA + 0x100;
+	regs.x[12] = 0x1234;
+	assert_int_equal(vsbi_handle(vcpu(0), &regs, &r), VSBI_SUSPEND);
+	assert_int_equal(r.error, SBI_SUCCESS);
+	assert_true(r.suspend.non_retentive);
+	assert_int_equal(r.suspend.resume_addr.v, RAM_GPA + 0x100);
+	assert_int_equal(r.suspend.opaque, 0x1234);
+	/* ... and the resume address must be in the partition's RAM */
 	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT,
-			      RAM_GPA, 0), VSBI_RESUME);
-	assert_int_equal(err(), SBI_ERR_NOT_SUPPORTED);
+			      RAM_END, 0), VSBI_RESUME);
+	assert_int_equal(err(), SBI_ERR_INVALID_ADDRESS);
 
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, invalid[i], RAM_GPA, 0),
@@ -727,15 +768,25 @@ static void test_srst_reset(void **state UNUSED)
 
 static void test_srst_invalid(void **state UNUSED)
 {
+	/* reserved types and reasons */
 	static const struct { unsigned long type, reason; } bad[] = {
-		{ 3, 0 }, { 0xefffffff, 0 }, { 0xf0000000, 0 }, { ULONG_MAX, 0 },
-		{ 0, 2 }, { 1, 0xe0000000 }, { 2, 0xf0000000 }, { 0, ULONG_MAX },
+		{ 3, 0 }, { 0xefffffff, 0 }, { 0, 2 }, { 1, 0xe0000000 }, { 0, 0xefffffff },
 	};
+	/* vendor-specific types (none implemented) */
+	static const unsigned long vendor[] = { 0xf0000000, 0xffffffff, ULONG_MAX };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, SBI_SRST_RESET, bad[i].type, bad[i].reason), VSBI_RESUME);
 		assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
 	}
+	for (size_t i = 0; i < sizeof(vendor) / sizeof(vendor[0]); i++) {
+		assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, SBI_SRST_RESET, vendor[i], 0), VSBI_RESUME);
+		assert_int_equal(err(), SBI_ERR_NOT_SUPPORTED);
+	}
+	/* 32-bit fields: upper bits ignored; vendor-specific reasons are accepted */
+	assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, SBI_SRST_RESET, 1UL << 40, 0), VSBI_SHUTDOWN);
+	assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_WARM, (1UL << 40) | 1), VSBI_REBOOT);
+	assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_COLD, 0xf0000000), VSBI_REBOOT);
 	assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, 1, SBI_SRST_TYPE_SHUTDOWN, 0), VSBI_RESUME);
 	assert_int_equal(err(), SBI_ERR_NOT_SUPPORTED);
 	assert_int_equal(sbi(vcpu(0), SBI_EXT_SRST, ULONG_MAX, SBI_SRST_TYPE_COLD, 0), VSBI_RESUME);
@@ -813,13 +864,13 @@ static void test_dbcn_write_long(void **state UNUSED)
 	assert_int_equal(fake.out_calls, 1024 / CON_LINE_MAX);
 	assert_memory_equal(fake.out, "[p0] xxx", 8);
 
-	/* a long buffer that runs past the end of RAM is cut to 1024 bytes first */
+	/* a long buffer that runs past the end of RAM is refused as a whole */
 	fake_reset();
 	vcpu(1)->dbcn.len = 0;
 	memset(ram(RAM_END - 1024), 'y', 1024);
 	sbi3(vcpu(1), SBI_EXT_DBCN, SBI_DBCN_WRITE, 4096, RAM_END - 1024, 0);
-	assert_int_equal(err(), SBI_SUCCESS);
-	assert_int_equal(val(), 1024);
+	assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
+	assert_int_equal(fake.out_len, 0);
 }
 
 static void test_dbcn_write_bad_buffer(void **state UNUSED)
@@ -849,10 +900,9 @@ static void test_dbcn_write_bad_buffer(void **state UNUSED)
 	assert_int_equal(vcpu(0)->dbcn.len, 0);
 	assert_int_equal(p.exits[EXIT_SBI_DBCN], sizeof(bad) / sizeof(bad[0]));
 
-	/* a huge length at the start of RAM is cut to 1024 bytes, which are valid */
+	/* a huge length at the start of RAM is refused: the stated buffer is not RAM */
 	sbi3(vcpu(0), SBI_EXT_DBCN, SBI_DBCN_WRITE, ULONG_MAX, RAM_GPA, 0);
-	assert_int_equal(err(), SBI_SUCCESS);
-	assert_int_equal(val(), 1024);
+	assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
 }
 
 static void test_dbcn_read(void **state UNUSED)
@@ -1073,6 +1123,7 @@ int main(void)
 		cmocka_unit_test_setup(test_hsm_start_bad_hart, setup),
 		cmocka_unit_test_setup(test_hsm_start_bad_address, setup),
 		cmocka_unit_test_setup(test_hsm_stop, setup),
+		cmocka_unit_test_setup(test_hsm_stop_last, setup),
 		cmocka_unit_test_setup(test_hsm_get_status, setup),
 		cmocka_unit_test_setup(test_hsm_suspend, setup),
 		cmocka_unit_test_setup(test_hsm_unknown_fid, setup),

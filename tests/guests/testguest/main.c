@@ -7,6 +7,10 @@
  * With the word "heartbeat" in /chosen/bootargs the boot hart does not shut down after the
  * checks: once the other harts have stopped it prints "testguest: heartbeat <n>" every second.
  * With the word "edu" the boot hart then tests QEMU's edu PCI device (edu.c) before the result.
+ * With "suspend" the boot hart tests HSM hart_suspend (retentive and non-retentive) while its
+ * siblings watch its HSM status and wake it with an SBI IPI (suspend.c). With "laststop" the
+ * boot hart ends with HSM hart_stop instead of SRST, so the last vCPU of the partition stops.
+ * With "hostile" the boot hart then attacks the hypervisor (hostile.c) before the result.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -112,9 +116,12 @@ void __stack_chk_fail(void)
 
 /* ---- traps ------------------------------------------------------------------------------ */
 
-/* Isolation probes: the pc of a store that is expected to fault, and the cause it got. */
-static volatile unsigned long expect_fault_pc;
-static volatile unsigned long fault_cause;
+/* Isolation probes (testguest.h): the pc of an instruction that is expected to fault, where to
+ * resume (0: the next 4-byte instruction), and the cause and stval it got. */
+volatile unsigned long expect_fault_pc;
+volatile unsigned long expect_resume_pc;
+volatile unsigned long fault_cause;
+volatile unsigned long fault_tval;
 
 void trap_handler(void)
 {
@@ -137,10 +144,15 @@ void trap_handler(void)
 		return;
 	}
 	if (expect_fault_pc && csr_read(sepc) == expect_fault_pc) {
-		/* an isolation probe: record the fault and skip the 4-byte store */
+		/* a probe: record the fault, skip the 4-byte instruction or resume where it asked
+		 * (a fetch fault's sepc is the target address: the probe resumes at its return) */
+		unsigned long resume = expect_resume_pc;
+
 		fault_cause = cause;
-		csr_write(sepc, expect_fault_pc + 4);
+		fault_tval = csr_read(stval);
+		csr_write(sepc, resume ? resume : expect_fault_pc + 4);
 		expect_fault_pc = 0;
+		expect_resume_pc = 0;
 		return;
 	}
 	say("hart %lu: unexpected trap scause 0x%lx sepc 0x%lx stval 0x%lx", my_hartid, cause,
@@ -361,6 +373,12 @@ static void ram_test(const void *fdt)
 }
 
 /* ---- timer ------------------------------------------------------------------------------ */
+
+/* Timer interrupts this hart has taken so far. */
+unsigned timer_irq_count(void)
+{
+	return timer_irqs;
+}
 
 static void timer_test(uint64_t tb)
 {
@@ -666,6 +684,12 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		tb = 10000000;
 	}
 
+	/* hostile.c's second DBCN flooder: vCPU 1 restarted by the boot hart's hostile_test */
+	if (!boot && n > 0 && bootargs_has(fdt, "hostile") && hostile_secondary(hartid, tb)) {
+		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
+		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
+		return;
+	}
 	if (boot)
 		ram_test(fdt);
 	if (boot && bootargs_has(fdt, "probe"))
@@ -673,6 +697,12 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	timer_test(tb);
 	if (n > 0)
 		ipi_test(fdt, ids, n < MAX_HARTS ? n : MAX_HARTS, tb);
+	if (bootargs_has(fdt, "suspend")) {
+		if (boot)
+			suspend_test(hartid, tb);
+		else
+			suspend_helper(tb);
+	}
 
 	csr_clear(sstatus, SSTATUS_SIE);
 	csr_write(sie, 0);
@@ -686,6 +716,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	wait_stopped(ids, n, started, tb);
 	if (bootargs_has(fdt, "edu"))   /* the FDT header was checked above */
 		edu_test(fdt, hartid, n, tb);
+	if (bootargs_has(fdt, "hostile"))
+		hostile_test(fdt, hartid, n, tb);
 	unsigned f = __atomic_load_n(&failures, __ATOMIC_SEQ_CST);
 	if (f == 0)
 		say("testguest: all harts stopped, result PASS");
@@ -693,5 +725,12 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		say("testguest: all harts stopped, result FAIL (%u failures)", f);
 	if (bootargs_has(fdt, "heartbeat"))   /* the FDT header was checked above */
 		heartbeat(tb);
+	if (bootargs_has(fdt, "laststop")) {
+		struct sbiret r;
+
+		say("testguest: last hart stopping with hart_stop");
+		r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
+		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
+	}
 	shutdown(f ? 1 : 0);
 }

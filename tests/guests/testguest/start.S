@@ -67,6 +67,7 @@ park:
  * caller-saved integer registers, let C do the rest. (The C handler uses no FP.) */
 	.text
 	.balign	4
+	.globl	trap_entry
 trap_entry:
 	addi	sp, sp, -128
 	sd	ra, 0(sp)

@@ -30,6 +30,10 @@ __attribute__((format(printf, 1, 2))) void fail(const char *fmt, ...);
 
 /* Device tree (libfdt). */
 uint64_t cells(const fdt32_t *p, int n);
+
+/* HSM suspend tests ("suspend" in bootargs, suspend.c): the boot hart suspends, its sibling helps. */
+void suspend_test(unsigned long hartid, uint64_t tb);
+void suspend_helper(uint64_t tb);
 bool node_okay(const void *fdt, int node);
 int node_ranges(const void *fdt, int node, struct range *r, int max);
 int fdt_memory(const void *fdt, struct range *r, int max);
@@ -46,5 +50,20 @@ bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline);
  * and returns whether the identity was the device's. */
 void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
 bool edu_take_irq(unsigned long id);
+
+/* Probes (main.c's trap handler): set expect_resume_pc (0: skip a 4-byte instruction), then
+ * expect_fault_pc to the pc that is to fault; the handler records fault_cause and fault_tval,
+ * resumes and clears both. */
+extern volatile unsigned long expect_fault_pc, expect_resume_pc, fault_cause, fault_tval;
+
+/* Timer interrupts this hart has taken (main.c's trap handler counts them). */
+unsigned timer_irq_count(void);
+
+/* hostile.c: the "hostile" mode, run on the boot hart once the others have stopped: a guest
+ * attacking the hypervisor (SBI, memory, CSRs, floods, console). hostile_secondary() is what a
+ * non-boot hart runs instead of its checks when hostile_test started it for the DBCN flood;
+ * returns false (run the normal checks) otherwise. */
+void hostile_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
+bool hostile_secondary(unsigned long hartid, uint64_t tb);
 
 #endif
