@@ -32,6 +32,7 @@
 #define P_LOAD_OFF   "partvisor,load-offset"
 #define P_BOOTARGS   "partvisor,bootargs"
 #define P_PCI        PV_PROP_PCI_DEVICES
+#define P_MSI_POLICY "partvisor,msi-policy"
 
 #define MEM_ALIGN            MiB(2)       /* guest and host RAM granularity */
 #define LOAD_OFFSET_DEFAULT  MiB(2)
@@ -393,6 +394,24 @@ static int parse_bootargs(const void *fdt, int node, struct pv_part_config *p, s
 	return 0;
 }
 
+/* partvisor,msi-policy: optional "open" (default) or "composed". */
+static int parse_msi_policy(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
+{
+	const char *s;
+	int rc = get_string(fdt, node, p->node_path, P_MSI_POLICY, &s, diag);
+
+	if (rc)
+		return rc;
+	if (!s || !strcmp(s, "open"))
+		p->msi_policy = PV_MSI_OPEN;
+	else if (!strcmp(s, "composed"))
+		p->msi_policy = PV_MSI_COMPOSED;
+	else
+		return diag_set(diag, PV_EINVAL, p->node_path, P_MSI_POLICY,
+				"must be \"open\" or \"composed\"");
+	return 0;
+}
+
 /*
  * partvisor,pci-devices: optional list (possibly empty) of at most PV_MAX_PCI u32
  * functions <= 0xffff, each listed once across all partitions.
@@ -653,6 +672,8 @@ static int parse_partition(const void *fdt, int node, const struct pv_platform *
 		rc = parse_bootargs(fdt, node, p, diag);
 	if (!rc)
 		rc = parse_pci(fdt, node, cfg, p, diag);
+	if (!rc)
+		rc = parse_msi_policy(fdt, node, p, diag);
 	if (!rc)
 		rc = get_u64(fdt, node, p->node_path, P_HOST_BASE, &host_base, &p->mem_hpa_fixed, diag);
 	if (rc)

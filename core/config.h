@@ -25,6 +25,12 @@ struct pv_image {
 	uint64_t size;       /**< bytes */
 };
 
+/** Which guest interrupt files a partition's PCI functions may reach (partvisor,msi-policy, docs/hypercall.md). */
+enum pv_msi_policy {
+	PV_MSI_OPEN,       /**< every vCPU's file (what an unmodified guest needs) */
+	PV_MSI_COMPOSED,   /**< only files that an MSI_COMPOSE hypercall opened for that function */
+};
+
 /** One partition as configured. */
 struct pv_part_config {
 	char name[PV_NAME_MAX];        /**< node name of the partition node */
@@ -42,6 +48,7 @@ struct pv_part_config {
 	char bootargs[256];            /**< /chosen/bootargs for the guest */
 	unsigned nr_pci;
 	uint16_t pci_bdf[PV_MAX_PCI];  /**< PCI functions (bus << 8 | dev << 3 | fn); reserved for passthrough */
+	enum pv_msi_policy msi_policy; /**< partvisor,msi-policy */
 };
 
 /** The whole configuration. */

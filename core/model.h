@@ -17,6 +17,7 @@
 #include "core/vdev/mmio.h"
 #include "core/vdev/uart.h"
 #include "core/vdev/vpci.h"
+#include "core/vmsi.h"
 #include "lib/ratelimit.h"
 #include "types.h"
 
@@ -32,7 +33,7 @@ enum vcpu_state {
 /** Exit counters by cause, per partition (atomic adds from all its harts). */
 enum exit_cause {
 	EXIT_SBI_BASE, EXIT_SBI_TIME, EXIT_SBI_IPI, EXIT_SBI_RFENCE, EXIT_SBI_HSM, EXIT_SBI_SRST,
-	EXIT_SBI_DBCN, EXIT_SBI_LEGACY, EXIT_SBI_OTHER,
+	EXIT_SBI_DBCN, EXIT_SBI_LEGACY, EXIT_SBI_PARTVISOR, EXIT_SBI_OTHER,
 	EXIT_GUEST_PAGE_FAULT, EXIT_VIRTUAL_INSN,
 	EXIT_INTERRUPT,     /**< an interrupt for HS-mode arrived while the guest ran */
 	EXIT_HV_REQUEST,    /**< ... and it was another hart's request (stop, fence, HSM wake, SBI IPI) */
@@ -81,6 +82,7 @@ struct partition {
 	struct uart_port uart;      /**< emulated 16550 console (GUEST_UART_GPA) */
 	struct mmio_bus mmio;       /**< emulated device windows */
 	struct vpci_bus vpci;       /**< assigned PCI functions: guest 00:i.0 is vpci.funcs[i] */
+	struct vmsi msi;            /**< which interrupt files each function may reach (MSI page tables) */
 	spinlock_t vpci_lock;
 };
 

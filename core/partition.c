@@ -180,7 +180,7 @@ int partition_load(struct partition *p)
 static const char *const exit_names[EXIT_NR] = {
 	[EXIT_SBI_BASE] = "sbi-base", [EXIT_SBI_TIME] = "sbi-time", [EXIT_SBI_IPI] = "sbi-ipi",
 	[EXIT_SBI_RFENCE] = "sbi-rfence", [EXIT_SBI_HSM] = "sbi-hsm", [EXIT_SBI_SRST] = "sbi-srst",
-	[EXIT_SBI_DBCN] = "sbi-dbcn", [EXIT_SBI_LEGACY] = "sbi-legacy",
+	[EXIT_SBI_DBCN] = "sbi-dbcn", [EXIT_SBI_LEGACY] = "sbi-legacy", [EXIT_SBI_PARTVISOR] = "sbi-partvisor",
 	[EXIT_SBI_OTHER] = "sbi-other", [EXIT_GUEST_PAGE_FAULT] = "guest-page-fault",
 	[EXIT_VIRTUAL_INSN] = "virtual-instruction", [EXIT_INTERRUPT] = "interrupt",
 	[EXIT_HV_REQUEST] = "hv-request", [EXIT_OTHER] = "other",

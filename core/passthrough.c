@@ -27,7 +27,8 @@ static struct pci_ecam ecam;
 static struct pci_cfg_ops ecam_ops;
 static int iommu_bdf = -1;
 /* One 4 KiB MSI page table per partition (flat entries, one per vCPU) [IOMMU spec §2.3.3]. */
-static uint64_t msi_tables[PV_MAX_PARTITIONS][512] __attribute__((aligned(4096)));
+/* One 4 KiB MSI page table per assigned function (flat entries, one per vCPU) [IOMMU spec §2.3.3]. */
+static uint64_t msi_tables[PV_MAX_PARTITIONS][PV_MAX_PCI][512] __attribute__((aligned(4096)));
 
 /* ---- IOMMU discovery ---- */
 
@@ -142,27 +143,42 @@ static int iommu_bringup(struct partition *parts, unsigned nr, unsigned boot_har
 
 /* ---- assignment ---- */
 
+/* vmsi sync callback: a function's MSI page table of partition @ctx changed; flush the IOMMU's caches of it. */
+static int msi_sync(void *ctx, unsigned dev)
+{
+	struct partition *p = ctx;
+
+	(void)dev;
+	return iommu_inval_gscid(p->vmid);
+}
+
 /* Give partition @p its functions: G-stage BAR mappings, MSI page table, device contexts, virtual bridge. */
 static int assign_partition(struct partition *p, struct pv_diag *diag)
 {
 	const struct pv_part_config *c = p->cfg;
-	uint64_t *msipt = msi_tables[p->index];
+	struct vmsi *m = &p->msi;
 	struct iommu_dc_params dp;
 	int ret;
 
-	memset(msipt, 0, PAGE_SIZE);
+	m->policy = c->msi_policy;
+	m->nr_vcpus = p->nr_vcpus;
+	m->nr_ids = p->guest_ids;
+	m->nr_devs = c->nr_pci;
+	m->sync = msi_sync;
+	m->sync_ctx = p;
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
 		int h = platform_hart_index(plat, p->vcpus[k].hartid);
 
-		msipt[2 * k] = iommu_msi_pte_flat(imsic_guest_file_hpa(&plat->imsic,
+		m->pte[k] = iommu_msi_pte_flat(imsic_guest_file_hpa(&plat->imsic,
 			(unsigned)plat->harts[h].imsic_index, p->vcpus[k].guest_file));
-		msipt[2 * k + 1] = 0;
 	}
+	for (unsigned i = 0; i < c->nr_pci; i++)
+		m->devs[i].table = msi_tables[p->index][i];
+	vmsi_reset(m);
 	memset(&dp, 0, sizeof(dp));
 	dp.gstage_root = hpa_of(p->gs.root);
 	dp.gstage_mode = p->gs.levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
 	dp.gscid = p->vmid;
-	dp.msipt = hpa_of(msipt);
 	if ((ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
 		return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "no MSI window for %u vCPUs", p->nr_vcpus);
 
@@ -192,10 +208,13 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 						(ull)bar->base.v);
 		}
 		vpci_func_init(&p->vpci.funcs[i], f);
+		dp.msipt = hpa_of(m->devs[i].table);
 		if ((ret = iommu_attach(f->bdf, &dp, c->name)) < 0)
 			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "device context for " BDF_FMT " not accepted", BDF_ARGS(f->bdf));
 		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
-		   "MSIs to %u guest interrupt files\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i, p->vmid, p->nr_vcpus);
+		   "MSIs through its own MSI page table, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i,
+		   p->vmid, m->policy == PV_MSI_COMPOSED ? "composed" : "open",
+		   m->policy == PV_MSI_COMPOSED ? "no interrupt file until MSI_COMPOSE" : "every vCPU's interrupt file");
 	}
 	p->vpci.nr = c->nr_pci;
 	p->vpci.ops = &ecam_ops;
@@ -261,6 +280,9 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 
 void passthrough_partition_start(struct partition *p)
 {
+	vmsi_reset(&p->msi);  /* before any function may send an MSI (Bus Master is off) */
+	if (p->vpci.nr)
+		iommu_inval_gscid(p->vmid);
 	for (unsigned i = 0; i < p->vpci.nr; i++) {
 		const struct pci_func *f = p->vpci.funcs[i].f;
 

@@ -3,6 +3,8 @@
 #ifndef PV_SBI_H
 #define PV_SBI_H
 
+#include "partvisor/hypercall.h"
+
 #define SBI_SUCCESS               0
 #define SBI_ERR_FAILED           -1
 #define SBI_ERR_NOT_SUPPORTED    -2
@@ -24,16 +26,9 @@
 #define SBI_EXT_HSM   0x48534D
 #define SBI_EXT_SRST  0x53525354
 #define SBI_EXT_DBCN  0x4442434E
-/**
- * partvisor's own hypercalls, in the SBI experimental extension space
- * 0x08000000-0x08FFFFFF [SBI binary-encoding.adoc "SBI Extension ID (EID) ranges"].
- * FID 0 MSI_COMPOSE(a0 = vCPU hart id, a1 = interrupt identity): a1 = the MSI address
- * (guest physical) a device must write to raise that identity in that vCPU's interrupt
- * file; the MSI data is the identity itself. SBI_ERR_INVALID_PARAM for a vCPU the
- * partition does not have or an identity outside 1..riscv,num-ids.
- */
-#define SBI_EXT_PARTVISOR 0x08505600
-#define SBI_PARTVISOR_MSI_COMPOSE 0
+/* partvisor's own hypercalls (SBI experimental range): the ABI is include/partvisor/hypercall.h. */
+#define SBI_EXT_PARTVISOR PARTVISOR_EID
+#define SBI_PARTVISOR_MSI_COMPOSE PARTVISOR_FID_MSI_ADDR  /* v0 name */
 
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_GET_IMPL_ID      1

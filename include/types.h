@@ -66,5 +66,6 @@ struct hpa_range {
 #define PV_EEXIST  17  /* something is already mapped there */
 #define PV_ENOENT   2  /* not found */
 #define PV_ERANGE  34  /* value out of the supported range */
+#define PV_EALREADY 114 /* nothing to undo: not done before */
 
 #endif

@@ -50,11 +50,13 @@ boot_linux|bash tests/qemu/boot_linux.sh
 console_input|bash tests/qemu/console_input.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
 isolation|bash tests/qemu/isolation.sh
+hostile|bash tests/qemu/hostile.sh
 suspend|bash tests/qemu/suspend.sh
 bad_overlap|bash tests/qemu/bad_config.sh overlap tests/configs/bad-overlap.dts /partitions/beta partvisor,mem-host-base "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha"
 bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-twice.dts /partitions/beta partvisor,harts "hart 1 is already owned by partition alpha"
 iommu_edu_sys|bash tests/qemu/iommu_edu.sh sys
 iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci
+iommu_edu_composed|bash tests/qemu/iommu_edu_composed.sh
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"

@@ -1,27 +1,80 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * partvisor's own hypercalls (SBI_EXT_PARTVISOR, SBI experimental range):
- * FID 0 MSI_COMPOSE(a0 = vCPU, a1 = identity) -> a1 = the MSI address (guest
- * physical) of that vCPU's interrupt file; the MSI data is the identity.
+ * partvisor's own hypercalls, ABI v1 (include/partvisor/hypercall.h,
+ * docs/hypercall.md): GET_INFO, MSI_COMPOSE and MSI_RELEASE for the functions on
+ * the partition's virtual host bridge, and the deprecated v0 MSI address call.
  */
 #include "core/guest_layout.h"
 #include "core/vsbi/vsbi.h"
+#include "partvisor/hypercall.h"
 #include "sbi.h"
+
+/* GET_INFO(item) -> value. */
+static long get_info(const struct partition *p, unsigned long item, long *value)
+{
+	switch (item) {
+	case PARTVISOR_INFO_VERSION: *value = (long)PARTVISOR_VERSION; return SBI_SUCCESS;
+	case PARTVISOR_INFO_FEATURES:
+		*value = (long)(PARTVISOR_FEAT_MSI_FLAT |
+				(p->msi.policy == PV_MSI_COMPOSED ? PARTVISOR_FEAT_COMPOSED : 0));
+		return SBI_SUCCESS;
+	case PARTVISOR_INFO_NR_VCPUS: *value = p->nr_vcpus; return SBI_SUCCESS;
+	case PARTVISOR_INFO_NR_IDS: *value = p->guest_ids; return SBI_SUCCESS;
+	case PARTVISOR_INFO_NR_DEVICES: *value = p->vpci.nr; return SBI_SUCCESS;
+	}
+	return SBI_ERR_INVALID_PARAM;
+}
+
+/* The index of guest function @bdf (00:i.0 on the virtual host bridge) in @p, or -1. */
+static int guest_device(const struct partition *p, unsigned long bdf)
+{
+	if (bdf > 0xffff || (bdf & 0xff07) || (bdf >> 3) >= p->vpci.nr)
+		return -1;
+	return (int)(bdf >> 3);
+}
+
+/* MSI_COMPOSE / MSI_RELEASE(device, vcpu, identity). */
+static long msi_call(struct partition *p, bool compose, const struct vsbi_call *c, long *value)
+{
+	int dev = guest_device(p, c->a[0]);
+	gpa_t addr;
+	int ret;
+
+	if (dev < 0 || c->a[1] >= p->nr_vcpus || c->a[2] == 0 || c->a[2] > p->guest_ids)
+		return SBI_ERR_INVALID_PARAM;
+	ret = compose ? vmsi_compose(&p->msi, (unsigned)dev, (unsigned)c->a[1], (uint32_t)c->a[2], &addr) :
+			vmsi_release(&p->msi, (unsigned)dev, (unsigned)c->a[1], (uint32_t)c->a[2]);
+	if (ret == -PV_EALREADY)
+		return SBI_ERR_INVALID_PARAM;  /* nothing composed to release (the arguments were checked above) */
+	if (ret < 0)
+		return SBI_ERR_FAILED;  /* the IOMMU did not take the change */
+	if (compose)
+		*value = (long)addr.v;
+	return SBI_SUCCESS;
+}
 
 static void partvisor_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
 {
-	const struct partition *p = v->part;
-	unsigned long vcpu = c->a[0], id = c->a[1];
+	struct partition *p = v->part;
 
-	if (c->fid != SBI_PARTVISOR_MSI_COMPOSE)
-		return;
-	if (vcpu >= p->nr_vcpus || id == 0 || id > p->guest_ids) {
-		r->error = SBI_ERR_INVALID_PARAM;
-		return;
+	switch (c->fid) {
+	case PARTVISOR_FID_MSI_ADDR:
+		/* v0: the address of vCPU a0's interrupt file for identity a1; opens nothing. */
+		if (c->a[0] >= p->nr_vcpus || c->a[1] == 0 || c->a[1] > p->guest_ids) {
+			r->error = SBI_ERR_INVALID_PARAM;
+			return;
+		}
+		r->error = SBI_SUCCESS;
+		r->value = (long)(GUEST_IMSIC_GPA + c->a[0] * PAGE_SIZE);
+		break;
+	case PARTVISOR_FID_GET_INFO:
+		r->error = get_info(p, c->a[0], &r->value);
+		break;
+	case PARTVISOR_FID_MSI_COMPOSE:
+	case PARTVISOR_FID_MSI_RELEASE:
+		r->error = msi_call(p, c->fid == PARTVISOR_FID_MSI_COMPOSE, c, &r->value);
+		break;
 	}
-	r->error = SBI_SUCCESS;
-	r->value = (long)(GUEST_IMSIC_GPA + vcpu * PAGE_SIZE);
 }
 
-const struct vsbi_ext vsbi_ext_partvisor = { SBI_EXT_PARTVISOR, SBI_EXT_PARTVISOR, EXIT_SBI_OTHER,
-					     partvisor_handle };
+const struct vsbi_ext vsbi_ext_partvisor = { PARTVISOR_EID, PARTVISOR_EID, EXIT_SBI_PARTVISOR, partvisor_handle };

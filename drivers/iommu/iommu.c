@@ -427,6 +427,19 @@ static int block_device(uint32_t devid)
 	return dc_write(devid, &dc, BLOCKED_GSCID);
 }
 
+int iommu_inval_gscid(uint16_t gscid)
+{
+	struct iommu_cmd c = iommu_cmd_inval_gvma(gscid);
+	int ret;
+
+	if (!io.on)
+		return -PV_ENOENT;
+	spin_lock(&io.lock);
+	ret = cq_run(&c, 1);
+	spin_unlock(&io.lock);
+	return ret;
+}
+
 int iommu_fence_dma(void)
 {
 	int ret;

@@ -74,6 +74,13 @@ bool iommu_present(void);
 int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *owner);
 
 /**
+ * Invalidate everything the IOMMU caches for guest soft-context @gscid: G-stage
+ * and MSI page-table entries (IOTINVAL.GVMA, then IOFENCE.C) [spec §3.1.1].
+ * Returns 0 or a PV_E* code.
+ */
+int iommu_inval_gscid(uint16_t gscid);
+
+/**
  * Wait until every DMA request the IOMMU received so far is complete
  * (IOFENCE.C with PR = PW = 1) [spec §3.1.2]. Returns 0 or a PV_E* code.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang, ASan and UBSan. Included by the Makefile.
 #
 #   make fuzz           run every harness for FUZZ_TIME seconds (default 600) and print its executions

@@ -9,8 +9,11 @@
  * machine, a valid name, 2 MiB aligned guest RAM below the guest limit, bootargs of
  * at most 255 bytes), the per-boot facts (initrd, boot count, UART, PCIe and its
  * windows) and the output buffer size (mostly GUEST_FDT_RESERVE, sometimes small).
- * The platform is platform_discover() of that host tree. Input layout: see
- * struct layout below; missing bytes read as zero.
+ * The platform is platform_discover() of that host tree. Input layout: flags (F_*),
+ * harts, num-ids, [raw ISA list], [raw ISA string], vCPUs, hart picks, buffer size,
+ * RAM size and base, name, bootargs, boot count, [initrd], [PCIe windows], in the order
+ * LLVMFuzzerTestOneInput() reads them (tools/fuzz-seeds.sh writes the same); missing
+ * bytes read as zero.
  *
  * Invariants checked:
  *  - the result is 0 or -PV_ENOMEM with a message; with a GUEST_FDT_RESERVE buffer it
@@ -38,7 +41,7 @@
 
 #define FULL GUEST_FDT_RESERVE
 
-/* Input: flags, harts, vcpus, hart picks, buffer size, RAM, info, name, bootargs, raw ISA. */
+/* Input flags (first byte). */
 enum {
 	F_UART = 1 << 0, F_PCIE = 1 << 1, F_INITRD = 1 << 2, F_NO_LIST = 1 << 3, F_NO_STRING = 1 << 4,
 	F_RAW_LIST = 1 << 5, F_RAW_STRING = 1 << 6, F_SMALL_BUF = 1 << 7,

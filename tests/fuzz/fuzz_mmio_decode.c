@@ -18,7 +18,8 @@
  *    error; on success width in {1,2,4,8}, reg < 32, insn_len in {2,4} (htinst: 4 iff
  *    bit 1, raw: 2 iff the low bits are not 11), sign extension only for loads
  *    narrower than 8 bytes; both agree with a table decoder written from the ISA
- *    manual, and with each other on 32-bit encodings;
+ *    manuals (RV64I, C, and Zcb as in riscv-opcodes' rv_zcb), and with each other on
+ *    32-bit encodings;
  *  - mmio_load_extend(): the low width bytes kept, the rest copies of the top bit
  *    (sign) or zero;
  *  - mmio_add(): -PV_EINVAL for an empty window, -PV_EEXIST for an overlap,
@@ -70,11 +71,21 @@ static struct ref ref16(uint16_t i)
 	unsigned q = i & 3, f3 = i >> 13, rdp = 8 + ((i >> 2) & 7), rd = (i >> 7) & 31, rs2 = (i >> 2) & 31;
 
 	if (q == 0) {
+		unsigned f12_10 = (i >> 10) & 7, b6 = (i >> 6) & 1;
+
 		switch (f3) {
 		case 2: return (struct ref){ 1, false, 4, true, rdp };   /* c.lw */
 		case 3: return (struct ref){ 1, false, 8, false, rdp };  /* c.ld */
 		case 6: return (struct ref){ 1, true, 4, false, rdp };   /* c.sw */
 		case 7: return (struct ref){ 1, true, 8, false, rdp };   /* c.sd */
+		case 4:  /* Zcb (riscv-opcodes rv_zcb): funct6 100 0xx */
+			switch (f12_10) {
+			case 0: return (struct ref){ 1, false, 1, false, rdp };     /* c.lbu */
+			case 1: return (struct ref){ 1, false, 2, b6 != 0, rdp };   /* c.lhu (6=0), c.lh (6=1) */
+			case 2: return (struct ref){ 1, true, 1, false, rdp };      /* c.sb */
+			case 3: return (struct ref){ !b6, true, 2, false, rdp };    /* c.sh (6=0); 6=1 reserved */
+			}
+			break;
 		}
 	} else if (q == 2) {
 		switch (f3) {

@@ -7,7 +7,8 @@
  * the harness only goes on with a blob that passes fdt_check_header() and
  * fdt_open_into() (a header claiming more bytes than the input is clamped to the
  * input first: the firmware's blob is always whole; a reservation map without a
- * terminator is refused first, see below); the opened copy is packed and
+ * terminator is refused first, see below, and so is a property length that sends host
+ * libfdt 1.6.1 into an endless loop, fz_fdt_prop_lengths_ok()); the opened copy is packed and
  * moved into a heap block of exactly its size, so ASan reports any read past it.
  * Then platform_check_hart() runs for every hart found and for one absent hart id,
  * and config_parse() parses a fixed two-partition config against the discovered
@@ -218,6 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * (corpus/platform/regress-libfdt-open-into-rsvmap): such blobs are left out.
 	 */
 	rc = fdt_check_header(in);
+	if (!rc && !fz_fdt_prop_lengths_ok(in, size))
+		rc = -FDT_ERR_BADSTRUCTURE;  /* host libfdt 1.6.1 would loop forever (fuzz_util.h) */
 	if (!rc && fdt_num_mem_rsv(in) < 0)
 		rc = -FDT_ERR_TRUNCATED;
 	if (!rc)

@@ -8,6 +8,7 @@
 #ifndef PV_FUZZ_UTIL_H
 #define PV_FUZZ_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,57 @@ static inline uint8_t *fz_dup_exact(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(b, data, size);
 	return b;
+}
+
+/*
+ * Whether every property length in the structure block of FDT blob @b (@size bytes,
+ * with the FDT magic) leaves the tag walk moving forward. libfdt before 1.7.0 (Debian
+ * bookworm's 1.6.1, which the harnesses link) loops forever on a length that wraps the
+ * offset around (fixed upstream by "libfdt: prevent integer overflow in fdt_next_tag";
+ * the firmware links 1.7.2): harnesses skip such blobs instead of hanging. Walks the
+ * tags the way fdt_next_tag() does and stops, answering true, wherever libfdt would stop.
+ */
+static inline bool fz_fdt_prop_lengths_ok(const uint8_t *b, size_t size)
+{
+#define FZ_BE32(p) ((uint32_t)(p)[0] << 24 | (uint32_t)(p)[1] << 16 | (uint32_t)(p)[2] << 8 | (p)[3])
+	uint32_t off, len, ver, o = 0;
+
+	if (size < 40)
+		return true;
+	off = FZ_BE32(b + 8);
+	ver = FZ_BE32(b + 20);
+	len = ver >= 17 ? FZ_BE32(b + 36) : (uint32_t)size;
+	if (off >= size)
+		return true;
+	if (len > size - off)
+		len = (uint32_t)(size - off);
+	b += off;
+	while (o + 4 <= len) {
+		uint32_t tag = FZ_BE32(b + o);
+
+		if (tag == 3) {                     /* FDT_PROP: len, nameoff, value */
+			uint32_t plen, sum;
+
+			if (o + 8 > len)
+				return true;
+			plen = FZ_BE32(b + o + 4);
+			sum = plen + (o + 4);
+			if (sum >= 0x7fffffffU || sum < o + 4)
+				return false;
+			o = (o + 12 + plen + 3) & ~3U;
+		} else if (tag == 1) {              /* FDT_BEGIN_NODE: name */
+			o += 4;
+			while (o < len && b[o])
+				o++;
+			o = (o + 1 + 3) & ~3U;
+		} else if (tag == 2 || tag == 4) {  /* FDT_END_NODE, FDT_NOP */
+			o += 4;
+		} else {                            /* FDT_END or garbage: libfdt stops here */
+			return true;
+		}
+	}
+	return true;
+#undef FZ_BE32
 }
 
 #endif

@@ -55,7 +55,6 @@
 
 #define NF_MAX  4
 #define DWORDS  (PCI_CFG_SPACE_SIZE / 4)
-#define CMD_GUEST (PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_PARITY | PCI_CMD_SERR | PCI_CMD_INTX_DISABLE)
 
 struct ffn {
 	uint32_t cfg[DWORDS], wm[DWORDS], w1c[DWORDS], snap[DWORDS];

@@ -39,6 +39,35 @@ expect "$a ident 0x010000ed, liveness ok" "alpha reaches the edu's registers thr
 expect "$a dma own RAM ok" "DMA from alpha's RAM to the device and back"
 expect "$a msi_compose\(vcpu 0, identity 3\) = 0x28000000$" "MSI_COMPOSE gives vCPU 0's interrupt file"
 expect "$a msi own file ok \(4 interrupts\)" "MSIs reach alpha's interrupt file (3 raised, 1 DMA completion)"
+# hypercall ABI v1 (include/partvisor/hypercall.h): GET_INFO; policy "open" (the default): MSIs reach
+# vCPU 0's file without MSI_COMPOSE (the line above) and after MSI_RELEASE; MSI_COMPOSE works too.
+info_re="$a get_info version 0x10000 features 0x([0-9a-f]+) vcpus 2 ids ([0-9]+) devices 1 ok$"
+expect "$info_re" "GET_INFO: version 1.0, alpha's 2 vCPUs, at least 63 identities, 1 device"
+info=$(grep -E -m1 -- "$info_re" "$LOG")
+features=$(sed -E "s/.* features 0x([0-9a-f]+) .*/\1/" <<<"$info")
+ids=$(sed -E "s/.* ids ([0-9]+) .*/\1/" <<<"$info")
+if [ -n "$info" ] && (( (0x$features & 2) == 0 )); then
+  pass "GET_INFO features 0x$features: no PARTVISOR_FEAT_COMPOSED (policy open)"
+else
+  fail "GET_INFO features '${features}' has PARTVISOR_FEAT_COMPOSED or no GET_INFO line"
+fi
+expect "$a get_info refuses unknown items ok" "GET_INFO refuses unknown items"
+expect "$a policy open: every vCPU file reachable" "alpha's guest sees policy open"
+expect "$a composed msi vcpu 0 identity 3 ok \(4 interrupts\)" "MSI_COMPOSE(00:00.0, vCPU 0, 3) gives 0x28000000 and the MSIs arrive"
+expect "$a msi_compose refuses device 0x0008 ok" "MSI_COMPOSE refuses 00:01.0 (not alpha's device)"
+expect "$a msi_compose refuses device 0x0100 ok" "MSI_COMPOSE refuses 01:00.0 (no such bus)"
+expect "$a msi_compose refuses device -1 ok" "MSI_COMPOSE refuses device -1"
+expect "$a msi_compose refuses vcpu 2 ok" "MSI_COMPOSE refuses vCPU 2 (alpha has 2)"
+expect "$a msi_compose refuses identity 0 ok" "MSI_COMPOSE refuses identity 0"
+if [ -n "$ids" ]; then
+  expect "$a msi_compose refuses identity $((ids + 1)) ok" "MSI_COMPOSE refuses identity nr_ids + 1 = $((ids + 1))"
+else
+  fail "MSI_COMPOSE refuses identity nr_ids + 1 (no GET_INFO line, so no nr_ids)"
+fi
+expect "$a msi_release refuses vcpu 0 identity 7 never composed ok" "MSI_RELEASE refuses what was never composed"
+expect "$a policy open: msi after release still delivered ok" "policy open: MSIs reach vCPU 0's file after MSI_RELEASE"
+expect "$a msi_release refuses a second release ok" "MSI_RELEASE refuses a second release"
+expect_not "$a (policy composed|msi to vcpu 1 not composed|msi after release blocked)" "no composed-policy checks under policy open"
 
 # DMA: just past alpha's RAM (guest 0x100000000 + 64 MiB), the hypervisor's load address, beta's image
 for t in 0x104000000 0x80200000 0x90200000; do

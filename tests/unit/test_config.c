@@ -635,6 +635,22 @@ static void test_bootargs(void **state UNUSED)
 		    "partvisor,bootargs", "NUL-terminated");
 }
 
+static void test_msi_policy(void **state UNUSED)
+{
+	assert_int_equal(parse(one_with("partvisor,bootargs", "x", 2)), 0);
+	assert_int_equal(cfg.parts[0].msi_policy, PV_MSI_OPEN);              /* the default */
+	assert_int_equal(parse(one_with("partvisor,msi-policy", "open", 5)), 0);
+	assert_int_equal(cfg.parts[0].msi_policy, PV_MSI_OPEN);
+	assert_int_equal(parse(one_with("partvisor,msi-policy", "composed", 9)), 0);
+	assert_int_equal(cfg.parts[0].msi_policy, PV_MSI_COMPOSED);
+	assert_diag(parse(one_with("partvisor,msi-policy", "closed", 7)), PV_EINVAL, ALPHA,
+		    "partvisor,msi-policy", "must be \"open\" or \"composed\"");
+	assert_diag(parse(one_with("partvisor,msi-policy", "Open", 5)), PV_EINVAL, ALPHA,
+		    "partvisor,msi-policy", "must be");
+	assert_diag(parse(one_with("partvisor,msi-policy", "open", 4)), PV_EINVAL, ALPHA,
+		    "partvisor,msi-policy", "NUL-terminated");
+}
+
 /* ---- PCI -------------------------------------------------------------------------------------- */
 
 static void *pci_prop(const uint32_t *v, int n)
@@ -897,6 +913,7 @@ int main(void)
 		cmocka_unit_test_setup(test_image_reg, setup),
 		cmocka_unit_test_setup(test_load_offset, setup),
 		cmocka_unit_test_setup(test_bootargs, setup),
+		cmocka_unit_test_setup(test_msi_policy, setup),
 		cmocka_unit_test_setup(test_pci, setup),
 		cmocka_unit_test_setup(test_host_base_checks, setup),
 		cmocka_unit_test_setup(test_host_base_overlaps_platform, setup),

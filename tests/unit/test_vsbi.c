@@ -1032,7 +1032,7 @@ static void test_partvisor_msi_compose(void **state UNUSED)
 		assert_int_equal(err(), SBI_SUCCESS);
 		assert_int_equal(val(), 0x28000000 + k * 4096);
 	}
-	assert_int_equal(p.exits[EXIT_SBI_OTHER], 1 + NR_VCPUS);
+	assert_int_equal(p.exits[EXIT_SBI_PARTVISOR], 1 + NR_VCPUS);
 	assert_int_equal(exits_total(), 1 + NR_VCPUS);
 }
 
@@ -1049,11 +1049,157 @@ static void test_partvisor_invalid(void **state UNUSED)
 		assert_int_equal(err(), SBI_ERR_INVALID_PARAM);
 		assert_int_equal(val(), 0);
 	}
-	sbi(vcpu(0), SBI_EXT_PARTVISOR, 1, 0, 1);
+	sbi(vcpu(0), SBI_EXT_PARTVISOR, 99, 0, 1);
 	assert_int_equal(err(), SBI_ERR_NOT_SUPPORTED);
 	assert_int_equal(val(), 0);
 	sbi(vcpu(0), SBI_EXT_PARTVISOR, ULONG_MAX, 0, 1);
 	assert_int_equal(err(), SBI_ERR_NOT_SUPPORTED);
+}
+
+/* ---- partvisor ABI v1: GET_INFO, MSI_COMPOSE, MSI_RELEASE ---- */
+
+static uint64_t msi_table[2][512] __attribute__((aligned(4096)));
+static unsigned syncs;
+static int sync_result;
+
+static int fake_sync(void *ctx, unsigned dev)
+{
+	assert_ptr_equal(ctx, &p);
+	assert_true(dev < 2);
+	syncs++;
+	return sync_result;
+}
+
+/* The partition gets two functions (guest 00:00.0 and 00:01.0) under @policy. */
+static void msi_setup(enum pv_msi_policy policy)
+{
+	p.vpci.nr = 2;
+	p.msi.policy = policy;
+	p.msi.nr_devs = 2;
+	p.msi.nr_vcpus = NR_VCPUS;
+	p.msi.nr_ids = GUEST_IDS;
+	for (unsigned k = 0; k < NR_VCPUS; k++)
+		p.msi.pte[k] = 0x1000007ULL + ((uint64_t)k << 10);
+	p.msi.devs[0].table = msi_table[0];
+	p.msi.devs[1].table = msi_table[1];
+	p.msi.sync = fake_sync;
+	p.msi.sync_ctx = &p;
+	syncs = 0;
+	sync_result = 0;
+	vmsi_reset(&p.msi);
+}
+
+static unsigned long hcall(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2)
+{
+	sbi3(vcpu(0), SBI_EXT_PARTVISOR, fid, a0, a1, a2);
+	return (unsigned long)err();
+}
+
+static void test_partvisor_get_info(void **state UNUSED)
+{
+	msi_setup(PV_MSI_COMPOSED);
+	assert_int_equal(hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_VERSION, 0, 0), SBI_SUCCESS);
+	assert_int_equal(val(), 0x10000);
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_FEATURES, 0, 0);
+	assert_int_equal(val(), PARTVISOR_FEAT_MSI_FLAT | PARTVISOR_FEAT_COMPOSED);
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_NR_VCPUS, 0, 0);
+	assert_int_equal(val(), NR_VCPUS);
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_NR_IDS, 0, 0);
+	assert_int_equal(val(), GUEST_IDS);
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_NR_DEVICES, 0, 0);
+	assert_int_equal(val(), 2);
+	assert_int_equal(hcall(PARTVISOR_FID_GET_INFO, 5, 0, 0), (unsigned long)SBI_ERR_INVALID_PARAM);
+	assert_int_equal(hcall(PARTVISOR_FID_GET_INFO, 1UL << 40, 0, 0), (unsigned long)SBI_ERR_INVALID_PARAM);
+	p.msi.policy = PV_MSI_OPEN;
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_FEATURES, 0, 0);
+	assert_int_equal(val(), PARTVISOR_FEAT_MSI_FLAT);
+	assert_int_equal(p.exits[EXIT_SBI_PARTVISOR], 8);
+}
+
+/* Policy "composed": a function's table has a vCPU's entry exactly while some identity is composed for it. */
+static void test_partvisor_compose_release(void **state UNUSED)
+{
+	msi_setup(PV_MSI_COMPOSED);
+	for (unsigned k = 0; k < NR_VCPUS; k++)
+		assert_int_equal(msi_table[0][2 * k], 0);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0x0000, 1, 5), SBI_SUCCESS);
+	assert_int_equal(val(), 0x28001000);
+	assert_int_equal(msi_table[0][2], p.msi.pte[1]);
+	assert_int_equal(msi_table[1][2], 0);          /* the other function's table is untouched */
+	assert_int_equal(msi_table[0][0], 0);          /* and so is vCPU 0's entry */
+	assert_int_equal(syncs, 1);
+	/* again, and another identity for the same vCPU: already open, no sync */
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0x0000, 1, 5), SBI_SUCCESS);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0x0000, 1, 6), SBI_SUCCESS);
+	assert_int_equal(syncs, 1);
+	/* the second function, 00:01.0 */
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0x0008, 3, GUEST_IDS), SBI_SUCCESS);
+	assert_int_equal(val(), 0x28003000);
+	assert_int_equal(msi_table[1][6], p.msi.pte[3]);
+	assert_int_equal(syncs, 2);
+	/* release: the entry stays while identity 6 is composed, then goes */
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0000, 1, 5), SBI_SUCCESS);
+	assert_int_equal(msi_table[0][2], p.msi.pte[1]);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0000, 1, 6), SBI_SUCCESS);
+	assert_int_equal(msi_table[0][2], 0);
+	assert_int_equal(syncs, 3);
+	/* nothing left to release */
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0000, 1, 6), (unsigned long)SBI_ERR_INVALID_PARAM);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0008, 0, 1), (unsigned long)SBI_ERR_INVALID_PARAM);
+	/* a reset (partition restart) closes everything */
+	vmsi_reset(&p.msi);
+	assert_int_equal(msi_table[1][6], 0);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0008, 3, GUEST_IDS), (unsigned long)SBI_ERR_INVALID_PARAM);
+}
+
+static void test_partvisor_compose_errors(void **state UNUSED)
+{
+	static const struct { unsigned long dev, vcpu, id; } bad[] = {
+		{ 0x0010, 0, 1 },                 /* 00:02.0: the partition has two functions */
+		{ 0x0001, 0, 1 },                 /* 00:00.1 */
+		{ 0x0100, 0, 1 },                 /* 01:00.0 */
+		{ 0x10000, 0, 1 }, { ULONG_MAX, 0, 1 },
+		{ 0, NR_VCPUS, 1 }, { 0, ULONG_MAX, 1 },
+		{ 0, 0, 0 }, { 0, 0, GUEST_IDS + 1 }, { 0, 0, 1UL << 32 }, { 0, 0, ULONG_MAX },
+	};
+
+	msi_setup(PV_MSI_COMPOSED);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, bad[i].dev, bad[i].vcpu, bad[i].id),
+				 (unsigned long)SBI_ERR_INVALID_PARAM);
+		assert_int_equal(val(), 0);
+		assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, bad[i].dev, bad[i].vcpu, bad[i].id),
+				 (unsigned long)SBI_ERR_INVALID_PARAM);
+	}
+	for (unsigned k = 0; k < NR_VCPUS; k++)
+		assert_int_equal(msi_table[0][2 * k] | msi_table[1][2 * k], 0);
+	assert_int_equal(syncs, 0);
+	/* the IOMMU refusing the change: SBI_ERR_FAILED and nothing left open */
+	sync_result = -PV_EINVAL;
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0, 2, 1), (unsigned long)SBI_ERR_FAILED);
+	assert_int_equal(msi_table[0][4], 0);
+	sync_result = 0;
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0, 2, 1), (unsigned long)SBI_ERR_INVALID_PARAM);
+	/* a partition without functions has nothing to compose for */
+	p.vpci.nr = 0;
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0, 0, 1), (unsigned long)SBI_ERR_INVALID_PARAM);
+}
+
+/* Policy "open": every vCPU's entry is there from the start and stays; compose/release only book-keep. */
+static void test_partvisor_open_policy(void **state UNUSED)
+{
+	msi_setup(PV_MSI_OPEN);
+	for (unsigned k = 0; k < NR_VCPUS; k++) {
+		assert_int_equal(msi_table[0][2 * k], p.msi.pte[k]);
+		assert_int_equal(msi_table[1][2 * k], p.msi.pte[k]);
+	}
+	assert_int_equal(msi_table[0][2 * NR_VCPUS], 0);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0, 0, 3), SBI_SUCCESS);
+	assert_int_equal(val(), 0x28000000);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0, 0, 3), SBI_SUCCESS);
+	assert_int_equal(msi_table[0][0], p.msi.pte[0]);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0, 0, 3), (unsigned long)SBI_ERR_INVALID_PARAM);
+	assert_int_equal(syncs, 0);
 }
 
 /* ---- exit counters ---- */
@@ -1078,7 +1224,7 @@ static void test_exit_counters(void **state UNUSED)
 		{ SBI_EXT_LEGACY_PUTCHAR, 0, 'q', 0, EXIT_SBI_LEGACY },
 		{ SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, EXIT_SBI_LEGACY },
 		{ SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, EXIT_SBI_LEGACY },
-		{ SBI_EXT_PARTVISOR, 0, 0, 1, EXIT_SBI_OTHER },
+		{ SBI_EXT_PARTVISOR, 0, 0, 1, EXIT_SBI_PARTVISOR },
 		{ 0x5, 0, 0, 0, EXIT_SBI_OTHER },
 		{ 0x0a000000, 0, 0, 0, EXIT_SBI_OTHER },
 	};
@@ -1123,6 +1269,10 @@ int main(void)
 		cmocka_unit_test_setup(test_hsm_start_bad_hart, setup),
 		cmocka_unit_test_setup(test_hsm_start_bad_address, setup),
 		cmocka_unit_test_setup(test_hsm_stop, setup),
+		cmocka_unit_test_setup(test_partvisor_get_info, setup),
+		cmocka_unit_test_setup(test_partvisor_compose_release, setup),
+		cmocka_unit_test_setup(test_partvisor_compose_errors, setup),
+		cmocka_unit_test_setup(test_partvisor_open_policy, setup),
 		cmocka_unit_test_setup(test_hsm_stop_last, setup),
 		cmocka_unit_test_setup(test_hsm_get_status, setup),
 		cmocka_unit_test_setup(test_hsm_suspend, setup),

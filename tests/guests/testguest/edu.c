@@ -13,16 +13,27 @@
  *   e) (under partvisor) MSIs aimed at each "edu-msi=" address (other partitions' interrupt
  *      files, by host address) and at the first IMSIC page past our vCPUs: no interrupt may
  *      arrive; afterwards DMA and MSI to our own RAM and file must still work.
+ *   f) (under partvisor) hypercall ABI v1 (include/partvisor/hypercall.h): GET_INFO (version,
+ *      features, vCPUs, identities, devices; unknown items refused), MSI_COMPOSE for the edu
+ *      and our vCPU 0 (the MSIs arrive), MSI_COMPOSE / MSI_RELEASE refusing what we do not
+ *      have. Policy "open" (no PARTVISOR_FEAT_COMPOSED): MSIs reach vCPU 0's file before any
+ *      MSI_COMPOSE and after MSI_RELEASE. Policy "composed": MSIs are blocked before
+ *      MSI_COMPOSE, to vCPU 1's file (never composed; vCPU 1 is stopped, so only "no interrupt
+ *      here" and the hypervisor's fault report show it) and after MSI_RELEASE, and arrive
+ *      again after a second MSI_COMPOSE.
  * The device cannot report a failed transfer (a DMA just completes); the hypervisor reports
- * each blocked transaction, and tests/qemu/iommu_edu.sh checks those reports.
+ * each blocked transaction, and tests/qemu/iommu_edu.sh / iommu_edu_composed.sh check those
+ * reports.
  */
 #include <libfdt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hw.h"
+#include "partvisor/hypercall.h"
 #include "testguest.h"
 
 /* PCI configuration space [PCI Local Bus 3.0 ch. 6] */
@@ -70,6 +81,10 @@
 #define PROBE_SLOT     0x100  /* device buffer offset of probe i's read: i * PROBE_SLOT */
 #define PROBE_SRC      0x800  /* device buffer offset the probe writes take their data from */
 #define MAX_PROBES     6
+#define MIN_IDS        63     /* eie0 covers identities 1..63; GET_INFO must give at least these */
+#define NEVER_ID       7      /* an identity we never compose */
+#define SBI_EXT_BASE_ID       0x10UL
+#define SBI_BASE_PROBE_EXT    3
 
 struct pcie {
 	uint64_t ecam;        /* CPU address of the first bus's configuration space */
@@ -346,35 +361,72 @@ static bool dma_own_ram(void)
 	return true;
 }
 
-/* c) MSIs into our own interrupt file: ROUNDS raised interrupts and one DMA completion. */
-static bool msi_own_file(uint64_t addr)
+/* c) MSIs into our own interrupt file: ROUNDS raised interrupts and one DMA completion.
+ * Returns how many arrived (ROUNDS + 1), 0 after a failure, which is reported as "edu: <what> FAIL". */
+static unsigned msi_own_file(uint64_t addr, const char *what)
 {
 	unsigned got = 0;
 	uint32_t st;
 
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		if (!raise_and_wait(tb_hz / 2, &st)) {
-			fail("edu: msi own file FAIL: no interrupt for raise %u (status 0x%x, msi address 0x%lx)",
-			     i + 1, st, (unsigned long)addr);
-			return false;
+			fail("edu: %s FAIL: no interrupt for raise %u (status 0x%x, msi address 0x%lx)",
+			     what, i + 1, st, (unsigned long)addr);
+			return 0;
 		}
 		got++;
 	}
 	unsigned want = irq_count() + 1;
 	if (!dma(EDU_BUF, (uintptr_t)ram_b, 64, DMA_TO_RAM | DMA_IRQ)) {
-		fail("edu: msi own file FAIL: DMA still running after %d s", TIMEOUT_S);
-		return false;
+		fail("edu: %s FAIL: DMA still running after %d s", what, TIMEOUT_S);
+		return 0;
 	}
 	bool ok = irq_wait(want, tb_hz / 2);
 	st = r32(EDU_IRQ_STATUS);
 	w32(EDU_IRQ_ACK, IRQ_DMA);
 	if (!ok || !(st & IRQ_DMA)) {
-		fail("edu: msi own file FAIL: DMA completion interrupt %s (status 0x%x)",
+		fail("edu: %s FAIL: DMA completion interrupt %s (status 0x%x)", what,
 		     ok ? "without IRQ_DMA status" : "missing", st);
+		return 0;
+	}
+	return got + 1;
+}
+
+/* Program `addr` (data EDU_MSI_ID) and raise once: true if the device raised and no interrupt
+ * arrived; otherwise reported as "edu: FAIL <what>: ...". */
+static bool msi_none(uint64_t addr, const char *what)
+{
+	uint32_t st;
+
+	if (!msi_set(addr, EDU_MSI_ID)) {
+		fail("edu: FAIL %s: msi address 0x%lx does not read back", what, (unsigned long)addr);
 		return false;
 	}
-	got++;
-	say("edu: msi own file ok (%u interrupts)", got);
+	if (raise_and_wait(tb_hz / 10, &st)) {
+		fail("edu: FAIL %s: msi to 0x%lx delivered an interrupt to us", what, (unsigned long)addr);
+		return false;
+	}
+	if (!(st & IRQ_TEST)) {
+		fail("edu: FAIL %s: the device did not raise (status 0x%x)", what, st);
+		return false;
+	}
+	return true;
+}
+
+/* Program `addr` (data EDU_MSI_ID) and raise once: true if the interrupt arrived; otherwise
+ * reported as "edu: FAIL <what>: ...". */
+static bool msi_one(uint64_t addr, const char *what)
+{
+	uint32_t st;
+
+	if (!msi_set(addr, EDU_MSI_ID)) {
+		fail("edu: FAIL %s: msi address 0x%lx does not read back", what, (unsigned long)addr);
+		return false;
+	}
+	if (!raise_and_wait(tb_hz / 2, &st)) {
+		fail("edu: FAIL %s: no interrupt from msi to 0x%lx (status 0x%x)", what, (unsigned long)addr, st);
+		return false;
+	}
 	return true;
 }
 
@@ -497,6 +549,170 @@ static void msi_blocked(const void *fdt, const struct imsic *im, int nharts, uin
 		say("edu: msi own file ok after blocked MSIs");
 }
 
+/* ---- f) hypercall ABI v1 ------------------------------------------------------------------ */
+
+struct pv_info {
+	unsigned long version, features, nr_vcpus, nr_ids, nr_devices;
+};
+
+static struct sbiret pv_call(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2)
+{
+	return sbi_call(PARTVISOR_EID, fid, a0, a1, a2);
+}
+
+/* GET_INFO for every item; the values must match what the FDT and the bus show: the partition's
+ * `nharts` vCPUs, the `nf` functions on the bus. False (reported) if a call failed. */
+static bool get_info(int nharts, int nf, struct pv_info *in)
+{
+	static const char *const item[] = { "version", "features", "vcpus", "ids", "devices" };
+	unsigned long v[5];
+	struct sbiret r = sbi_call(SBI_EXT_BASE_ID, SBI_BASE_PROBE_EXT, PARTVISOR_EID, 0, 0);
+
+	if (r.error || r.value == 0)
+		fail("edu: get_info FAIL: probe_extension(0x%lx) error %ld value %ld", PARTVISOR_EID, r.error, r.value);
+	for (unsigned i = 0; i < 5; i++) {
+		r = pv_call(PARTVISOR_FID_GET_INFO, i, 0, 0);
+		if (r.error) {
+			fail("edu: get_info FAIL: item %u (%s) error %ld", i, item[i], r.error);
+			return false;
+		}
+		v[i] = (unsigned long)r.value;
+	}
+	*in = (struct pv_info){ v[0], v[1], v[2], v[3], v[4] };
+	if (in->version != PARTVISOR_VERSION || in->nr_vcpus != (unsigned long)nharts || in->nr_ids < MIN_IDS ||
+	    in->nr_devices != (unsigned long)nf)
+		fail("edu: get_info FAIL version 0x%lx features 0x%lx vcpus %lu ids %lu devices %lu (expected "
+		     "version 0x%lx, vcpus %d, ids >= %d, devices %d)", in->version, in->features, in->nr_vcpus,
+		     in->nr_ids, in->nr_devices, PARTVISOR_VERSION, nharts, MIN_IDS, nf);
+	else
+		say("edu: get_info version 0x%lx features 0x%lx vcpus %lu ids %lu devices %lu ok", in->version,
+		    in->features, in->nr_vcpus, in->nr_ids, in->nr_devices);
+	return true;
+}
+
+static void get_info_unknown(void)
+{
+	static const unsigned long bad[] = { 5, 6, 1UL << 40, -1UL };
+	bool ok = true;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sbiret r = pv_call(PARTVISOR_FID_GET_INFO, bad[i], 0, 0);
+		if (r.error != SBI_ERR_INVALID_PARAM) {
+			fail("edu: get_info FAIL: unknown item 0x%lx error %ld value 0x%lx (expected %ld)", bad[i],
+			     r.error, (unsigned long)r.value, SBI_ERR_INVALID_PARAM);
+			ok = false;
+		}
+	}
+	if (ok)
+		say("edu: get_info refuses unknown items ok");
+}
+
+/* A partvisor call that must fail with INVALID_PARAM: "edu: <what> ok". */
+static void pv_refused(const char *what, unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2)
+{
+	struct sbiret r = pv_call(fid, a0, a1, a2);
+
+	if (r.error == SBI_ERR_INVALID_PARAM)
+		say("edu: %s ok", what);
+	else
+		fail("edu: FAIL %s: fid %lu (0x%lx, 0x%lx, 0x%lx) error %ld value 0x%lx (expected %ld)", what, fid,
+		     a0, a1, a2, r.error, (unsigned long)r.value, SBI_ERR_INVALID_PARAM);
+}
+
+/* MSI_COMPOSE(device, vcpu, EDU_MSI_ID), which must give `want`; 0 (reported) otherwise. */
+static uint64_t compose(unsigned long device, unsigned long vcpu, uint64_t want, const char *what)
+{
+	struct sbiret r = pv_call(PARTVISOR_FID_MSI_COMPOSE, device, vcpu, EDU_MSI_ID);
+
+	if (r.error) {
+		fail("edu: FAIL %s: msi_compose(device 0x%04lx, vcpu %lu, identity %d) error %ld", what, device, vcpu,
+		     EDU_MSI_ID, r.error);
+		return 0;
+	}
+	if ((uint64_t)r.value != want) {
+		fail("edu: FAIL %s: msi_compose(device 0x%04lx, vcpu %lu, identity %d) = 0x%lx, expected 0x%lx", what,
+		     device, vcpu, EDU_MSI_ID, (unsigned long)r.value, (unsigned long)want);
+		return 0;
+	}
+	return want;
+}
+
+/* MSI_RELEASE(device, vcpu, EDU_MSI_ID), which must succeed; reported otherwise. */
+static bool release(unsigned long device, unsigned long vcpu, const char *what)
+{
+	struct sbiret r = pv_call(PARTVISOR_FID_MSI_RELEASE, device, vcpu, EDU_MSI_ID);
+
+	if (r.error)
+		fail("edu: FAIL %s: msi_release(device 0x%04lx, vcpu %lu, identity %d) error %ld", what, device, vcpu,
+		     EDU_MSI_ID, r.error);
+	return !r.error;
+}
+
+/* Guest physical address of vCPU `vcpu`'s interrupt file, from the FDT's IMSIC; 0 if none. */
+static uint64_t vcpu_file(const struct imsic *im, unsigned long vcpu)
+{
+	for (int h = 0; h < im->n; h++)
+		if (im->hart[h] == vcpu)
+			return im->base + (uint64_t)h * im->stride;
+	return 0;
+}
+
+/* MSI_COMPOSE / MSI_RELEASE / GET_INFO with what the partition does not have. */
+static void pv_refusals(const struct pv_info *in, unsigned long device, unsigned long vcpu)
+{
+	char what[80];
+
+	get_info_unknown();
+	/* 00:01.0 is a free slot of our bridge; bus 1 does not exist; -1 is no BDF at all */
+	pv_refused("msi_compose refuses device 0x0008", PARTVISOR_FID_MSI_COMPOSE, 0x0008, vcpu, EDU_MSI_ID);
+	pv_refused("msi_compose refuses device 0x0100", PARTVISOR_FID_MSI_COMPOSE, 0x0100, vcpu, EDU_MSI_ID);
+	pv_refused("msi_compose refuses device -1", PARTVISOR_FID_MSI_COMPOSE, -1UL, vcpu, EDU_MSI_ID);
+	snprintf(what, sizeof(what), "msi_compose refuses vcpu %lu", in->nr_vcpus);
+	pv_refused(what, PARTVISOR_FID_MSI_COMPOSE, device, in->nr_vcpus, EDU_MSI_ID);
+	pv_refused("msi_compose refuses identity 0", PARTVISOR_FID_MSI_COMPOSE, device, vcpu, 0);
+	snprintf(what, sizeof(what), "msi_compose refuses identity %lu", in->nr_ids + 1);
+	pv_refused(what, PARTVISOR_FID_MSI_COMPOSE, device, vcpu, in->nr_ids + 1);
+	snprintf(what, sizeof(what), "msi_release refuses vcpu %lu identity %d never composed", vcpu, NEVER_ID);
+	pv_refused(what, PARTVISOR_FID_MSI_RELEASE, device, vcpu, NEVER_ID);
+}
+
+/*
+ * Policy "composed", with vCPU 0's file composed for the edu: (a) vCPU 1's file, never composed
+ * (vCPU 1 is stopped: we can only see that no interrupt comes here; the hypervisor reports the
+ * blocked MSI); (b) our file after MSI_RELEASE; (c) our file after MSI_COMPOSE again. Ends with
+ * our file released, which a second MSI_RELEASE must refuse.
+ */
+static void composed_checks(const struct imsic *im, unsigned long device, unsigned long vcpu, uint64_t file0,
+			    int nharts)
+{
+	uint64_t file1 = vcpu_file(im, 1);
+
+	if (nharts < 2 || !file1)
+		fail("edu: FAIL msi to vcpu 1 not composed: no vCPU 1 (%d vCPUs, file 0x%lx)", nharts,
+		     (unsigned long)file1);
+	else if (msi_none(file1, "msi to vcpu 1 not composed"))
+		say("edu: msi to vcpu 1 not composed: blocked ok");
+
+	if (release(device, vcpu, "msi after release") && msi_none(file0, "msi after release"))
+		say("edu: msi after release blocked ok");
+
+	uint64_t a = compose(device, vcpu, file0, "msi after compose again");
+	if (a && msi_one(a, "msi after compose again"))
+		say("edu: msi after compose again ok");
+
+	if (release(device, vcpu, "final release"))
+		pv_refused("msi_release refuses a second release", PARTVISOR_FID_MSI_RELEASE, device, vcpu, EDU_MSI_ID);
+}
+
+/* Policy "open": after MSI_RELEASE our file still gets the device's MSIs; a second release is refused. */
+static void open_release(unsigned long device, unsigned long vcpu, uint64_t file0)
+{
+	if (release(device, vcpu, "policy open: msi after release") &&
+	    msi_one(file0, "policy open: msi after release"))
+		say("edu: policy open: msi after release still delivered ok");
+	pv_refused("msi_release refuses a second release", PARTVISOR_FID_MSI_RELEASE, device, vcpu, EDU_MSI_ID);
+}
+
 void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 {
 	bool pv = fdt_node_check_compatible(fdt, 0, "partvisor,partition") == 0, found;
@@ -589,11 +805,41 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) | 1UL << EDU_MSI_ID);
 	csr_write(sie, (1UL << IRQ_S_EXT) | (1UL << IRQ_S_TIMER));   /* timer: ends waits */
 	csr_set(sstatus, SSTATUS_SIE);
+	/*
+	 * f) GET_INFO first: the MSI policy decides whether the device reaches our file before
+	 * MSI_COMPOSE. The FID 0 address (above) opens nothing: with policy "open" it works as it
+	 * is, with "composed" only after MSI_COMPOSE.
+	 */
+	struct pv_info info = { 0, 0, (unsigned long)nharts, MIN_IDS, (unsigned long)nf };
+	bool have_info = pv && get_info(nharts, nf, &info);
+	bool composed = have_info && (info.features & PARTVISOR_FEAT_COMPOSED);
+	unsigned long device = (unsigned long)pci.bus << 8 | edu_dev << 3 | edu_fn;
+	uint64_t file0 = vcpu_file(&im, hartid);
+	unsigned n;
+
 	if (!msi_set(msi_addr, EDU_MSI_ID))
 		fail("edu: FAIL msi address/data do not read back");
 	else {
 		msi_enable(true);
-		msi_own_file(msi_addr);
+		if (!composed) {
+			if (have_info)
+				say("edu: policy open: every vCPU file reachable");
+			if ((n = msi_own_file(msi_addr, "msi own file")))
+				say("edu: msi own file ok (%u interrupts)", n);
+		} else if (msi_none(msi_addr, "msi before compose")) {
+			say("edu: policy composed: msi before compose blocked ok");
+		}
+	}
+	if (pv) {
+		/* MSI_COMPOSE for the edu and our vCPU: its MSIs arrive whatever the policy */
+		uint64_t a = compose(device, hartid, file0, "composed msi");
+		if (a) {
+			msi_addr = a;
+			if (!msi_set(a, EDU_MSI_ID))
+				fail("edu: FAIL composed msi: address/data do not read back");
+			else if ((n = msi_own_file(a, "composed msi")))
+				say("edu: composed msi vcpu %lu identity %d ok (%u interrupts)", hartid, EDU_MSI_ID, n);
+		}
 	}
 
 	if (!pv) {
@@ -609,6 +855,13 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 		else
 			fail("edu: FAIL msi_compose(vcpu %d) error %ld, msi_compose(identity 0) error %ld",
 			     nharts, r1.error, r2.error);
+
+		/* f) continued: what the partition does not have, then MSI_RELEASE */
+		pv_refusals(&info, device, hartid);
+		if (composed)
+			composed_checks(&im, device, hartid, file0, nharts);
+		else if (have_info)
+			open_release(device, hartid, file0);
 	}
 
 	if (pv && bootargs_has_flood(fdt)) {

@@ -11,19 +11,29 @@
  *      hart_get_status of 2, -1 -> INVALID_PARAM; hart_suspend with reserved and
  *      platform-specific types -> INVALID_PARAM, non-retentive with a resume address outside
  *      its RAM -> INVALID_ADDRESS.
+ *  1b. hsm churn: vCPU 1 started 300 times at a stub that calls hart_stop at once; each start of
+ *      the stopped vCPU succeeds, a second start meanwhile gets ALREADY_AVAILABLE, every state
+ *      read is valid and vCPU 1 is STOPPED again within 1 s.
  *   2. srst: reserved reset types and reasons -> INVALID_PARAM, vendor types -> NOT_SUPPORTED,
  *      an unknown function -> NOT_SUPPORTED (never a valid shutdown/reboot: it would end us).
  *   3. dbcn buffers: console write/read with buffers outside, straddling the end of, far from
  *      its RAM, wrapping around the address space, and with base_addr_hi != 0 ->
  *      INVALID_PARAM; marker bytes sit in the in-RAM part (the script checks they never print).
  *   4. unknown sbi: unknown EIDs and FIDs -> NOT_SUPPORTED; BASE probe_extension of unknown EIDs
- *      -> 0; partvisor's EID 0x08505600 FID 0 (MSI_COMPOSE) with a vCPU or identity it does not
- *      have -> INVALID_PARAM, other FIDs -> NOT_SUPPORTED or INVALID_PARAM.
+ *      -> 0; partvisor's EID 0x08505600 FID 0 (the v0 MSI address call) with a vCPU or identity
+ *      it does not have -> INVALID_PARAM; FIDs 1..5, 0xdead, -1 with arguments no call accepts,
+ *      GET_INFO of unknown items, MSI_COMPOSE / MSI_RELEASE of devices it does not have ->
+ *      INVALID_PARAM or NOT_SUPPORTED (a hypervisor without ABI v1); what GET_INFO answers
+ *      (vCPUs, devices) must be true.
  *   5. memory: loads, stores and instruction fetches at guest physical addresses that are not
  *      its RAM: the host addresses where the other partition's RAM may be (0x84000000 ..
  *      0x8c000000 in 4 MiB steps), 4 GiB, 0, CLINT, PLIC, IMSIC pages of vCPUs it does not
  *      have, a PCIe ECAM slot, PCIe MMIO, 2^52 - 4 KiB; a fetch from its own IMSIC page (not
- *      executable) -> access faults (load 5, store 7, fetch 1), survived.
+ *      executable) -> access faults (load 5, store 7, fetch 1), survived; AMOs there -> store
+ *      access faults.
+ *  5b. memory edges: a load, store and fetch straddling the end of its RAM -> access faults;
+ *      odd MMIO (straddling the UART and IMSIC pages, misaligned UART registers, an AMO, fld,
+ *      fsd, lw into x0 and c.lw on the UART) -> survived, whatever it does.
  *   6. hypervisor csrs: reads and writes of H, VS and M CSRs by number, hfence.*, hlv.d and
  *      mret from VS-mode -> illegal instruction (2) each; then 3 timer interrupts on time and
  *      its own S CSRs unchanged.
@@ -36,9 +46,10 @@
  *      DBCN_FLOOD_LINES lines "hostile: flood <hart>:<n>" with raw DBCN calls (no guest console
  *      lock), then "hostile: dbcn flood done"; the script checks every line is whole, none is
  *      lost and the victim's heartbeat went on.
- *   9. console: DBCN and UART output with CR, ESC sequences (CSI, OSC), BEL, backspaces, NUL
- *      and forged "[victim] ..." / "partvisor: ..." lines (the script checks they are escaped
- *      and carry our prefix).
+ *   9. console: DBCN write, DBCN write_byte, legacy putchar and UART output with CR, ESC
+ *      sequences (CSI, OSC), BEL, backspaces, NUL, a line longer than the console's limit and
+ *      forged "[victim] ..." / "partvisor: ..." lines (the script checks they are escaped and
+ *      carry our prefix).
  *  10. pci: with no PCI function, config reads of slots 0..31 of the virtual ECAM
  *      (0x30000000) read as absent (all ones) and writes are ignored; with no host bridge in
  *      its device tree at all, the accesses fault like any unmapped address.
@@ -63,6 +74,13 @@
 #define SBI_DBCN_READ      1
 #define SBI_ERR_INVALID_ADDRESS   (-5L)
 #define SBI_ERR_ALREADY_AVAILABLE (-6L)
+
+/* partvisor's hypercalls (include/partvisor/hypercall.h: v0 has FID 0 only, v1 adds 1..3) */
+#define HC_EID             0x08505600UL
+#define HC_FID_MSI_ADDR    0
+#define HC_FID_GET_INFO    1
+#define HC_FID_MSI_COMPOSE 2
+#define HC_FID_MSI_RELEASE 3
 
 #define CAUSE_FETCH_ACCESS 1
 #define CAUSE_ILLEGAL_INSN 2
@@ -219,6 +237,23 @@ static unsigned long probe_sw(uint64_t a, uint32_t v)
 	return fault_cause;
 }
 
+/* amoadd.d to @a. */
+static unsigned long probe_amo(uint64_t a)
+{
+	fault_cause = NO_FAULT;
+	expect_resume_pc = 0;
+	__asm__ volatile(".option push\n.option norvc\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	amoadd.d t1, zero, (%[a])\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc)
+			 : [a] "r"(a)
+			 : "t0", "t1", "memory");
+	expect_fault_pc = 0;
+	return fault_cause;
+}
+
 /* Jump to @a: the fetch fault's sepc is @a, the handler resumes at the return label. */
 static unsigned long probe_fetch(uint64_t a)
 {
@@ -320,6 +355,61 @@ static void attack_sbi_harts(const struct range *ram, unsigned nv)
 	csr_write(stimecmp, -1UL);
 	csr_clear(sie, 1UL << IRQ_S_TIMER);
 	attack_end(A, "calls refused");
+}
+
+/* vCPU 1's entry for the HSM churn: hart_stop at once (no stack, no trap vector needed). */
+void hostile_stop_entry(void);
+__asm__(".pushsection .text\n"
+	".balign 4\n"
+	".globl hostile_stop_entry\n"
+	"hostile_stop_entry:\n"
+	"	li	a7, 0x48534D\n"   /* HSM */
+	"	li	a6, 1\n"          /* hart_stop */
+	"	ecall\n"
+	"1:	wfi\n"
+	"	j	1b\n"
+	".popsection");
+
+/*
+ * HSM churn: start vCPU 1 at hostile_stop_entry, which stops at once, HSM_CHURN times; each
+ * start must succeed once vCPU 1 is STOPPED, a second start meanwhile must fail with
+ * ALREADY_AVAILABLE, and every state read must be a valid one.
+ */
+#define HSM_CHURN 300
+static void attack_hsm_churn(uint64_t tb)
+{
+	static const char A[] = "hsm churn";
+	unsigned again = 0, bad_state = 0;
+
+	attack_begin();
+	for (unsigned i = 0; i < HSM_CHURN && !attack_fails; i++) {
+		uint64_t deadline = rdtime() + tb;
+		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_START, 1, (uintptr_t)hostile_stop_entry, i);
+
+		checks++;
+		if (r.error) {
+			hfail("hostile: %s: FAIL start %u of stopped vCPU 1 -> error %ld", A, i, r.error);
+			break;
+		}
+		r = sbi_call(SBI_EXT_HSM, SBI_HSM_START, 1, (uintptr_t)hostile_stop_entry, i);
+		if (r.error == SBI_ERR_ALREADY_AVAILABLE)
+			again++;
+		else if (r.error)
+			hfail("hostile: %s: FAIL second start %u -> error %ld", A, i, r.error);
+		/* (error 0: vCPU 1 had stopped already, and runs once more) */
+		do {
+			r = sbi_call(SBI_EXT_HSM, SBI_HSM_STATUS, 1, 0, 0);
+			if (r.error || r.value < 0 || r.value > 3)
+				bad_state++;
+		} while (!r.error && r.value != SBI_HSM_STOPPED && rdtime() < deadline);
+		if (r.error || r.value != SBI_HSM_STOPPED)
+			hfail("hostile: %s: FAIL vCPU 1 not stopped 1 s after start %u (error %ld state %ld)", A, i,
+			      r.error, r.value);
+	}
+	if (bad_state)
+		hfail("hostile: %s: FAIL %u invalid states read", A, bad_state);
+	if (!attack_fails)
+		say("hostile: %s: %u starts and stops of vCPU 1 (%u second starts refused) ok", A, checks, again);
 }
 
 /* ---- 2. SRST with invalid types and reasons ---------------------------------------------- */
@@ -444,19 +534,41 @@ static void attack_unknown(void)
 	for (unsigned i = 0; i < sizeof(fids) / sizeof(fids[0]); i++)
 		sbi_expect(A, "unknown fid", N, 0, fids[i].eid, fids[i].fid, 0, -1UL, 0, 0);
 
-	/* partvisor's hypercalls: MSI_COMPOSE(vCPU, identity) with what we do not have */
+	/* partvisor's hypercalls. FID 0, the v0 MSI address call (vCPU, identity), with a vCPU or an
+	 * identity we do not have. */
 	static const struct {
 		unsigned long vcpu, id;
 	} msi[] = { { 2, 1 }, { 1UL << 40, 1 }, { -1UL, 1 }, { 0, 0 }, { 0, 100000 }, { 0, 1UL << 63 },
 		    { 0, -1UL }, { 1UL << 63, 1UL << 63 } };
 	for (unsigned i = 0; i < sizeof(msi) / sizeof(msi[0]); i++)
-		sbi_expect(A, "msi_compose", P, 0, PV_EXT_ID, PV_FID_MSI_COMPOSE, msi[i].vcpu, msi[i].id, 0, 0);
-	r = sbi_expect(A, "msi_compose(0, 1)", 0, 0, PV_EXT_ID, PV_FID_MSI_COMPOSE, 0, 1, 0, 0);
+		sbi_expect(A, "msi address", P, 0, HC_EID, HC_FID_MSI_ADDR, msi[i].vcpu, msi[i].id, 0, 0);
+	r = sbi_expect(A, "msi address(0, 1)", 0, 0, HC_EID, HC_FID_MSI_ADDR, 0, 1, 0, 0);
 	if (!r.error && (unsigned long)r.value != GUEST_IMSIC)
-		hfail("hostile: %s: FAIL msi_compose(0, 1) = 0x%lx, want 0x%lx", A, r.value, GUEST_IMSIC);
+		hfail("hostile: %s: FAIL msi address(0, 1) = 0x%lx, want 0x%lx", A, r.value, GUEST_IMSIC);
+	/* Other FIDs with arguments no call may accept (an item / device 2^40, vCPU 2, identity
+	 * -1): refused, NOT_SUPPORTED where the FID does not exist. */
 	static const unsigned long pvfids[] = { 1, 2, 3, 4, 5, 0xdead, -1UL };
 	for (unsigned i = 0; i < sizeof(pvfids) / sizeof(pvfids[0]); i++)
-		sbi_expect(A, "partvisor fid", N, P, PV_EXT_ID, pvfids[i], 2, 1UL << 40, -1UL, -1UL);
+		sbi_expect(A, "partvisor fid", N, P, HC_EID, pvfids[i], 1UL << 40, 2, -1UL, -1UL);
+	/* ABI v1: GET_INFO of items that do not exist; MSI_COMPOSE / MSI_RELEASE of devices we do
+	 * not have (we have none: 00:00.0, 00:01.0, a function number, bus 1, -1) */
+	static const unsigned long items[] = { 5, 100, 1UL << 31, -1UL };
+	for (unsigned i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		sbi_expect(A, "get_info", P, N, HC_EID, HC_FID_GET_INFO, items[i], 0, 0, 0);
+	static const unsigned long devs[] = { 0x0, 0x8, 0x1, 0x100, 0xffff, -1UL };
+	for (unsigned fid = HC_FID_MSI_COMPOSE; fid <= HC_FID_MSI_RELEASE; fid++)
+		for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+			sbi_expect(A, fid == HC_FID_MSI_COMPOSE ? "msi_compose" : "msi_release", P, N, HC_EID, fid,
+				   devs[i], 0, 1, 0);
+	/* what GET_INFO tells must be so (if it exists) */
+	r = ecall6(HC_EID, HC_FID_GET_INFO, 2 /* NR_VCPUS */, 0, 0, 0, 0, 0);
+	checks++;
+	if (r.error != N && !(r.error == 0 && r.value == 2))
+		hfail("hostile: %s: FAIL get_info(vCPUs) -> error %ld value %ld, want 2", A, r.error, r.value);
+	r = ecall6(HC_EID, HC_FID_GET_INFO, 4 /* NR_DEVICES */, 0, 0, 0, 0, 0);
+	checks++;
+	if (r.error != N && !(r.error == 0 && r.value == 0))
+		hfail("hostile: %s: FAIL get_info(devices) -> error %ld value %ld, want 0", A, r.error, r.value);
 	attack_end(A, "calls refused");
 }
 
@@ -512,8 +624,18 @@ static void attack_memory(const void *fdt, const struct range *ram, unsigned nv)
 			hfail("hostile: %s: FAIL fetch from 0x%lx -> cause 0x%lx, want instruction access fault", A,
 			      (unsigned long)a, c);
 	}
+	unsigned long c;
+
+	/* AMOs outside our RAM */
+	static const uint64_t amo[] = { UNMAPPED_GPA, VICTIM_LO + 0x400000, GUEST_IMSIC + 0x2000, 0 };
+	for (unsigned i = 0; i < sizeof(amo) / sizeof(amo[0]); i++) {
+		checks++, stores++;
+		if ((c = probe_amo(amo[i])) != CAUSE_STORE_ACCESS)
+			hfail("hostile: %s: FAIL amoadd.d at 0x%lx -> cause 0x%lx, want store access fault", A,
+			      (unsigned long)amo[i], c);
+	}
 	/* our own interrupt file is mapped read/write, not executable */
-	unsigned long c = probe_fetch(GUEST_IMSIC);
+	c = probe_fetch(GUEST_IMSIC);
 	checks++, fetches++;
 	if (c != CAUSE_FETCH_ACCESS)
 		hfail("hostile: %s: FAIL fetch from our own IMSIC page 0x%lx -> cause 0x%lx, want instruction access fault",
@@ -521,6 +643,118 @@ static void attack_memory(const void *fdt, const struct range *ram, unsigned nv)
 	if (!attack_fails)
 		say("hostile: %s: %u loads, %u stores, %u fetches outside our RAM faulted (5, 7, 1) ok", A, loads,
 		    stores, fetches);
+}
+
+/* Odd instruction forms on emulated MMIO: fld, fsd, lw into x0, c.lw (2 bytes: resumes after it). */
+static unsigned long probe_fld(uint64_t a)
+{
+	fault_cause = NO_FAULT;
+	expect_resume_pc = 0;
+	__asm__ volatile(".option push\n.option norvc\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	fld	ft0, 0(%[a])\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc) : [a] "r"(a) : "t0", "ft0", "memory");
+	expect_fault_pc = 0;
+	return fault_cause;
+}
+
+static unsigned long probe_fsd(uint64_t a)
+{
+	fault_cause = NO_FAULT;
+	expect_resume_pc = 0;
+	__asm__ volatile(".option push\n.option norvc\n"
+			 "fmv.d.x ft0, zero\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	fsd	ft0, 0(%[a])\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc) : [a] "r"(a) : "t0", "ft0", "memory");
+	expect_fault_pc = 0;
+	return fault_cause;
+}
+
+static unsigned long probe_lw_x0(uint64_t a)
+{
+	fault_cause = NO_FAULT;
+	expect_resume_pc = 0;
+	__asm__ volatile(".option push\n.option norvc\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	lw	zero, 0(%[a])\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc) : [a] "r"(a) : "t0", "memory");
+	expect_fault_pc = 0;
+	return fault_cause;
+}
+
+static unsigned long probe_c_lw(uint64_t a)
+{
+	fault_cause = NO_FAULT;
+	__asm__ volatile(".option push\n.option rvc\n"
+			 "mv	a1, %[a]\n"
+			 "lla	t0, 2f\n"
+			 "sd	t0, %[rp]\n"
+			 "lla	t0, 1f\n"
+			 "sd	t0, %[pc]\n"
+			 "1:	c.lw	a0, 0(a1)\n"
+			 "2:\n"
+			 ".option pop\n"
+			 : [pc] "=m"(expect_fault_pc), [rp] "=m"(expect_resume_pc)
+			 : [a] "r"(a) : "t0", "a0", "a1", "memory");
+	expect_fault_pc = 0;
+	expect_resume_pc = 0;
+	return fault_cause;
+}
+
+/*
+ * Accesses that straddle the end of our RAM must fault (the part beyond is not ours); odd
+ * accesses to emulated and passed-through MMIO (the UART page's end, misaligned UART
+ * registers, our IMSIC page's end, AMOs on the UART) only have to be survived.
+ */
+static void attack_memory_edges(const void *fdt, const struct range *ram)
+{
+	static const char A[] = "memory edges";
+	uint64_t end = ram->base + ram->size, fdt_end = (uintptr_t)fdt + fdt_totalsize(fdt), v;
+	uint32_t w;
+	unsigned long c, seen[10];
+
+	attack_begin();
+	checks++;
+	if ((c = probe_ld(end - 4, &v)) != CAUSE_LOAD_ACCESS)
+		hfail("hostile: %s: FAIL ld straddling the end of RAM -> cause 0x%lx value 0x%lx", A, c,
+		      (unsigned long)v);
+	checks++;
+	if ((c = probe_sd(end - 4, 0x484f5354494c4521UL)) != CAUSE_STORE_ACCESS)
+		hfail("hostile: %s: FAIL sd straddling the end of RAM -> cause 0x%lx", A, c);
+	if (fdt_end <= end - 8) {
+		/* a 4-byte instruction whose second half lies past our RAM */
+		volatile uint16_t *insn = (volatile uint16_t *)(uintptr_t)(end - 2);
+
+		*insn = 0x0013;   /* low half of addi x0, x0, 0 */
+		__asm__ volatile("fence.i" ::: "memory");
+		checks++;
+		if ((c = probe_fetch(end - 2)) != CAUSE_FETCH_ACCESS)
+			hfail("hostile: %s: FAIL fetch straddling the end of RAM -> cause 0x%lx", A, c);
+		*insn = 0;
+	}
+	/* survive these; note what they did */
+	seen[0] = probe_ld(GUEST_UART + 0xffc, &v);
+	seen[1] = probe_sd(GUEST_UART + 0xffc, 0);
+	seen[2] = probe_lw(GUEST_UART + 1, &w);
+	seen[3] = probe_sw(GUEST_UART + 0xffe, 0);
+	seen[4] = probe_ld(GUEST_IMSIC + 0x1ffc, &v);   /* vCPU 1's page into one we do not have */
+	seen[5] = probe_amo(GUEST_UART + 0x8);
+	seen[6] = probe_fld(GUEST_UART);
+	seen[7] = probe_fsd(GUEST_UART + 7);   /* SCR, should it be emulated */
+	seen[8] = probe_lw_x0(GUEST_UART + 5); /* LSR */
+	seen[9] = probe_c_lw(GUEST_UART + 4);  /* MCR */
+	checks += 10;
+	if (!attack_fails)
+		say("hostile: %s: straddling accesses faulted, odd MMIO survived (causes %ld %ld %ld %ld %ld %ld %ld %ld"
+		    " %ld %ld) ok", A, (long)seen[0], (long)seen[1], (long)seen[2], (long)seen[3], (long)seen[4],
+		    (long)seen[5], (long)seen[6], (long)seen[7], (long)seen[8], (long)seen[9]);
 }
 
 /* ---- 6. hypervisor and machine CSRs from VS-mode ----------------------------------------- */
@@ -819,11 +1053,26 @@ static void attack_console(uint64_t tb)
 	checks = 2;
 	if (!raw_line(evil, sizeof(evil) - 1, tb))
 		hfail("hostile: %s: FAIL DBCN write of control bytes refused", A);
+	/* a line cut at the console's line limit: what follows the cut is still ours */
+	char cut[200];
+	memset(cut, 'x', 160);
+	memcpy(cut + 160, "[victim] cut fake\n", 18);
+	if (!raw_line(cut, 178, tb))
+		hfail("hostile: %s: FAIL DBCN write of a long line refused", A);
+	/* DBCN write_byte and the legacy putchar, byte by byte */
+	static const char wb[] = "hostile: write_byte: csi \x1b[2J bel \x07\n[victim] write_byte fake\n";
+	for (size_t i = 0; i < sizeof(wb) - 1; i++)
+		if (sbi_call(SBI_EXT_DBCN, 2, (unsigned char)wb[i], 0, 0).error)
+			hfail("hostile: %s: FAIL DBCN write_byte refused", A);
+	static const char lp[] = "hostile: putchar: osc \x1b]0;t\x07\n[victim] putchar fake\n";
+	for (size_t i = 0; i < sizeof(lp) - 1; i++)
+		sbi_call(0x1, 0, (unsigned char)lp[i], 0, 0);
+	checks += 3;
 	/* the emulated 16550's THR, one byte store each */
 	for (size_t i = 0; i < sizeof(evil_uart) - 1; i++)
 		*(volatile uint8_t *)GUEST_UART = (uint8_t)evil_uart[i];
 	if (!attack_fails)
-		say("hostile: %s: control bytes and forged lines written by DBCN and UART ok", A);
+		say("hostile: %s: control bytes and forged lines written by DBCN, write_byte, putchar and UART ok", A);
 }
 
 /* ---- 10. PCI config space with no PCI function ----------------------------------------- */
@@ -875,16 +1124,20 @@ void hostile_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb
 	}
 	say("hostile: attacking from hart %lu, %u vCPUs, RAM 0x%lx size 0x%lx", hartid, nv,
 	    (unsigned long)ram[0].base, (unsigned long)ram[0].size);
+	uint64_t t0 = rdtime();
 	attack_sbi_harts(&ram[0], nv);
+	attack_hsm_churn(tb);
 	attack_srst();
 	attack_dbcn(fdt, &ram[0]);
 	attack_unknown();
 	attack_memory(fdt, &ram[0], nv);
+	attack_memory_edges(fdt, &ram[0]);
 	attack_csrs(tb);
 	attack_flood(tb);
 	attack_dbcn_flood(hartid, tb);
 	attack_console(tb);
 	attack_pci(fdt);
+	say("hostile: attacks took %lu ticks, timebase %lu", (unsigned long)(rdtime() - t0), (unsigned long)tb);
 	if (!failures)
 		say("hostile: all attacks done, result PASS");
 	else

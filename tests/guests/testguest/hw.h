@@ -46,9 +46,10 @@ static inline uint64_t rdtime(void)
 #define SBI_ERR_NOT_SUPPORTED (-2L)
 #define SBI_ERR_INVALID_PARAM (-3L)
 
-/* partvisor's own hypercalls (SBI calling convention, EID "partvisor"). MSI_COMPOSE:
+/* partvisor's own hypercalls (SBI calling convention, EID "partvisor"). FID 0 is the v0 call
+ * (PARTVISOR_FID_MSI_ADDR in include/partvisor/hypercall.h, which has ABI v1 too):
  * a0 = guest hart id (vCPU index), a1 = IMSIC identity -> error, value = MSI address to
- * program into a passed-through device (the MSI data is the identity). */
+ * program into a passed-through device (the MSI data is the identity); it opens nothing. */
 #define PV_EXT_ID             0x08505600UL
 #define PV_FID_MSI_COMPOSE    0
 

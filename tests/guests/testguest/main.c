@@ -143,7 +143,8 @@ void trap_handler(void)
 		}
 		return;
 	}
-	if (expect_fault_pc && csr_read(sepc) == expect_fault_pc) {
+	/* armed: expect_fault_pc set, or (a fetch probe of address 0) expect_resume_pc */
+	if ((expect_fault_pc || expect_resume_pc) && csr_read(sepc) == expect_fault_pc) {
 		/* a probe: record the fault, skip the 4-byte instruction or resume where it asked
 		 * (a fetch fault's sepc is the target address: the probe resumes at its return) */
 		unsigned long resume = expect_resume_pc;

@@ -52,8 +52,8 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
 bool edu_take_irq(unsigned long id);
 
 /* Probes (main.c's trap handler): set expect_resume_pc (0: skip a 4-byte instruction), then
- * expect_fault_pc to the pc that is to fault; the handler records fault_cause and fault_tval,
- * resumes and clears both. */
+ * expect_fault_pc to the pc that is to fault (0 only with a resume address: a fetch of address 0);
+ * the handler records fault_cause and fault_tval, resumes and clears both. */
 extern volatile unsigned long expect_fault_pc, expect_resume_pc, fault_cause, fault_tval;
 
 /* Timer interrupts this hart has taken (main.c's trap handler counts them). */

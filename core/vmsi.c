@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-device MSI page tables and the compose/release bookkeeping. See vmsi.h. */
+#include <string.h>
+
+#include "core/guest_layout.h"
+#include "core/vmsi.h"
+
+/* MSI page-table index of vCPU k: MSI address bits above the page offset, masked (iommu_msi_window). */
+static void set_pte(struct vmsi_dev *d, unsigned vcpu, uint64_t pte)
+{
+	d->table[2 * vcpu + 1] = 0;
+	__atomic_store_n(&d->table[2 * vcpu], pte, __ATOMIC_RELEASE);
+}
+
+void vmsi_reset(struct vmsi *m)
+{
+	for (unsigned i = 0; i < m->nr_devs; i++) {
+		struct vmsi_dev *d = &m->devs[i];
+
+		memset(d->ids, 0, sizeof(d->ids));
+		memset(d->nr, 0, sizeof(d->nr));
+		if (!d->table)
+			continue;
+		memset(d->table, 0, PAGE_SIZE);
+		for (unsigned k = 0; k < m->nr_vcpus; k++)
+			set_pte(d, k, m->policy == PV_MSI_OPEN ? m->pte[k] : 0);
+	}
+}
+
+/* Check the arguments; -PV_ENOENT / -PV_EINVAL. */
+static int check(const struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
+{
+	if (dev >= m->nr_devs || !m->devs[dev].table)
+		return -PV_ENOENT;
+	if (vcpu >= m->nr_vcpus || id == 0 || id > m->nr_ids || id >= VMSI_MAX_IDS)
+		return -PV_EINVAL;
+	return 0;
+}
+
+int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t *addr)
+{
+	struct vmsi_dev *d;
+	uint64_t bit = 1ULL << (id % 64);
+	int ret = check(m, dev, vcpu, id);
+
+	if (ret < 0)
+		return ret;
+	d = &m->devs[dev];
+	spin_lock(&m->lock);
+	if (!(d->ids[vcpu][id / 64] & bit)) {
+		if (d->nr[vcpu]++ == 0 && m->policy == PV_MSI_COMPOSED) {
+			set_pte(d, vcpu, m->pte[vcpu]);
+			if (m->sync && (ret = m->sync(m->sync_ctx, dev)) < 0) {
+				set_pte(d, vcpu, 0);
+				d->nr[vcpu]--;
+			}
+		}
+		if (ret == 0)
+			d->ids[vcpu][id / 64] |= bit;
+	}
+	spin_unlock(&m->lock);
+	if (ret == 0)
+		*addr = gpa(GUEST_IMSIC_GPA + (uint64_t)vcpu * PAGE_SIZE);
+	return ret;
+}
+
+int vmsi_release(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
+{
+	struct vmsi_dev *d;
+	uint64_t bit = 1ULL << (id % 64);
+	int ret = check(m, dev, vcpu, id);
+
+	if (ret < 0)
+		return ret;
+	d = &m->devs[dev];
+	spin_lock(&m->lock);
+	if (!(d->ids[vcpu][id / 64] & bit)) {
+		ret = -PV_EALREADY;
+	} else {
+		d->ids[vcpu][id / 64] &= ~bit;
+		if (--d->nr[vcpu] == 0 && m->policy == PV_MSI_COMPOSED) {
+			set_pte(d, vcpu, 0);
+			if (m->sync)
+				ret = m->sync(m->sync_ctx, dev);
+		}
+	}
+	spin_unlock(&m->lock);
+	return ret;
+}
