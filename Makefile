@@ -148,6 +148,7 @@ TEST_MODS_test_iommu       := drivers/iommu/iommu_hw.c lib/diag.c
 TEST_MODS_test_mmio_decode := core/vdev/mmio_decode.c
 TEST_MODS_test_pci         := drivers/pci/pci.c core/vdev/vpci.c core/assign.c lib/diag.c tests/unit/fake_arch.c
 TEST_MODS_test_vuart       := core/vdev/vuart.c
+TEST_MODS_test_entropy     := lib/entropy.c
 TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
 TEST_MODS_test_console     := core/console.c lib/log.c tests/unit/fake_arch.c
 TEST_MODS_test_mmio        := core/vdev/mmio.c core/vdev/mmio_decode.c core/vdev/uart.c core/vdev/vuart.c \

@@ -178,6 +178,8 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 	CHECK(fdt_begin_node(buf, "chosen"));
 	if (pc->bootargs[0])
 		CHECK(fdt_property_string(buf, "bootargs", pc->bootargs));
+	if (info->has_rng_seed)
+		CHECK(fdt_property(buf, "rng-seed", info->rng_seed, sizeof(info->rng_seed)));
 	if (info->uart) {
 		snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long)GUEST_UART_GPA);
 		CHECK(fdt_property_string(buf, "stdout-path", name));

@@ -16,6 +16,7 @@
 #include "core/partition.h"
 #include "core/passthrough.h"
 #include "core/run.h"
+#include "lib/entropy.h"
 #include "lib/log.h"
 #include "sbi.h"
 
@@ -139,6 +140,15 @@ void hv_main(unsigned long hartid, void *fdt)
 		boot_fail();
 	}
 	hv_host_fdt = host_fdt_copy;
+	{
+		/* Guests' /chosen/rng-seed comes from the boot chain's seed (QEMU and U-Boot give one). */
+		int chosen = fdt_path_offset(hv_host_fdt, "/chosen"), len = 0;
+		const void *seed = chosen >= 0 ? fdt_getprop(hv_host_fdt, chosen, "rng-seed", &len) : NULL;
+
+		entropy_add(seed, seed && len > 0 ? (size_t)len : 0, csr_read(time) ^ (csr_read(cycle) << 17));
+		if (!seed || len < 16)
+			pr("partvisor: the host device tree has no /chosen/rng-seed: guests' rng-seed is only time-based\n");
+	}
 	if (platform_discover(hv_host_fdt, &hv_plat, &diag) < 0) {
 		report("platform", &diag);
 		boot_fail();

@@ -15,6 +15,7 @@
 #include "core/partition.h"
 #include "core/passthrough.h"
 #include "core/run.h"
+#include "lib/entropy.h"
 #include "lib/log.h"
 
 struct partition hv_parts[PV_MAX_PARTITIONS];
@@ -131,6 +132,9 @@ int partition_load(struct partition *p)
 	struct pv_diag diag;
 	int ret;
 
+	/* Fresh seed bytes for every partition and every boot. */
+	info.has_rng_seed = true;
+	entropy_fill(info.rng_seed, sizeof(info.rng_seed), arch_time() ^ ((uint64_t)p->index << 48) ^ p->boots);
 	p->fdt_gpa = gpa(c->mem_gpa.v + c->mem_size - GUEST_FDT_RESERVE);
 	p->fdt_hpa = hpa(c->mem_hpa.v + c->mem_size - GUEST_FDT_RESERVE);
 	if (c->initrd_reg.size) {

@@ -23,6 +23,12 @@ TEST=bench_testguests; LOG=$LOGDIR/$TEST.log
 img=$(build_config bench-testguests tests/configs/two-testguests.dts) && boot "$img" 120 $ICOUNT
 grep -E "^partvisor: (alpha|beta) exits:" "$LOG"
 
+echo "== hypercall round trips (tests/configs/hcall-bench.dts, guest-observed instret, -icount shift=0)"
+TEST=bench_hcall; LOG=$LOGDIR/$TEST.log
+img=$(build_config bench-hcall tests/configs/hcall-bench.dts) &&
+  MACHINE_OPTS=iommu-sys=on boot "$img" 300 -device edu,addr=5 -device edu,addr=6 $ICOUNT
+grep -E "hcallbench:" "$LOG"
+
 echo "== Linux under partvisor (tests/configs/linux-bench.dts, -icount shift=0)"
 TEST=bench_linux; LOG=$LOGDIR/$TEST.log
 img=$(build_config bench-linux tests/configs/linux-bench.dts) &&

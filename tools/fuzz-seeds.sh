@@ -266,10 +266,11 @@ def hi16(v): return u8(2) + u16(v)
 def call(eid, fid, *args, who=0):
     args = list(args) + [small(0)] * (6 - len(args))
     return u8(eid) + u8(who) + u8(fid) + b''.join(args)
-def setup(nr, states, ids=0, inp=b'', fence_stop=False):
+def setup(nr, states, ids=0, inp=b'', fence_stop=False, devs=0, composed=False):
     st = 0
     for k, s in enumerate(states): st |= s << (2 * k)
-    return u8((nr - 1) | (4 if fence_stop else 0)) + u8(st) + u8(ids) + u8(len(inp)) + inp
+    hdr = (nr - 1) | (4 if fence_stop else 0) | devs << 3 | (0x20 if composed else 0)
+    return u8(hdr) + u8(st) + u8(ids) + u8(len(inp)) + inp
 STARTED, STOPPED, PENDING, SUSP = 0, 1, 2, 3
 boot = setup(4, [STARTED, STOPPED, STOPPED, STOPPED], inp=b'ls -l\n\x01\x01\x01x')
 boot += call(BASE, 0) + call(BASE, 3, big(0x54494D45)) + call(BASE, 3, big(0x12345678)) + call(BASE, 4)
@@ -290,5 +291,16 @@ odd += call(SRST, 0, hi16(0xf000), small(0)) + call(SRST, 0, small(0), hi16(0x10
 odd += call(IPI, 0, big(1 << 63), small(0)) + call(IPI, 0, small(1), small(2)) + call(IPI, 0, small(1), small(64))
 odd += call(HSM, 0, small(2), ram(0xfffe)) + call(HSM, 0, small(2), big(RAM - 4)) + call(PV, 0, small(2), small(63))
 put('vsbi', 'edges', odd)
+MSI_ADDR, GET_INFO, COMPOSE, RELEASE = 0, 1, 2, 3
+msi = setup(2, [STARTED, STARTED], ids=64, devs=2, composed=True)
+msi += b''.join(call(PV, GET_INFO, small(i)) for i in range(6))
+msi += call(PV, COMPOSE, small(0x00), small(1), small(5)) + call(PV, COMPOSE, small(0x08), small(0), small(64))
+msi += call(PV, COMPOSE, small(0x10), small(0), small(1)) + call(PV, COMPOSE, small(0x01), small(0), small(1))
+msi += call(PV, COMPOSE, small(0x00), small(2), small(1)) + call(PV, COMPOSE, small(0x00), small(1), small(65))
+msi += call(PV, RELEASE, small(0x00), small(1), small(5)) + call(PV, RELEASE, small(0x00), small(1), small(5))
+msi += call(PV, RELEASE, small(0x08), small(0), small(63)) + call(PV, MSI_ADDR, small(1), small(64))
+put('vsbi', 'msi-compose', msi)
+put('vsbi', 'msi-open', setup(4, [STARTED] * 4, devs=3) + call(PV, COMPOSE, small(0x10), small(3), small(255)) +
+    call(PV, RELEASE, small(0x10), small(3), small(255)) + call(PV, GET_INFO, small(4)))
 PY
 echo "fuzz-seeds: $(find $C -type f | wc -l) files in $C"

@@ -7,7 +7,8 @@
  * Setup from the input: a partition "p0" of 1..4 vCPUs on pcpus 0..3 with a 64 KiB
  * RAM buffer (a heap block of exactly that size, so ASan sees any access outside
  * it), initial vCPU states, the number of guest interrupt identities, console input,
- * and how remote fences are acknowledged (at once, or never with a stop request
+ * 0..3 functions on its virtual host bridge with their MSI page tables (core/vmsi.c,
+ * policy open or composed), and how remote fences are acknowledged (at once, or never with a stop request
  * pending so that the caller is told to stop). A second partition "other" owns
  * pcpus 4..7 and must never be touched. Then a sequence of SBI calls: the caller
  * (a STARTED vCPU), eid (from the implemented list, near it, or any value), fid and
@@ -22,8 +23,13 @@
  * extensions); a0 is an SBI error code (legacy: 0, or a character or -1 for
  * getchar); exactly one exit counted; vCPU states stay valid and a STOPPED vCPU only
  * leaves that state through HSM start (to START_PENDING); probe answers 0 or 1,
- * hart_get_status a valid state of an existing vCPU, MSI_COMPOSE the vCPU's IMSIC
- * page; DBCN never reports more bytes than asked; nothing is sent to, and nothing
+ * hart_get_status a valid state of an existing vCPU; partvisor's hypercalls (ABI v1):
+ * MSI_ADDR the vCPU's IMSIC page, GET_INFO the partition's numbers, MSI_COMPOSE /
+ * MSI_RELEASE succeed exactly for a present function, vCPU and identity (release:
+ * only what was composed), compose returns the vCPU's IMSIC page, and every
+ * function's MSI page table opens exactly the files the policy and the composes so
+ * far allow (nothing for vCPUs the partition does not have); DBCN never reports more
+ * bytes than asked; nothing is sent to, and nothing
  * changes in, the other partition's pcpus and vCPUs; guest RAM accesses stay in
  * the buffer (ASan).
  */
@@ -35,9 +41,11 @@
 #include "core/console.h"
 #include "core/guest_layout.h"
 #include "core/run.h"
+#include "core/vmsi.h"
 #include "core/vsbi/vsbi.h"
 #include "fakes.h"
 #include "fuzz_util.h"
+#include "partvisor/hypercall.h"
 #include "sbi.h"
 
 #define RAM_GPA  0x80000000UL
@@ -54,6 +62,33 @@ static uint8_t *ram;
 static struct pv_part_config cfg, ocfg;
 static struct partition p, other;
 static char input[64];
+static uint64_t msi_table[3][512] __attribute__((aligned(4096)));  /* MSI page tables of 00:00.0..00:02.0 */
+static uint64_t composed[3][PV_MAX_VCPUS][VMSI_ID_WORDS];          /* the harness's model of MSI_COMPOSE */
+static unsigned syncs;
+
+static int msi_sync(void *ctx, unsigned dev)
+{
+	FUZZ_CHECK(ctx == &p && dev < p.msi.nr_devs, "MSI table sync of device %u", dev);
+	syncs++;
+	return 0;
+}
+
+/* Every function's MSI page table opens exactly the files the policy and the composes allow. */
+static void check_msi_tables(void)
+{
+	for (unsigned d = 0; d < p.msi.nr_devs; d++)
+		for (unsigned k = 0; k < 256; k++) {
+			bool open = false;
+
+			if (k < p.nr_vcpus) {
+				open = p.msi.policy == PV_MSI_OPEN;
+				for (unsigned w = 0; w < VMSI_ID_WORDS; w++)
+					open |= composed[d][k][w] != 0;
+			}
+			FUZZ_CHECK(msi_table[d][2 * k] == (open ? p.msi.pte[k] : 0) && msi_table[d][2 * k + 1] == 0,
+				   "device %u MSI PTE of vCPU %u: 0x%llx", d, k, (ull)msi_table[d][2 * k]);
+		}
+}
 
 static bool is_legacy(unsigned long eid)
 {
@@ -92,6 +127,20 @@ static void setup(struct fz *f)
 	p.nr_vcpus = n;
 	p.guest_ids = ids ? ids : 255;
 	p.con.name = cfg.name;
+	/* 0..3 functions on the virtual host bridge, MSI policy open or composed */
+	p.vpci.nr = (hdr >> 3) & 3;
+	p.msi.policy = hdr & 0x20 ? PV_MSI_COMPOSED : PV_MSI_OPEN;
+	p.msi.nr_devs = p.vpci.nr;
+	p.msi.nr_vcpus = n;
+	p.msi.nr_ids = p.guest_ids;
+	for (unsigned k = 0; k < n; k++)
+		p.msi.pte[k] = 0x1000007ULL + ((uint64_t)k << 10);
+	for (unsigned d = 0; d < p.vpci.nr; d++)
+		p.msi.devs[d].table = msi_table[d];
+	p.msi.sync = msi_sync;
+	p.msi.sync_ctx = &p;
+	vmsi_reset(&p.msi);
+	memset(composed, 0, sizeof(composed));
 	for (unsigned k = 0; k < n; k++) {
 		struct vcpu *v = &p.vcpus[k];
 		static const int init[4] = { VCPU_STARTED, VCPU_STOPPED, VCPU_START_PENDING, VCPU_SUSPENDED };
@@ -170,6 +219,50 @@ static void carry_out(struct vcpu *v, enum vsbi_action a)
 	case VSBI_RESUME:
 		break;
 	}
+}
+
+/* partvisor's hypercalls (docs/hypercall.md, ABI v1) against the harness's model of the MSI state. */
+static void check_partvisor(unsigned long fid, const struct guest_regs *before, const struct guest_regs *r, long err)
+{
+	unsigned long a0 = before->x[10], a1 = before->x[11], a2 = before->x[12];
+	bool args = a1 < p.nr_vcpus && a2 >= 1 && a2 <= p.guest_ids;
+	bool dev = a0 <= 0xffff && !(a0 & 0xff07) && (a0 >> 3) < p.vpci.nr;
+
+	switch (fid) {
+	case PARTVISOR_FID_MSI_ADDR:
+		if (err == SBI_SUCCESS)
+			FUZZ_CHECK(a0 < p.nr_vcpus && a1 >= 1 && a1 <= p.guest_ids &&
+				   r->x[11] == GUEST_IMSIC_GPA + a0 * PAGE_SIZE, "MSI_ADDR(%lu, %lu)", a0, a1);
+		break;
+	case PARTVISOR_FID_GET_INFO:
+		if (err == SBI_SUCCESS)
+			FUZZ_CHECK((a0 == PARTVISOR_INFO_VERSION && r->x[11] == PARTVISOR_VERSION) ||
+				   a0 == PARTVISOR_INFO_FEATURES ||
+				   (a0 == PARTVISOR_INFO_NR_VCPUS && r->x[11] == p.nr_vcpus) ||
+				   (a0 == PARTVISOR_INFO_NR_IDS && r->x[11] == p.guest_ids) ||
+				   (a0 == PARTVISOR_INFO_NR_DEVICES && r->x[11] == p.vpci.nr), "GET_INFO(%lu) = %llu", a0,
+				   (ull)r->x[11]);
+		break;
+	case PARTVISOR_FID_MSI_COMPOSE:
+		FUZZ_CHECK((err == SBI_SUCCESS) == (dev && args), "MSI_COMPOSE(0x%lx, %lu, %lu): error %ld", a0, a1, a2,
+			   err);
+		if (err == SBI_SUCCESS) {
+			FUZZ_CHECK(r->x[11] == GUEST_IMSIC_GPA + a1 * PAGE_SIZE, "MSI_COMPOSE address 0x%llx",
+				   (ull)r->x[11]);
+			composed[a0 >> 3][a1][a2 / 64] |= 1ULL << (a2 % 64);
+		}
+		break;
+	case PARTVISOR_FID_MSI_RELEASE:
+		if (dev && args && !(composed[a0 >> 3][a1][a2 / 64] & (1ULL << (a2 % 64))))
+			FUZZ_CHECK(err == SBI_ERR_INVALID_PARAM, "release of nothing composed: error %ld", err);
+		else
+			FUZZ_CHECK((err == SBI_SUCCESS) == (dev && args), "MSI_RELEASE(0x%lx, %lu, %lu): error %ld", a0,
+				   a1, a2, err);
+		if (err == SBI_SUCCESS)
+			composed[a0 >> 3][a1][a2 / 64] &= ~(1ULL << (a2 % 64));
+		break;
+	}
+	check_msi_tables();
 }
 
 static void call(struct fz *f)
@@ -268,9 +361,8 @@ static void call(struct fz *f)
 	if (err == SBI_SUCCESS && eid == SBI_EXT_HSM && fid == SBI_HSM_HART_GET_STATUS)
 		FUZZ_CHECK(before.x[10] < p.nr_vcpus && r.x[11] <= SBI_HSM_STATE_SUSPENDED, "status %llu of %llu",
 			   (ull)r.x[11], (ull)before.x[10]);
-	if (err == SBI_SUCCESS && eid == SBI_EXT_PARTVISOR)
-		FUZZ_CHECK(before.x[10] < p.nr_vcpus && before.x[11] >= 1 && before.x[11] <= p.guest_ids &&
-			   r.x[11] == GUEST_IMSIC_GPA + before.x[10] * PAGE_SIZE, "MSI_COMPOSE");
+	if (eid == PARTVISOR_EID)
+		check_partvisor(fid, &before, &r, err);
 	if (err == SBI_SUCCESS && eid == SBI_EXT_DBCN && fid <= SBI_DBCN_READ)
 		FUZZ_CHECK(r.x[11] <= before.x[10] && r.x[11] <= 1024, "DBCN reported %llu of %llu bytes",
 			   (ull)r.x[11], (ull)before.x[10]);

@@ -45,6 +45,14 @@ for p in alpha beta; do
   v=$(exit_counter $p sbi-dbcn)
   if [ "${v:-0}" -ge 10 ]; then pass "$p: console output counted as DBCN exits ($v)"; else fail "$p: sbi-dbcn = '$v'"; fi
 done
+# Entropy: every partition's device tree has its own /chosen/rng-seed.
+sa=$(sed -n 's/^\[alpha\] testguest: rng-seed 64 bytes \([0-9a-f]*\)$/\1/p' "$LOG")
+sb=$(sed -n 's/^\[beta\] testguest: rng-seed 64 bytes \([0-9a-f]*\)$/\1/p' "$LOG")
+if [ -n "$sa" ] && [ -n "$sb" ] && [ "$sa" != "$sb" ]; then
+  pass "each partition has its own 64-byte /chosen/rng-seed ($sa, $sb)"
+else
+  fail "rng-seed: alpha '$sa' beta '$sb' (expected two different 64-byte seeds)"
+fi
 expect_not "FAIL|PANIC|unexpected trap" "no failure, panic or unexpected trap"
 expect "^partvisor: all partitions stopped, powering off" "machine powers off after the last partition"
 expect_qemu_exit0

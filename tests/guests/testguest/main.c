@@ -677,6 +677,16 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	}
 	if (boot) {
 		say("testguest: hart %lu booted, %d harts in fdt", hartid, n);
+		{
+			int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
+			const uint8_t *seed = chosen >= 0 ? fdt_getprop(fdt, chosen, "rng-seed", &len) : NULL;
+
+			if (seed && len >= 8)
+				say("testguest: rng-seed %d bytes %02x%02x%02x%02x%02x%02x%02x%02x", len, seed[0], seed[1],
+				    seed[2], seed[3], seed[4], seed[5], seed[6], seed[7]);
+			else
+				say("testguest: no rng-seed");
+		}
 		start_others(fdt, ids, n, started);
 	}
 	say("hart %lu: up", hartid);
@@ -715,6 +725,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	}
 
 	wait_stopped(ids, n, started, tb);
+	if (bootargs_has(fdt, "hcallbench"))   /* the FDT header was checked above */
+		hcall_bench();
 	if (bootargs_has(fdt, "edu"))   /* the FDT header was checked above */
 		edu_test(fdt, hartid, n, tb);
 	if (bootargs_has(fdt, "hostile"))

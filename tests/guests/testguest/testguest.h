@@ -34,6 +34,9 @@ uint64_t cells(const fdt32_t *p, int n);
 /* HSM suspend tests ("suspend" in bootargs, suspend.c): the boot hart suspends, its sibling helps. */
 void suspend_test(unsigned long hartid, uint64_t tb);
 void suspend_helper(uint64_t tb);
+
+/* Hypercall round trips in instructions ("hcallbench" in bootargs, hcallbench.c). */
+void hcall_bench(void);
 bool node_okay(const void *fdt, int node);
 int node_ranges(const void *fdt, int node, struct range *r, int max);
 int fdt_memory(const void *fdt, struct range *r, int max);
