@@ -692,6 +692,10 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
 	int rc, parts, node, count = 0;
 
 	rc = fdt_check_header(fdt);
+	/* dtc writes version 17; older layouts (no size_dt_struct) are refused before any walk. */
+	if (!rc && fdt_version(fdt) < 17)
+		return diag_set(diag, PV_EINVAL, "/", NULL, "device tree blob version %u, version 17 is needed",
+				fdt_version(fdt));
 	if (!rc)
 		rc = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (rc)

@@ -270,12 +270,7 @@ void console_break(struct con_stream *s)
 
 void console_flush(struct con_stream *s)
 {
-	if (s->len) {
-		if (!room(s))
-			drain(true);
-		if (room(s))
-			emit_line(s);
-	}
+	console_break(s);
 	drain(true);
 }
 

@@ -254,7 +254,9 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 		}
 		CHECK(fdt_property(buf, "interrupts-extended", ie, (int)(pc->nr_vcpus * 8)));
 	}
-	CHECK(fdt_property_u32(buf, "riscv,num-ids", plat->imsic.num_ids));
+	/* The guest's files are guest interrupt files: their identity count is riscv,num-guest-ids. */
+	CHECK(fdt_property_u32(buf, "riscv,num-ids", plat->imsic.num_guest_ids ? plat->imsic.num_guest_ids :
+						  plat->imsic.num_ids));
 	CHECK(fdt_property(buf, "msi-controller", NULL, 0));
 	CHECK(fdt_property(buf, "interrupt-controller", NULL, 0));
 	CHECK(fdt_property_u32(buf, "#interrupt-cells", 0));

@@ -10,6 +10,7 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/entry.h"
+#include "arch/riscv/gstage.h"
 #include "arch/riscv/sbi_call.h"
 #include "core/hv.h"
 #include "core/irq.h"
@@ -134,7 +135,8 @@ void hv_main(unsigned long hartid, void *fdt)
 	   (ull)hv.base.v, (ull)(hv.base.v + hv.size - 1));
 
 	/* The FDT may sit in RAM a partition will own: keep a private copy. */
-	if (fdt_check_header(fdt) || fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) {
+	/* fdt_num_mem_rsv first: libfdt < 1.8 fdt_open_into mis-copies a reservation map without terminator. */
+	if (fdt_check_header(fdt) || fdt_num_mem_rsv(fdt) < 0 || fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) {
 		pr("partvisor: host device tree at %p is invalid or larger than %llu bytes\n", fdt,
 		   (ull)sizeof(host_fdt_copy));
 		boot_fail();
@@ -177,6 +179,23 @@ void hv_main(unsigned long hartid, void *fdt)
 		boot_fail();
 	}
 
+	{
+		/* The G-stage modes the partitions need must be implemented (probed on this hart; every hart checks again when it loads a vCPU). */
+		uint32_t modes = arch_probe_gstage_modes();
+
+		for (unsigned i = 0; i < hv_cfg.nr_parts; i++) {
+			const struct pv_part_config *c = &hv_cfg.parts[i];
+			uint64_t top = c->mem_gpa.v + c->mem_size;
+			unsigned need = top <= (1ULL << 41) ? (unsigned)HGATP_MODE_SV39X4 : (unsigned)HGATP_MODE_SV48X4;
+
+			if (!(modes & (1u << need))) {
+				pr("partvisor: config error: %s: partvisor,mem-guest-base: guest RAM up to 0x%llx needs %s, "
+				   "which this hart does not implement\n", c->node_path, (ull)top,
+				   need == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4");
+				boot_fail();
+			}
+		}
+	}
 	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
 		pcpu_prepare(i);
 	for (unsigned i = 0; i < hv_cfg.nr_parts; i++) {

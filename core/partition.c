@@ -16,6 +16,7 @@
 #include "core/passthrough.h"
 #include "core/run.h"
 #include "lib/entropy.h"
+#include "lib/mem.h"
 #include "lib/log.h"
 
 struct partition hv_parts[PV_MAX_PARTITIONS];
@@ -62,7 +63,7 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 	p->index = index;
 	p->vmid = (uint16_t)(index + 1);
 	p->nr_vcpus = cfg->nr_vcpus;
-	p->guest_ids = hv_plat.imsic.num_ids;
+	p->guest_ids = hv_plat.imsic.num_guest_ids;
 	p->con.name = cfg->name;
 	ret = gstage_init(&p->gs, cfg->mem_gpa.v + cfg->mem_size, pool_alloc, NULL);
 	if (ret < 0)
@@ -151,12 +152,21 @@ int partition_load(struct partition *p)
 		info.initrd_size = c->initrd_reg.size;
 	}
 
-	/* Clear everything so nothing of a previous run or of the boot leaks in. */
-	memset(ram, 0, c->mem_size);
-	memcpy(ram + c->load_offset, img, img_size);
-	if (info.initrd_size)
-		memcpy(ram + (info.initrd_start.v - c->mem_gpa.v), (const void *)(uintptr_t)c->initrd_reg.base.v,
-		       info.initrd_size);
+	/*
+	 * Clear everything the image and initrd are not copied over, so nothing of a previous run
+	 * or of the boot leaks in (the initrd lies above the image, checked above and by config_parse).
+	 */
+	mem_zero(ram, c->load_offset);
+	mem_copy(ram + c->load_offset, img, img_size);
+	if (info.initrd_size) {
+		uint64_t ioff = info.initrd_start.v - c->mem_gpa.v;
+
+		mem_zero(ram + c->load_offset + img_size, ioff - c->load_offset - img_size);
+		mem_copy(ram + ioff, (const void *)(uintptr_t)c->initrd_reg.base.v, info.initrd_size);
+		mem_zero(ram + ioff + info.initrd_size, c->mem_size - ioff - info.initrd_size);
+	} else {
+		mem_zero(ram + c->load_offset + img_size, c->mem_size - c->load_offset - img_size);
+	}
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
 	if (ret < 0) {

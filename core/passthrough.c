@@ -118,7 +118,7 @@ static int iommu_bringup(struct partition *parts, unsigned nr, unsigned boot_har
 	d.quarantine = quarantine;
 	/* The physical addresses a device may reach: RAM, the IMSIC files, the PCI windows. */
 	{
-		uint64_t top = plat->imsic.s_base.v + plat->imsic.s_size;
+		uint64_t top = plat->imsic.end.v;
 
 		for (unsigned i = 0; i < plat->nr_mem; i++)
 			if (plat->mem[i].base.v + plat->mem[i].size > top)

@@ -27,12 +27,32 @@ static const char *node_path(const void *fdt, int node, char *buf, int len)
 	return buf;
 }
 
-/* True if @node has status "okay"/"ok" or no status property. */
+/*
+ * String property @prop of @node, or NULL when absent or not a NUL-terminated
+ * string (a malformed one must never be read past its end).
+ */
+static const char *prop_string(const void *fdt, int node, const char *prop, int *lenp)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, prop, &len);
+
+	if (!s || len <= 0 || s[len - 1] != '\0')
+		return NULL;
+	if (lenp)
+		*lenp = len;
+	return s;
+}
+
+/* True if @node has status "okay"/"ok" or no status property (a malformed status is not okay). */
 static bool node_enabled(const void *fdt, int node)
 {
-	const char *s = fdt_getprop(fdt, node, "status", NULL);
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
 
-	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+	if (!s)
+		return true;
+	s = prop_string(fdt, node, "status", NULL);
+	return s && (!strcmp(s, "okay") || !strcmp(s, "ok"));
 }
 
 /*
@@ -83,7 +103,7 @@ static int read_u32_default(const void *fdt, int node, const char *prop, uint32_
 static bool cpu_has_ext(const void *fdt, int node, const char *ext)
 {
 	int len;
-	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+	const char *list = prop_string(fdt, node, "riscv,isa-extensions", &len);
 
 	if (list) {
 		for (int off = 0; off < len; off += strlen(list + off) + 1)
@@ -92,7 +112,7 @@ static bool cpu_has_ext(const void *fdt, int node, const char *ext)
 		return false;
 	}
 	/* Fallback: "rv64imafdch_zicsr_sstc..." */
-	const char *isa = fdt_getprop(fdt, node, "riscv,isa", &len);
+	const char *isa = prop_string(fdt, node, "riscv,isa", &len);
 	if (!isa || len < 5 || strncmp(isa, "rv", 2))
 		return false;
 	const char *p = isa + 4; /* after "rv64" / "rv32" */
@@ -124,9 +144,11 @@ static int discover_cpus(const void *fdt, struct pv_platform *plat, struct pv_di
 	if (!tb || (len != 4 && len != 8))
 		return diag_set(diag, PV_EINVAL, "/cpus", "timebase-frequency", "missing or not 1-2 cells");
 	plat->timebase_hz = read_cells(tb, len / 4);
+	if (!plat->timebase_hz)
+		return diag_set(diag, PV_EINVAL, "/cpus", "timebase-frequency", "is 0");
 
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *type = prop_string(fdt, node, "device_type", NULL);
 		uint64_t hartid, unused;
 		struct pv_hart_info *h;
 
@@ -163,7 +185,7 @@ static int discover_memory(const void *fdt, struct pv_platform *plat, struct pv_
 	int node, rsv, n;
 
 	fdt_for_each_subnode(node, fdt, 0) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *type = prop_string(fdt, node, "device_type", NULL);
 		uint64_t base, size;
 
 		if (!type || strcmp(type, "memory") || !node_enabled(fdt, node))
@@ -214,7 +236,7 @@ static void discover_mmio_under(const void *fdt, struct pv_platform *plat, int p
 
 	fdt_for_each_subnode(node, fdt, parent) {
 		const char *name = fdt_get_name(fdt, node, NULL);
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *type = prop_string(fdt, node, "device_type", NULL);
 		uint64_t base, size;
 
 		if (!strcmp(name, "cpus") || !strcmp(name, "reserved-memory") || !strcmp(name, "chosen") ||
@@ -276,6 +298,9 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 		if (read_u32_default(fdt, node, "riscv,num-ids", 0, &im->num_ids) < 0 || im->num_ids < 63 ||
 		    im->num_ids > 2047)
 			return diag_set(diag, PV_EINVAL, path, "riscv,num-ids", "missing or not in 63..2047");
+		if (read_u32_default(fdt, node, "riscv,num-guest-ids", im->num_ids, &im->num_guest_ids) < 0 ||
+		    im->num_guest_ids < 63 || im->num_guest_ids > 2047)
+			return diag_set(diag, PV_EINVAL, path, "riscv,num-guest-ids", "malformed or not in 63..2047");
 		if (read_u32_default(fdt, node, "riscv,guest-index-bits", 0, &v) < 0 || v > 6)
 			return diag_set(diag, PV_EINVAL, path, "riscv,guest-index-bits", "malformed or > 6");
 		im->guest_index_bits = v;
@@ -288,9 +313,40 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 		if (read_u32_default(fdt, node, "riscv,group-index-shift", 24, &v) < 0 || v < 24 || v > 55)
 			return diag_set(diag, PV_EINVAL, path, "riscv,group-index-shift", "malformed or not in 24..55");
 		im->group_index_shift = v;
-		if (im->nr_harts > (1u << im->hart_index_bits) ||
-		    (uint64_t)im->nr_harts << (12 + im->guest_index_bits) > size)
-			return diag_set(diag, PV_EINVAL, path, "reg", "window too small for %u harts", im->nr_harts);
+		if (im->nr_harts > (1u << (im->hart_index_bits + im->group_index_bits)))
+			return diag_set(diag, PV_EINVAL, path, "interrupts-extended",
+					"%u harts, more than riscv,hart-index-bits and riscv,group-index-bits can number",
+					im->nr_harts);
+		if (im->nr_harts > IMSIC_MAX_HARTS)
+			return diag_set(diag, PV_ERANGE, path, "interrupts-extended", "%u harts, at most %d are supported",
+					im->nr_harts, IMSIC_MAX_HARTS);
+		/*
+		 * The entries take the `reg` windows in order, each holding as many harts' pages as
+		 * fit: one window per group (socket), groups of any size (QEMU virt gives each socket
+		 * its own window at base + (socket << group-index-shift)).
+		 */
+		{
+			uint64_t stride = 1ULL << (12 + im->guest_index_bits), wb = base, ws = size, used = 0;
+			int w = 0;
+
+			for (unsigned i = 0; i < im->nr_harts; i++) {
+				while (used + stride > ws) {
+					int rc = read_reg(fdt, node, ++w, &wb, &ws);
+
+					if (rc == -PV_ENOENT)
+						return diag_set(diag, PV_EINVAL, path, "reg",
+								"no window left for interrupt file entry %u (%u harts need "
+								"0x%llx bytes each)", i, im->nr_harts, (unsigned long long)stride);
+					if (rc < 0)
+						return diag_set(diag, PV_EINVAL, path, "reg", "malformed");
+					used = 0;
+				}
+				im->files[i] = hpa(wb + used);
+				used += stride;
+				if (wb + used > im->end.v)
+					im->end = hpa(wb + used);
+			}
+		}
 
 		for (unsigned i = 0; i < im->nr_harts; i++) {
 			int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
@@ -347,31 +403,50 @@ static void discover_pcie_windows(const void *fdt, int node, struct pv_platform 
 	}
 }
 
-static void discover_iommu_pcie(const void *fdt, struct pv_platform *plat)
+static int discover_iommu_pcie(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
 {
+	char path[128];
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,iommu");
 	uint64_t base, size;
 
+	while (node >= 0 && !node_enabled(fdt, node))
+		node = fdt_node_offset_by_compatible(fdt, node, "riscv,iommu");
 	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
+		if (size < 0x1000)
+			return diag_set(diag, PV_EINVAL, node_path(fdt, node, path, sizeof(path)), "reg",
+					"0x%llx bytes, the IOMMU register file is 4 KiB", (unsigned long long)size);
 		plat->iommu.present = true;
 		plat->iommu.base = hpa(base);
 		plat->iommu.size = size;
 		plat->iommu.fdt_node = node;
 	}
 	node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
+	while (node >= 0 && !node_enabled(fdt, node))
+		node = fdt_node_offset_by_compatible(fdt, node, "pci-host-ecam-generic");
 	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
 		const fdt32_t *br;
 		int len;
 
+		node_path(fdt, node, path, sizeof(path));
+		if (size < MiB(1))
+			return diag_set(diag, PV_EINVAL, path, "reg", "ECAM window of 0x%llx bytes, less than one bus",
+					(unsigned long long)size);
+		br = fdt_getprop(fdt, node, "bus-range", &len);
+		plat->pcie.bus_start = br && len == 8 ? fdt32_to_cpu(br[0]) : 0;
+		plat->pcie.bus_end = br && len == 8 ? fdt32_to_cpu(br[1]) : (uint32_t)(size >> 20) - 1;
+		/* ECAM: 1 MiB per bus [PCIe Base 6.0 §7.2.2]; the window must hold every bus of bus-range. */
+		if (plat->pcie.bus_end > 255 || plat->pcie.bus_start > plat->pcie.bus_end ||
+		    ((uint64_t)(plat->pcie.bus_end - plat->pcie.bus_start) + 1) << 20 > size)
+			return diag_set(diag, PV_EINVAL, path, "bus-range",
+					"buses %u-%u do not fit the 0x%llx-byte ECAM window", plat->pcie.bus_start,
+					plat->pcie.bus_end, (unsigned long long)size);
 		plat->pcie.present = true;
 		plat->pcie.ecam_base = hpa(base);
 		plat->pcie.ecam_size = size;
 		plat->pcie.fdt_node = node;
-		br = fdt_getprop(fdt, node, "bus-range", &len);
-		plat->pcie.bus_start = br && len == 8 ? fdt32_to_cpu(br[0]) : 0;
-		plat->pcie.bus_end = br && len == 8 ? fdt32_to_cpu(br[1]) : (uint32_t)(size >> 20) - 1;
 		discover_pcie_windows(fdt, node, plat);
 	}
+	return 0;
 }
 
 int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
@@ -381,6 +456,9 @@ int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag 
 	memset(plat, 0, sizeof(*plat));
 	if (fdt_check_header(fdt))
 		return diag_set(diag, PV_EINVAL, "/", NULL, "host device tree has a bad header");
+	if (fdt_version(fdt) < 17)
+		return diag_set(diag, PV_EINVAL, "/", NULL, "host device tree version %u, version 17 is needed",
+				fdt_version(fdt));
 	/* libfdt's walks (fdt_get_path above all) are memory-safe only on a well-formed structure */
 	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (ret)
@@ -389,7 +467,8 @@ int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag 
 	    (ret = discover_imsic(fdt, plat, diag)) < 0)
 		return ret;
 	discover_mmio_under(fdt, plat, 0);
-	discover_iommu_pcie(fdt, plat);
+	if ((ret = discover_iommu_pcie(fdt, plat, diag)) < 0)
+		return ret;
 	return 0;
 }
 

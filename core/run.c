@@ -3,6 +3,7 @@
 #include "arch/riscv/trap.h"
 #include "core/irq.h"
 #include "core/run.h"
+#include "lib/log.h"
 
 struct pcpu hv_pcpus[PV_MAX_HARTS];
 
@@ -43,12 +44,23 @@ static bool vcpu_claim_start(struct vcpu *v)
 	return go;
 }
 
-/* Prepare this hart to run @v from its reset state: VS CSRs, guest file, G-stage, registers. */
-static void vcpu_load(struct pcpu *pc, struct vcpu *v)
+/*
+ * Prepare this hart to run @v from its reset state: VS CSRs, guest file, G-stage,
+ * registers. Returns false if the hart cannot run it (its G-stage mode did not take).
+ */
+static bool vcpu_load(struct pcpu *pc, struct vcpu *v)
 {
 	irq_guest_file_reset(v->guest_file, v->part->guest_ids);
-	arch_vcpu_load(v->part->hgatp);
+	if (!arch_vcpu_load(v->part->hgatp)) {
+		pr("partvisor: hart %u cannot run %s vcpu %u: hgatp 0x%llx did not take (G-stage mode not implemented); "
+		   "the vCPU stays stopped\n", pc->hartid, v->part->cfg->name, v->vhartid, (ull)v->part->hgatp);
+		spin_lock(&v->part->lock);
+		v->state = VCPU_STOPPED;
+		spin_unlock(&v->part->lock);
+		return false;
+	}
 	arch_vcpu_regs_reset(&pc->arch.regs, v->start_pc.v, v->vhartid, v->start_arg, v->guest_file, pc->has_v);
+	return true;
 }
 
 void pcpu_run(struct pcpu *pc)
@@ -57,10 +69,8 @@ void pcpu_run(struct pcpu *pc)
 
 	for (;;) {
 		pcpu_handle_mailbox(pc);
-		if (v && v->state == VCPU_START_PENDING && vcpu_claim_start(v)) {
-			vcpu_load(pc, v);
+		if (v && v->state == VCPU_START_PENDING && vcpu_claim_start(v) && vcpu_load(pc, v))
 			guest_enter(&pc->arch);
-		}
 		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
 		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
 			arch_wait_for_interrupt();

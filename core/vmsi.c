@@ -37,6 +37,12 @@ static int check(const struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
 	return 0;
 }
 
+/* Whether identity @id is composed for (@d, @vcpu). */
+static bool composed(const struct vmsi_dev *d, unsigned vcpu, uint32_t id)
+{
+	return d->ids[vcpu][id / 64] & (1ULL << (id % 64));
+}
+
 int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t *addr)
 {
 	struct vmsi_dev *d;
@@ -47,7 +53,7 @@ int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t
 		return ret;
 	d = &m->devs[dev];
 	spin_lock(&m->lock);
-	if (!(d->ids[vcpu][id / 64] & bit)) {
+	if (!composed(d, vcpu, id)) {
 		if (d->nr[vcpu]++ == 0 && m->policy == PV_MSI_COMPOSED) {
 			set_pte(d, vcpu, m->pte[vcpu]);
 			if (m->sync && (ret = m->sync(m->sync_ctx, dev)) < 0) {
@@ -74,7 +80,7 @@ int vmsi_release(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
 		return ret;
 	d = &m->devs[dev];
 	spin_lock(&m->lock);
-	if (!(d->ids[vcpu][id / 64] & bit)) {
+	if (!composed(d, vcpu, id)) {
 		ret = -PV_EALREADY;
 	} else {
 		d->ids[vcpu][id / 64] &= ~bit;

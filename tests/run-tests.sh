@@ -39,6 +39,10 @@ for t in "$BUILD"/host/test_*; do
   if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then echo "FAIL: $(basename "$t") exited $rc"; failed=$((failed + 1)); fi
 done
 
+echo "== fuzz smoke (each libFuzzer harness over its committed seeds, tests/fuzz/smoke.sh)"
+bash tests/fuzz/smoke.sh >"$LOGDIR/fuzz-smoke.log" 2>&1
+cat "$LOGDIR/fuzz-smoke.log"; count "$LOGDIR/fuzz-smoke.log"
+
 echo "== config schema (dt-validate)"
 bash tests/dtcheck.sh >"$LOGDIR/dtcheck.log" 2>&1
 cat "$LOGDIR/dtcheck.log"; count "$LOGDIR/dtcheck.log"
@@ -52,7 +56,9 @@ boot_testguest|bash tests/qemu/boot_testguest.sh
 isolation|bash tests/qemu/isolation.sh
 hostile|bash tests/qemu/hostile.sh
 suspend|bash tests/qemu/suspend.sh
+topology|bash tests/qemu/topology.sh
 bad_overlap|bash tests/qemu/bad_config.sh overlap tests/configs/bad-overlap.dts /partitions/beta partvisor,mem-host-base "RAM 0x93e00000-0x97dfffff overlaps the RAM of partition alpha"
+bad_sv48|QEMU_ARGS="-cpu max,sv48=false" bash tests/qemu/bad_config.sh sv48 tests/configs/sv48-guest.dts /partitions/alpha partvisor,mem-guest-base "guest RAM up to 0x40004000000 needs Sv48x4, which this hart does not implement"
 bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-twice.dts /partitions/beta partvisor,harts "hart 1 is already owned by partition alpha"
 iommu_edu_sys|bash tests/qemu/iommu_edu.sh sys
 iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci

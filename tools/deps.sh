@@ -16,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 log() { printf 'deps: %s\n' "$*"; }
 
 host_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf device-tree-compiler dt-schema
-           libcmocka-dev libfdt-dev cpio make gcc xz-utils clang)
+           libcmocka-dev libfdt-dev cpio make gcc xz-utils clang libclang-rt-dev)
 bpo_pkgs=(qemu-system-riscv opensbi)
 
 need_host=()

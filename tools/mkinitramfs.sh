@@ -96,7 +96,9 @@ if [ -n "$MODULES" ]; then
     esac
     chmod 0644 "$R/lib/modules/$ver/$rel"
     info=$(readelf -p .modinfo "$R/lib/modules/$ver/$rel" | sed -n 's/^ *\[ *[0-9a-f]*\]  //p')
-    printf '%s\n' "$info" | grep -q "^name=$n\$" || die "$src: .modinfo has no name=$n"
+    # a here-string, not a pipe: grep -q stops reading early and, with pipefail, a SIGPIPE of
+    # the writer would fail the check although the name was found
+    grep -q "^name=$n\$" <<<"$info" || die "$src: .modinfo has no name=$n"
     d=$(printf '%s\n' "$info" | sed -n 's/^depends=//p' | tr ',' ' ')
     moddeps[$n]=""
     for m in $d; do

@@ -8,7 +8,9 @@
 
 #include "arch/riscv/asm_offsets.h"
 #include "arch/riscv/csr.h"
+#include "arch/riscv/gstage.h"
 #include "arch/riscv/hart.h"
+#include "bits.h"
 
 _Static_assert(offsetof(struct arch_hart, regs) == 0, "trap.S: regs first");
 _Static_assert(offsetof(struct guest_regs, sepc) == REGS_SEPC_OFF, "trap.S offset");
@@ -146,7 +148,22 @@ static void fp_vector_reset(void)
 	csr_write(sstatus, sstatus);
 }
 
-void arch_vcpu_load(uint64_t hgatp)
+uint32_t arch_probe_gstage_modes(void)
+{
+	static const uint64_t modes[] = { HGATP_MODE_SV39X4, HGATP_MODE_SV48X4 };
+	uint32_t found = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
+		csr_write(hgatp, FIELD_PREP(HGATP_MODE, modes[i]));
+		if (FIELD_GET(HGATP_MODE, csr_read(hgatp)) == modes[i])
+			found |= 1u << modes[i];
+		csr_write(hgatp, 0);
+	}
+	hfence_gvma_all();
+	return found;
+}
+
+bool arch_vcpu_load(uint64_t hgatp)
 {
 	/* State that VS-mode shares with HS (not banked) or that a previous guest left. */
 	fp_vector_reset();
@@ -172,9 +189,16 @@ void arch_vcpu_load(uint64_t hgatp)
 	csr_write(vstimecmp, -1ULL);
 	csr_write(hvip, 0);
 	csr_write(hgatp, hgatp);
+	if (FIELD_GET(HGATP_MODE, csr_read(hgatp)) != FIELD_GET(HGATP_MODE, hgatp) ||
+	    FIELD_GET(HGATP_PPN, csr_read(hgatp)) != FIELD_GET(HGATP_PPN, hgatp)) {
+		csr_write(hgatp, 0);  /* the mode did not take: never run a guest with a Bare G-stage */
+		hfence_gvma_all();
+		return false;
+	}
 	hfence_gvma_all();  /* required after hgatp changes for a VMID [Priv ISA "hfence.gvma"] */
 	hfence_vvma_all();
 	__asm__ volatile("fence.i" ::: "memory");
+	return true;
 }
 
 void arch_vcpu_quiesce(void)

@@ -84,14 +84,24 @@ void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64
 			  bool has_v);
 
 /**
+ * The G-stage modes this hart implements, found by writing hgatp and reading it
+ * back (MODE is WARL: an unsupported value leaves the previous one) [Priv ISA
+ * "hgatp"]: bit HGATP_MODE_SV39X4 / bit HGATP_MODE_SV48X4 of the result.
+ * Leaves hgatp Bare.
+ */
+uint32_t arch_probe_gstage_modes(void);
+
+/**
  * Load a vCPU from its reset state onto this hart: FP/vector registers zeroed,
  * the CSRs VS-mode shares with HS (senvcfg and sstateen0 cleared, scounteren =
  * CY|TM|IR as firmware hands S-mode over) and the AIA
  * injection controls (hvictl, hviprio1/2) cleared where they exist, VS-level
  * CSRs cleared, vstimecmp off, no injected interrupt, hgatp = @hgatp, then the
- * fences a new VMID needs (hfence.gvma, hfence.vvma, fence.i).
+ * fences a new VMID needs (hfence.gvma, hfence.vvma, fence.i). Returns false,
+ * with hgatp back to Bare, if this hart did not take @hgatp's mode (the vCPU must
+ * not run: its G-stage would be Bare).
  */
-void arch_vcpu_load(uint64_t hgatp);
+bool arch_vcpu_load(uint64_t hgatp);
 
 /**
  * Quiesce the vCPU of this hart (stop, reboot): vstimecmp off, no injected

@@ -87,8 +87,8 @@ static int decode_rvc(uint16_t insn, struct mmio_access *a)
 			case 0: r.width = 1; break;                /* c.lbu */
 			case 1: r.width = 2; r.sign_extend = bits(insn, 6, 6); break;  /* c.lhu / c.lh */
 			case 2: r.width = 1; r.write = true; break; /* c.sb */
-			case 3:                                    /* c.sh is bit 6 = 1; 0 is reserved */
-				if (!bits(insn, 6, 6))
+			case 3:                                    /* c.sh has bit 6 = 0; 1 is reserved */
+				if (bits(insn, 6, 6))
 					return -PV_EINVAL;
 				r.width = 2;
 				r.write = true;

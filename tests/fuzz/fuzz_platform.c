@@ -115,10 +115,20 @@ static void check_platform(void)
 			   "index bits %u %u %u", im->guest_index_bits, im->hart_index_bits, im->group_index_bits);
 		FUZZ_CHECK(im->group_index_shift >= 24 && im->group_index_shift <= 55, "group shift %u",
 			   im->group_index_shift);
-		FUZZ_CHECK(im->nr_harts >= 1 && im->nr_harts <= (1u << im->hart_index_bits), "imsic harts %u",
+		FUZZ_CHECK(im->nr_harts >= 1 && im->nr_harts <= IMSIC_MAX_HARTS &&
+			   im->nr_harts <= (1u << (im->hart_index_bits + im->group_index_bits)), "imsic harts %u",
 			   im->nr_harts);
-		FUZZ_CHECK(((uint64_t)im->nr_harts << (12 + im->guest_index_bits)) <= im->s_size,
-			   "imsic window 0x%llx too small", (ull)im->s_size);
+		/* every entry's pages (S file and guest files) are page-aligned, distinct and below end */
+		for (unsigned i = 0; i < im->nr_harts; i++) {
+			uint64_t f = imsic_s_file_hpa(im, i).v, span = 1ULL << (12 + im->guest_index_bits);
+
+			FUZZ_CHECK(!(f & 0xfff) && f + span <= im->end.v, "imsic file %u at 0x%llx", i, (ull)f);
+			for (unsigned j = 0; j < i; j++) {
+				uint64_t g = imsic_s_file_hpa(im, j).v;
+
+				FUZZ_CHECK(f + span <= g || g + span <= f, "imsic files %u and %u overlap", i, j);
+			}
+		}
 	}
 	for (unsigned i = 0; i < plat.nr_harts; i++) {
 		const struct pv_hart_info *h = &plat.harts[i];

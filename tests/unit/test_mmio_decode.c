@@ -217,12 +217,12 @@ static void test_insn_compressed(void **state UNUSED)
 		{ 0xe42a, true,  8, false, 10, 2 },  /* c.sdsp a0, 8(sp) */
 		{ 0x5f7c, false, 4, true,  15, 2 },  /* c.lw a5, 124(a4) */
 		{ 0xc002, true,  4, false,  0, 2 },  /* c.swsp zero, 0(sp): rs2 = x0 is fine */
-		/* Zcb (encodings as the LLVM assembler emits them) */
+		/* Zcb [Zc v1.0 "Zcb"; riscv-opcodes rv_zcb] */
 		{ 0x833c, false, 1, false, 15, 2 },  /* c.lbu a5, 2(a4) */
 		{ 0x873c, false, 2, false, 15, 2 },  /* c.lhu a5, 2(a4) */
 		{ 0x877c, false, 2, true,  15, 2 },  /* c.lh a5, 2(a4) */
 		{ 0x8b3c, true,  1, false, 15, 2 },  /* c.sb a5, 2(a4) */
-		{ 0x8f7c, true,  2, false, 15, 2 },  /* c.sh a5, 2(a4) */
+		{ 0x8f3c, true,  2, false, 15, 2 },  /* c.sh a5, 2(a4) */
 		{ 0x8188, false, 1, false, 10, 2 },  /* c.lbu a0, 0(a1) */
 	};
 	size_t i;
@@ -295,7 +295,7 @@ static void test_insn_rejected(void **state UNUSED)
 		0x4002,      /* c.lwsp x0: reserved */
 		0x6002,      /* c.ldsp x0: reserved */
 		0x8082,      /* c.jr ra (ret) */
-		0x8f3c,      /* Zcb funct6 100011 with bit 6 clear: reserved */
+		0x8f7c,      /* Zcb funct6 100011 with bit 6 set: reserved */
 		0x933c,      /* quadrant 0, funct3 100, bits 12:10 = 100: reserved */
 		0x9f7c,      /* ... = 111: reserved */
 		0xffffffff,
