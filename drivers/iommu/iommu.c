@@ -33,7 +33,7 @@
 #define MAX_OWNERS 64                 /* device_ids remembered: attached ones and faulting strangers */
 #define FAULT_REPORT_BURST 16         /* reports per device, then one per second (never refilled by a reboot) */
 #define FQ_BUDGET 64                  /* fault records handled per interrupt; the rest after a pause */
-#define QUARANTINE_FAULTS 4096        /* faults after which a device is blocked (DTF, Bus Master off) */
+#define QUARANTINE_FAULTS 512         /* faults seen within one second after which a device is blocked */
 #define POLL_TIMEOUT_MS 1000
 
 static struct iommu_cmd cq[CQ_ENTRIES] __attribute__((aligned(4096)));
@@ -58,7 +58,8 @@ static struct {
 		uint32_t devid;
 		const char *owner;          /* partition name, NULL for a device nobody owns */
 		struct iommu_dc_params dc;  /* its device context (attached devices) */
-		uint32_t faults;            /* since it was attached or unquarantined */
+		uint32_t faults;            /* seen in the current one-second window */
+		uint64_t window;            /* start of that window, time ticks */
 		bool quarantined;
 		bool noted;                 /* "further faults are not reported" printed */
 		struct ratelimit rl;
@@ -499,6 +500,11 @@ static void account_fault(const uint64_t rec[4])
 	name = o->owner ? o->owner : "(none)";
 	if (o->quarantined)
 		return;
+	/* A device that keeps faulting: QUARANTINE_FAULTS records within one second (more were lost if the queue overflowed). */
+	if (arch_time() - o->window >= io.timebase_hz) {
+		o->window = arch_time();
+		o->faults = 0;
+	}
 	if (++o->faults >= QUARANTINE_FAULTS) {
 		int ret;
 
@@ -508,7 +514,7 @@ static void account_fault(const uint64_t rec[4])
 		o->quarantined = ret == 0;
 		if (io.quarantine)
 			io.quarantine(f.did, io.quarantine_ctx);
-		pr("partvisor: iommu: partition %s device " BDF_FMT " keeps faulting (%u faults): quarantined%s, Bus Master off\n",
+		pr("partvisor: iommu: partition %s device " BDF_FMT " keeps faulting (%u faults in a second): quarantined%s, Bus Master off\n",
 		   name, BDF_ARGS(f.did), o->faults, ret == 0 ? " (DMA blocked, faults not reported)" : " FAILED");
 		return;
 	}

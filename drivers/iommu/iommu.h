@@ -96,8 +96,8 @@ int iommu_unquarantine(uint32_t devid);
 /**
  * Fault-queue interrupt: handle at most 64 records, each reported decoded
  * (partition, device, cause, transaction type, address) within its device's
- * budget (16, then one per second, kept across reboots); a device with 4096
- * faults is quarantined (blocking context with DTF, then the quarantine
+ * budget (16, then one per second, kept across reboots); a device with 512
+ * faults within one second is quarantined (blocking context with DTF, then the quarantine
  * callback); overflow and memory faults are reported (rate-limited) and
  * cleared. Returns true if records are left: the caller should pause this
  * interrupt for a while instead of taking it again at once.

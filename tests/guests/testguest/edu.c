@@ -877,6 +877,33 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 			say("edu: dma own RAM ok after a fault flood");
 	}
 
+	if (pv && bootargs_has(fdt, "edu-storm")) {
+		/*
+		 * h) a fault storm: blocked 4 KiB DMA writes again and again (1024 faults each) for up
+		 * to 6 s. The hypervisor must quarantine the device (it keeps faulting): afterwards a
+		 * DMA to our own RAM no longer lands, while other partitions kept their pace.
+		 */
+		uint64_t t0 = rdtime(), end = t0 + 6 * tb_hz;
+		unsigned rounds = 0;
+
+		say("edu: storm: blocked DMA writes to 0x%lx", (unsigned long)(ram->base + ram->size));
+		while (rdtime() < end && rounds < 64) {
+			dma(EDU_BUF, ram->base + ram->size, EDU_BUF_SIZE, DMA_TO_RAM);
+			rounds++;
+		}
+		say("edu: storm: %u blocked DMAs over %lu ticks", rounds, (unsigned long)(rdtime() - t0));
+		for (size_t i = 0; i < EDU_BUF_SIZE; i++) {
+			ram_a[i] = pattern(i);
+			ram_b[i] = 0;
+		}
+		dma((uintptr_t)ram_a, EDU_BUF, EDU_BUF_SIZE, 0);
+		dma(EDU_BUF, (uintptr_t)ram_b, EDU_BUF_SIZE, DMA_TO_RAM);
+		if (ram_b[0] == 0 && ram_b[1] == 0 && ram_b[EDU_BUF_SIZE - 1] == 0)
+			say("edu: storm: device quarantined: its DMA no longer reaches our RAM ok");
+		else
+			fail("edu: storm: FAIL the device still DMAs after the storm");
+	}
+
 	msi_enable(false);
 	w32(EDU_IRQ_ACK, ~0U);
 	csr_clear(sstatus, SSTATUS_SIE);
