@@ -242,6 +242,13 @@ size_t console_write(struct con_stream *s, const char *buf, size_t len)
 	return i;
 }
 
+void console_drain(void)
+{
+	spin_lock(&out_lock);
+	drain_locked();
+	spin_unlock(&out_lock);
+}
+
 void console_write_all(struct con_stream *s, const char *buf, size_t len)
 {
 	size_t done = 0;

@@ -87,6 +87,9 @@ void console_stream_init(struct con_stream *s, struct con_client *c);
  */
 size_t console_write(struct con_stream *s, const char *buf, size_t len);
 
+/** Write out one turn of queued lines, waiting for the output lock (a writer whose ring is full). */
+void console_drain(void);
+
 /** Like console_write(), but waits (draining the rings) until every byte is taken. */
 void console_write_all(struct con_stream *s, const char *buf, size_t len);
 

@@ -329,6 +329,9 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 			uint64_t stride = 1ULL << (12 + im->guest_index_bits), wb = base, ws = size, used = 0;
 			int w = 0;
 
+			if ((wb | ws) & (PAGE_SIZE - 1))
+				return diag_set(diag, PV_EINVAL, path, "reg", "window 0x%llx+0x%llx is not 4 KiB aligned",
+						(unsigned long long)wb, (unsigned long long)ws);
 			for (unsigned i = 0; i < im->nr_harts; i++) {
 				while (used + stride > ws) {
 					int rc = read_reg(fdt, node, ++w, &wb, &ws);
@@ -339,6 +342,10 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 								"0x%llx bytes each)", i, im->nr_harts, (unsigned long long)stride);
 					if (rc < 0)
 						return diag_set(diag, PV_EINVAL, path, "reg", "malformed");
+					if ((wb | ws) & (PAGE_SIZE - 1))
+						return diag_set(diag, PV_EINVAL, path, "reg",
+								"window 0x%llx+0x%llx is not 4 KiB aligned",
+								(unsigned long long)wb, (unsigned long long)ws);
 					used = 0;
 				}
 				im->files[i] = hpa(wb + used);

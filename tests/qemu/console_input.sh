@@ -37,7 +37,13 @@ if wait_for "^\[linux0\] .*Enter 'help'" 400 && wait_for "^\[linux1\] .*Enter 'h
   expect_not "^\[linux1\] (typed|back)-42" "input typed for linux0 did not reach linux1"
   printf 'ping -c 2 10.0.0.2\r' >&3
   if wait_for "^\[linux0\] 2 packets transmitted, 2 packets received" 60; then pass "linux0 pings linux1 from its shell"; else fail "ping from the linux0 shell failed"; fi
-  printf 'poweroff -f\r' >&3
+  # plain reboot / poweroff (busybox signals /init, which restarts or stops only this partition)
+  printf 'reboot\r' >&3
+  if wait_for "^partvisor: partition linux0 rebooting" 60; then pass "reboot restarts the linux0 partition"; else fail "reboot did nothing"; fi
+  if wait_for "^\[linux0\] partvisor Linux guest: .*boot-count 2" 400; then pass "linux0 booted again (boot-count 2)"; else fail "linux0 did not come back"; fi
+  expect_not "^partvisor: partition linux1 (stopped|rebooting)" "linux1 kept running through linux0's reboot"
+  wait_for "^\[linux0\] .*Enter 'help'" 200; sleep 3
+  printf 'poweroff\r' >&3
   wait_for "^partvisor: partition linux0 stopped" 60 && pass "poweroff stops the linux0 partition" || fail "linux0 did not stop"
 else
   fail "no Linux shell prompts (see $LOG)"

@@ -344,10 +344,14 @@ static void test_two_groups_one_window(void **state UNUSED)
 	assert_int_equal(imsic_s_file_hpa(&plat.imsic, 5).v, IMSIC_BASE + 5 * HART_16K);
 	assert_int_equal(plat.imsic.end.v, IMSIC_BASE + 8 * HART_16K);
 
-	/* one byte short of the last hart's files */
+	/* one page short of the last hart's files */
 	setup(NULL);
-	h.win[0][1] = 8 * HART_16K - 1;
+	h.win[0][1] = 8 * HART_16K - 0x1000;
 	assert_diag(discover(&h), PV_EINVAL, S_PATH, "reg", "no window left for interrupt file entry 7");
+	/* a window that is not page-aligned (the files would not be) */
+	setup(NULL);
+	h.win[0][0] = IMSIC_BASE + 0x10, h.win[0][1] = 8 * HART_16K;
+	assert_diag(discover(&h), PV_EINVAL, "/soc/imsics@28000010", "reg", "window 0x28000010+0x20000 is not 4 KiB aligned");
 }
 
 /* Uneven sockets (QEMU -smp 6,sockets=2: 3 harts each, hart-index-bits 2): each window holds 3. */

@@ -51,8 +51,9 @@ static void console_write(const char *s, size_t n)
 	while (n) {
 		/* DBCN console_write(num_bytes, base_lo, base_hi): physical address, satp = 0 */
 		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)s, 0);
-		if (r.error || r.value <= 0)
+		if (r.error || r.value < 0)
 			return;
+		/* 0 bytes is legal (the console could not take more now): try again [SBI DBCN write] */
 		s += r.value;
 		n -= (size_t)r.value;
 	}
