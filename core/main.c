@@ -147,7 +147,8 @@ void hv_main(unsigned long hartid, void *fdt)
 		int chosen = fdt_path_offset(hv_host_fdt, "/chosen"), len = 0;
 		const void *seed = chosen >= 0 ? fdt_getprop(hv_host_fdt, chosen, "rng-seed", &len) : NULL;
 
-		entropy_add(seed, seed && len > 0 ? (size_t)len : 0, csr_read(time) ^ (csr_read(cycle) << 17));
+		/* early_init already fed this seed into the pool (lib/entropy.c); here only the warning. */
+		entropy_add(NULL, 0, csr_read(time) ^ (csr_read(cycle) << 17));
 		if (!seed || len < 16)
 			pr("partvisor: the host device tree has no /chosen/rng-seed: guests' rng-seed is only time-based\n");
 	}

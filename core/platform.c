@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/platform.h"
+#include "drivers/iommu/iommu.h"
 
 /* Read an @n-cell big-endian number (n = 1 or 2) from @p. */
 static uint64_t read_cells(const fdt32_t *p, int n)
@@ -419,7 +420,7 @@ static int discover_iommu_pcie(const void *fdt, struct pv_platform *plat, struct
 	while (node >= 0 && !node_enabled(fdt, node))
 		node = fdt_node_offset_by_compatible(fdt, node, "riscv,iommu");
 	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
-		if (size < 0x1000)
+		if (size < IOMMU_REG_SIZE)
 			return diag_set(diag, PV_EINVAL, node_path(fdt, node, path, sizeof(path)), "reg",
 					"0x%llx bytes, the IOMMU register file is 4 KiB", (unsigned long long)size);
 		plat->iommu.present = true;

@@ -26,6 +26,15 @@ static void give(void)
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 }
 
+void entropy_reset(void)
+{
+	take();
+	for (unsigned k = 0; k < 4; k++)
+		pool[k] = 0;
+	draws = 0;
+	give();
+}
+
 void entropy_add(const void *seed, size_t len, uint64_t salt)
 {
 	const uint8_t *s = seed;

@@ -14,6 +14,9 @@
 /** Mix @len bytes of @seed (may be NULL) and @salt (e.g. the time) into the pool. */
 void entropy_add(const void *seed, size_t len, uint64_t salt);
 
+/** Empty the pool (host tests: start from a known state). */
+void entropy_reset(void);
+
 /** Fill @buf with @len bytes drawn from the pool (never the same bytes twice); @salt is mixed in too. */
 void entropy_fill(void *buf, size_t len, uint64_t salt);
 

@@ -28,9 +28,9 @@ static long get_info(const struct partition *p, unsigned long item, long *value)
 /* The index of guest function @bdf (00:i.0 on the virtual host bridge) in @p, or -1. */
 static int guest_device(const struct partition *p, unsigned long bdf)
 {
-	if (bdf > 0xffff || (bdf & 0xff07) || (bdf >> 3) >= p->vpci.nr)
+	if (bdf > 0xffff || PCI_BUS(bdf) || PCI_FN(bdf) || PCI_DEV(bdf) >= p->vpci.nr)
 		return -1;
-	return (int)(bdf >> 3);
+	return (int)PCI_DEV(bdf);
 }
 
 /* MSI_COMPOSE / MSI_RELEASE(device, vcpu, identity). */
