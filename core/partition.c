@@ -23,7 +23,8 @@ struct partition hv_parts[PV_MAX_PARTITIONS];
 unsigned hv_nr_parts;
 
 /* Table pages for every partition's G-stage come from this pool (no heap in the firmware). */
-#define GSTAGE_POOL_SIZE KiB(512)
+/* (also the per-function second stages of IOMMUs without MSI_FLAT: 24 KiB each, core/passthrough.c) */
+#define GSTAGE_POOL_SIZE MiB(1)
 static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
 static size_t gstage_pool_used;
 static spinlock_t pool_lock;

@@ -3,7 +3,9 @@
  * PCI passthrough: enumerate the physical host bridge (ECAM), bring up the
  * IOMMU (platform device from the DT, or a PCI function of class 0x0806), give
  * each partition its functions (BARs mapped in its G-stage, a device context
- * with iohgatp = its G-stage and msiptp = its MSI page table), and emulate one
+ * with iohgatp = its G-stage and msiptp = its own MSI page table; without
+ * MSI_FLAT, iohgatp = a second stage of its own that shares the partition's
+ * tables but maps only the guest IMSIC pages it may reach), and emulate one
  * virtual PCIe host bridge per partition through the MMIO layer.
  * See docs/architecture.md "PCI passthrough".
  */
@@ -26,9 +28,16 @@ static struct pci_host host;
 static struct pci_ecam ecam;
 static struct pci_cfg_ops ecam_ops;
 static int iommu_bdf = -1;
-/* One 4 KiB MSI page table per partition (flat entries, one per vCPU) [IOMMU spec §2.3.3]. */
-/* One 4 KiB MSI page table per assigned function (flat entries, one per vCPU) [IOMMU spec §2.3.3]. */
+/* With MSI_FLAT: one 4 KiB MSI page table per assigned function (flat entries, one per vCPU) [IOMMU spec §2.3.3]. */
 static uint64_t msi_tables[PV_MAX_PARTITIONS][PV_MAX_PCI][512] __attribute__((aligned(4096)));
+/*
+ * Without MSI_FLAT: one second stage per assigned function, sharing the partition's
+ * G-stage subtables except for the guest IMSIC pages, of which it maps only those
+ * the function may reach (gstage_clone_window) [IOMMU spec §2.1.3 iohgatp].
+ */
+static struct gstage dev_gs[PV_MAX_PARTITIONS][PV_MAX_PCI];
+/* GSCIDs of those per-function second stages: above every partition's VMID (1 .. PV_MAX_PARTITIONS). */
+#define DEV_GSCID_BASE (PV_MAX_PARTITIONS + 1)
 
 /* ---- IOMMU discovery ---- */
 
@@ -143,58 +152,31 @@ static int iommu_bringup(struct partition *parts, unsigned nr, unsigned boot_har
 
 /* ---- assignment ---- */
 
-/* vmsi sync callback: a function's MSI page table of partition @ctx changed; flush the IOMMU's caches of it. */
+/* GSCID of function @i of partition @p's device context: the partition's VMID, or its own second stage's. */
+static uint16_t dev_gscid(const struct partition *p, unsigned i)
+{
+	return p->msi.mode == VMSI_GSTAGE ? (uint16_t)(DEV_GSCID_BASE + p->index * PV_MAX_PCI + i) : p->vmid;
+}
+
+/* vmsi sync callback: function @dev of partition @ctx changed what it may reach; flush the IOMMU's caches of it. */
 static int msi_sync(void *ctx, unsigned dev)
 {
 	struct partition *p = ctx;
 
-	(void)dev;
-	return iommu_inval_gscid(p->vmid);
+	return iommu_inval_gscid(dev_gscid(p, dev));
 }
 
-/* Give partition @p its functions: G-stage BAR mappings, MSI page table, device contexts, virtual bridge. */
-static int assign_partition(struct partition *p, struct pv_diag *diag)
+/* Map every memory BAR of partition @p's functions into its G-stage, at their host addresses. */
+static int map_bars(struct partition *p, struct pv_diag *diag)
 {
 	const struct pv_part_config *c = p->cfg;
-	struct vmsi *m = &p->msi;
-	struct iommu_dc_params dp;
-	int ret;
 
-	m->policy = c->msi_policy;
-	m->nr_vcpus = p->nr_vcpus;
-	m->nr_ids = p->guest_ids;
-	m->nr_devs = c->nr_pci;
-	m->sync = msi_sync;
-	m->sync_ctx = p;
-	for (unsigned k = 0; k < p->nr_vcpus; k++) {
-		int h = platform_hart_index(plat, p->vcpus[k].hartid);
-
-		m->pte[k] = iommu_msi_pte_flat(imsic_guest_file_hpa(&plat->imsic,
-			(unsigned)plat->harts[h].imsic_index, p->vcpus[k].guest_file));
-	}
-	for (unsigned i = 0; i < c->nr_pci; i++)
-		m->devs[i].table = msi_tables[p->index][i];
-	vmsi_reset(m);
-	memset(&dp, 0, sizeof(dp));
-	dp.gstage_root = hpa_of(p->gs.root);
-	dp.gstage_mode = p->gs.levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
-	dp.gscid = p->vmid;
-	if ((ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
-		return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "no MSI window for %u vCPUs", p->nr_vcpus);
-
-	/* The guest is told about the host bridge windows (identity-mapped): its RAM must stay clear of them. */
-	for (const struct pci_window *w = &plat->pcie.mem32; w <= &plat->pcie.mem64; w++)
-		if (w->size && c->mem_gpa.v < w->cpu_base.v + w->size && w->cpu_base.v < c->mem_gpa.v + c->mem_size)
-			return diag_set(diag, PV_EEXIST, c->node_path, PV_PROP_PCI_DEVICES,
-					"guest RAM 0x%llx-0x%llx overlaps the PCI window 0x%llx-0x%llx",
-					(ull)c->mem_gpa.v, (ull)(c->mem_gpa.v + c->mem_size - 1),
-					(ull)w->cpu_base.v,
-					(ull)(w->cpu_base.v + w->size - 1));
 	for (unsigned i = 0; i < c->nr_pci; i++) {
 		const struct pci_func *f = &host.funcs[pci_find(&host, c->pci_bdf[i])];
 
 		for (unsigned b = 0; b < 6; b++) {
 			const struct pci_bar *bar = &f->bar[b];
+			int ret;
 
 			if (!bar->size || (bar->flags & PCI_BAR_IO))
 				continue;
@@ -207,13 +189,83 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 						BDF_ARGS(f->bdf), b,
 						(ull)bar->base.v);
 		}
+	}
+	return 0;
+}
+
+/*
+ * Give partition @p its functions: G-stage BAR mappings, per-function MSI isolation (an
+ * MSI page table with MSI_FLAT, else a second stage of its own), device contexts, virtual bridge.
+ */
+static int assign_partition(struct partition *p, struct pv_diag *diag)
+{
+	const struct pv_part_config *c = p->cfg;
+	struct vmsi *m = &p->msi;
+	struct iommu_dc_params dp;
+	bool flat = iommu_msi_flat();
+	int ret;
+
+	m->policy = c->msi_policy;
+	m->mode = flat ? VMSI_FLAT : VMSI_GSTAGE;
+	m->nr_vcpus = p->nr_vcpus;
+	m->nr_ids = p->guest_ids;
+	m->nr_devs = c->nr_pci;
+	m->sync = msi_sync;
+	m->sync_ctx = p;
+	for (unsigned k = 0; k < p->nr_vcpus; k++) {
+		int h = platform_hart_index(plat, p->vcpus[k].hartid);
+		hpa_t file = imsic_guest_file_hpa(&plat->imsic, (unsigned)plat->harts[h].imsic_index,
+						  p->vcpus[k].guest_file);
+
+		/* The entry that opens vCPU k's file: a flat MSI PTE, or the G-stage leaf of its guest IMSIC page. */
+		m->pte[k] = flat ? iommu_msi_pte_flat(file) : gstage_leaf_pte(file, GS_R | GS_W);
+	}
+	memset(&dp, 0, sizeof(dp));
+	dp.gstage_mode = p->gs.levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
+	if (flat && (ret = iommu_msi_window(gpa(GUEST_IMSIC_GPA), p->nr_vcpus, &dp.msi_addr_mask, &dp.msi_addr_pattern)) < 0)
+		return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "no MSI window for %u vCPUs", p->nr_vcpus);
+
+	/* The guest is told about the host bridge windows (identity-mapped): its RAM must stay clear of them. */
+	for (const struct pci_window *w = &plat->pcie.mem32; w <= &plat->pcie.mem64; w++)
+		if (w->size && c->mem_gpa.v < w->cpu_base.v + w->size && w->cpu_base.v < c->mem_gpa.v + c->mem_size)
+			return diag_set(diag, PV_EEXIST, c->node_path, PV_PROP_PCI_DEVICES,
+					"guest RAM 0x%llx-0x%llx overlaps the PCI window 0x%llx-0x%llx",
+					(ull)c->mem_gpa.v, (ull)(c->mem_gpa.v + c->mem_size - 1),
+					(ull)w->cpu_base.v,
+					(ull)(w->cpu_base.v + w->size - 1));
+	/* Every BAR first: the per-function second stages share the partition's tables as they are then. */
+	if ((ret = map_bars(p, diag)) < 0)
+		return ret;
+	for (unsigned i = 0; i < c->nr_pci; i++) {
+		struct vmsi_dev *d = &m->devs[i];
+
+		if (flat) {
+			d->table = msi_tables[p->index][i];
+			d->stride = 2;
+			continue;
+		}
+		ret = gstage_clone_window(&dev_gs[p->index][i], &p->gs, gpa(GUEST_IMSIC_GPA),
+					  (uint64_t)p->nr_vcpus * PAGE_SIZE, &d->table);
+		if (ret < 0)
+			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES,
+					"no second stage for PCI function " BDF_FMT " (%s)", BDF_ARGS(c->pci_bdf[i]),
+					ret == -PV_ENOMEM ? "out of table pages" : "guest IMSIC pages not separable");
+		d->stride = 1;
+	}
+	vmsi_reset(m);  /* before any device context is valid */
+	for (unsigned i = 0; i < c->nr_pci; i++) {
+		const struct pci_func *f = &host.funcs[pci_find(&host, c->pci_bdf[i])];
+
 		vpci_func_init(&p->vpci.funcs[i], f);
-		dp.msipt = hpa_of(m->devs[i].table);
+		dp.gscid = dev_gscid(p, i);
+		dp.gstage_root = hpa_of(flat ? p->gs.root : dev_gs[p->index][i].root);
+		dp.msipt = flat ? hpa_of(m->devs[i].table) : hpa(0);
 		if ((ret = iommu_attach(f->bdf, &dp, c->name)) < 0)
 			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "device context for " BDF_FMT " not accepted", BDF_ARGS(f->bdf));
 		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
-		   "MSIs through its own MSI page table, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i,
-		   p->vmid, m->policy == PV_MSI_COMPOSED ? "composed" : "open",
+		   "MSIs through %s, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i, dp.gscid,
+		   flat ? "its own MSI page table" : "its own second stage (no MSI_FLAT)",
+		   m->policy == PV_MSI_COMPOSED ? "composed" : "open",
 		   m->policy == PV_MSI_COMPOSED ? "no interrupt file until MSI_COMPOSE" : "every vCPU's interrupt file");
 	}
 	p->vpci.nr = c->nr_pci;
@@ -281,8 +333,9 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 void passthrough_partition_start(struct partition *p)
 {
 	vmsi_reset(&p->msi);  /* before any function may send an MSI (Bus Master is off) */
-	if (p->vpci.nr)
-		iommu_inval_gscid(p->vmid);
+	for (unsigned i = 0; i < p->vpci.nr; i++)
+		if (i == 0 || p->msi.mode == VMSI_GSTAGE)
+			iommu_inval_gscid(dev_gscid(p, i));
 	for (unsigned i = 0; i < p->vpci.nr; i++) {
 		const struct pci_func *f = p->vpci.funcs[i].f;
 

@@ -5,11 +5,12 @@
 #include "core/guest_layout.h"
 #include "core/vmsi.h"
 
-/* MSI page-table index of vCPU k: MSI address bits above the page offset, masked (iommu_msi_window). */
+/* vCPU @vcpu's entry: MSI page-table index k (iommu_msi_window), or the k-th guest IMSIC page's G-stage slot. */
 static void set_pte(struct vmsi_dev *d, unsigned vcpu, uint64_t pte)
 {
-	d->table[2 * vcpu + 1] = 0;
-	__atomic_store_n(&d->table[2 * vcpu], pte, __ATOMIC_RELEASE);
+	if (d->stride == 2)
+		d->table[2 * vcpu + 1] = 0;
+	__atomic_store_n(&d->table[d->stride * vcpu], pte, __ATOMIC_RELEASE);
 }
 
 void vmsi_reset(struct vmsi *m)
@@ -21,7 +22,6 @@ void vmsi_reset(struct vmsi *m)
 		memset(d->nr, 0, sizeof(d->nr));
 		if (!d->table)
 			continue;
-		memset(d->table, 0, PAGE_SIZE);
 		for (unsigned k = 0; k < m->nr_vcpus; k++)
 			set_pte(d, k, m->policy == PV_MSI_OPEN ? m->pte[k] : 0);
 	}

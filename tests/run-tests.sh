@@ -63,9 +63,12 @@ bad_hart_twice|bash tests/qemu/bad_config.sh hart_twice tests/configs/bad-hart-t
 iommu_edu_sys|bash tests/qemu/iommu_edu.sh sys
 iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci
 iommu_edu_composed|bash tests/qemu/iommu_edu_composed.sh
+iommu_edu_sys_nomsi|bash tests/qemu/iommu_edu.sh sys nomsi
+iommu_edu_composed_nomsi|bash tests/qemu/iommu_edu_composed.sh nomsi
 iommu_storm|bash tests/qemu/iommu_storm.sh
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
+linux_pci_sys_nomsi|bash tests/qemu/linux_pci.sh sys nomsi
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
 bad_pci_noiommu|STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_noiommu tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "the machine has no RISC-V IOMMU"
 bad_pci_iommu|QEMU_ARGS="-device riscv-iommu-pci,addr=1" STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_iommu tests/configs/bad-pci-iommu.dts /partitions/alpha partvisor,pci-devices "PCI function 00:01.0 is the IOMMU, which the hypervisor owns"

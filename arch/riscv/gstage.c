@@ -190,3 +190,53 @@ uint64_t gstage_hgatp(const struct gstage *gs, uint16_t vmid)
 	return FIELD_PREP(HGATP_MODE, mode) | FIELD_PREP(HGATP_VMID, vmid) |
 	       FIELD_PREP(HGATP_PPN, (uintptr_t)gs->root >> PAGE_SHIFT);
 }
+
+uint64_t gstage_leaf_pte(hpa_t h, uint64_t perm)
+{
+	return pa_to_pte(h.v) | (perm & PTE_PERM) | PTE_LEAF_FLAGS;
+}
+
+int gstage_clone_window(struct gstage *dst, const struct gstage *src, gpa_t g, uint64_t size, uint64_t **slots)
+{
+	uint64_t *table;
+	const uint64_t *from;
+
+	if (!size || !IS_ALIGNED(g.v | size, PAGE_SIZE) || (g.v >> gpa_bits(src->levels)) ||
+	    (g.v >> (PAGE_SHIFT + LEVEL_BITS)) != ((g.v + size - 1) >> (PAGE_SHIFT + LEVEL_BITS)))
+		return -PV_EINVAL;
+	*dst = (struct gstage){ .levels = src->levels, .alloc = src->alloc, .alloc_ctx = src->alloc_ctx };
+	dst->root = src->alloc(src->alloc_ctx, ROOT_SIZE);
+	if (!dst->root || !IS_ALIGNED((uintptr_t)dst->root, ROOT_SIZE))
+		return -PV_ENOMEM;
+	dst->nr_tables = ROOT_PAGES;
+	for (size_t i = 0; i < ROOT_ENTRIES; i++)
+		dst->root[i] = src->root[i];
+
+	/* Down the window's path: replace each shared table by a private copy. */
+	table = dst->root;
+	from = src->root;
+	for (unsigned l = src->levels - 1; l > 0; l--) {
+		uint64_t *pte = &table[pte_index(src, g.v, l)];
+		uint64_t *copy;
+
+		if ((*pte & PTE_V) && (*pte & PTE_PERM))
+			return -PV_EEXIST;          /* a superpage covers the window */
+		copy = src->alloc(src->alloc_ctx, PAGE_SIZE);
+		if (!copy)
+			return -PV_ENOMEM;
+		dst->nr_tables++;
+		if (from && (*pte & PTE_V)) {
+			from = pte_to_table(*pte);
+			for (size_t i = 0; i < TABLE_ENTRIES; i++)
+				copy[i] = from[i];
+		} else {
+			from = NULL;                /* nothing mapped below: the copy stays empty */
+		}
+		*pte = pa_to_pte((uintptr_t)copy) | PTE_V;
+		table = copy;
+	}
+	*slots = &table[pte_index(src, g.v, 0)];
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		(*slots)[off >> PAGE_SHIFT] = 0;
+	return PV_OK;
+}

@@ -90,6 +90,30 @@ int gstage_map(struct gstage *gs, gpa_t g, hpa_t h, uint64_t size, uint64_t perm
  */
 int gstage_translate(const struct gstage *gs, gpa_t g, hpa_t *h, uint64_t *perm, uint64_t *page_size);
 
+/**
+ * A 4 KiB leaf PTE as gstage_map() writes it: @h with permissions @perm
+ * (GS_R/GS_W/GS_X) and V=U=A=D=1 [Priv ISA "Guest Physical Address Translation"].
+ * For code that edits one leaf slot itself (gstage_clone_window()).
+ */
+uint64_t gstage_leaf_pte(hpa_t h, uint64_t perm);
+
+/**
+ * Build @dst as a second G-stage address space for a device: its root copies
+ * every root entry of @src, so it shares @src's subtables (RAM, BARs), except
+ * along the path to the 4 KiB pages [@g, @g + @size), where @dst gets private
+ * copies of the tables down to the leaf table, with the window's own entries
+ * cleared. *@slots is set to the leaf slot of @g in that private table: the
+ * caller fills slot k (page @g + k * 4 KiB) with gstage_leaf_pte() to open a page
+ * [IOMMU spec §2.1.3 iohgatp; used for MSIs without MSI page tables].
+ * @src must be complete: later changes to it above the window are seen by @dst
+ * only where they edit shared subtables, not where they add root entries.
+ * @g and @size must be 4 KiB aligned and the window must lie inside one leaf table
+ * (one 2 MiB region): -PV_EINVAL; a superpage of @src covering it: -PV_EEXIST;
+ * -PV_ENOMEM when a table cannot be allocated (from @src's allocator).
+ * Table pages used: 4 (root) + one per level below it on the path.
+ */
+int gstage_clone_window(struct gstage *dst, const struct gstage *src, gpa_t g, uint64_t size, uint64_t **slots);
+
 /** hgatp/iohgatp value for @gs with VMID/GSCID @vmid [Priv ISA "hgatp"; IOMMU spec "iohgatp"]. */
 uint64_t gstage_hgatp(const struct gstage *gs, uint16_t vmid);
 

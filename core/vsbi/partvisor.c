@@ -15,7 +15,8 @@ static long get_info(const struct partition *p, unsigned long item, long *value)
 	switch (item) {
 	case PARTVISOR_INFO_VERSION: *value = (long)PARTVISOR_VERSION; return SBI_SUCCESS;
 	case PARTVISOR_INFO_FEATURES:
-		*value = (long)(PARTVISOR_FEAT_MSI_FLAT |
+		*value = (long)((p->msi.mode == VMSI_FLAT ? PARTVISOR_FEAT_MSI_FLAT : 0) |
+				(p->msi.mode == VMSI_GSTAGE ? PARTVISOR_FEAT_MSI_GSTAGE : 0) |
 				(p->msi.policy == PV_MSI_COMPOSED ? PARTVISOR_FEAT_COMPOSED : 0));
 		return SBI_SUCCESS;
 	case PARTVISOR_INFO_NR_VCPUS: *value = p->nr_vcpus; return SBI_SUCCESS;

@@ -194,13 +194,17 @@ static uint64_t *ddt_alloc(void)
 	return ddt_pages[io.ddt_used++];
 }
 
-/* The device context of @devid, allocating directory pages on the way. Caller holds io.lock. */
-static struct iommu_dc *ddt_lookup(uint32_t devid)
+/*
+ * The device context of @devid (IOMMU_DC_SIZE(io.caps.msi_flat) bytes: extended or
+ * base format), allocating directory pages on the way. Caller holds io.lock.
+ */
+static uint64_t *ddt_lookup(uint32_t devid)
 {
+	bool ext = io.caps.msi_flat;
 	uint64_t *page = ddt_pages[0];
 
 	for (unsigned level = iommu_ddt_levels(io.mode) - 1; level > 0; level--) {
-		uint64_t *e = &page[iommu_ddi(devid, level)];
+		uint64_t *e = &page[iommu_ddi(devid, level, ext)];
 
 		if (!(*e & IOMMU_DDTE_V)) {
 			uint64_t *next = ddt_alloc();
@@ -212,7 +216,7 @@ static struct iommu_dc *ddt_lookup(uint32_t devid)
 		}
 		page = hpa_ptr(hpa(FIELD_GET(IOMMU_DDTE_PPN, *e) << PAGE_SHIFT));
 	}
-	return (struct iommu_dc *)page + iommu_ddi(devid, 0);
+	return page + iommu_ddi(devid, 0, ext) * (IOMMU_DC_SIZE(ext) / sizeof(uint64_t));
 }
 
 /* ---- public API ---- */
@@ -220,6 +224,11 @@ static struct iommu_dc *ddt_lookup(uint32_t devid)
 bool iommu_present(void)
 {
 	return io.on;
+}
+
+bool iommu_msi_flat(void)
+{
+	return io.on && io.caps.msi_flat;
 }
 
 int iommu_off(hpa_t base, uint64_t timebase_hz)
@@ -259,7 +268,7 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	ret = iommu_caps_check(v, d->gstage_mode, d->pa_bits ? d->pa_bits : HPA_BITS, d->name, &caps, diag);
 	if (ret < 0)
 		return ret;
-	if ((ret = iommu_ddt_mode(d->devid_bits)) < 0)
+	if ((ret = iommu_ddt_mode(d->devid_bits, caps.msi_flat)) < 0)
 		return diag_set(diag, PV_ERANGE, d->name, NULL, "device_ids of %u bits are wider than 24", d->devid_bits);
 	io.mode = ret;
 	io.caps = caps;
@@ -335,10 +344,12 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag)
 	if (ret < 0)
 		return diag_set(diag, PV_EINVAL, d->name, "cqcsr", "the command queue does not execute commands");
 	io.on = true;
-	pr("partvisor: iommu: %s: version %u.%u, %u-level device directory (%u-bit device_ids), "
-	   "fault interrupts to 0x%llx id %u\n", d->name, (unsigned)FIELD_GET(IOMMU_VERSION_MAJOR, caps.version),
+	pr("partvisor: iommu: %s: version %u.%u, %u-level device directory (%u-bit device_ids, %s device contexts), "
+	   "%s, fault interrupts to 0x%llx id %u\n", d->name, (unsigned)FIELD_GET(IOMMU_VERSION_MAJOR, caps.version),
 	   (unsigned)FIELD_GET(IOMMU_VERSION_MINOR, caps.version),
-	   iommu_ddt_levels(io.mode), d->devid_bits, (ull)d->msi_target.v, d->msi_id);
+	   iommu_ddt_levels(io.mode), d->devid_bits, caps.msi_flat ? "extended" : "base",
+	   caps.msi_flat ? "MSI_FLAT: MSIs through MSI page tables" : "no MSI_FLAT: MSIs through the second stage",
+	   (ull)d->msi_target.v, d->msi_id);
 	return 0;
 }
 
@@ -358,25 +369,25 @@ static struct owner *owner_of(uint32_t devid, bool add)
  * Make @dc the device context of @devid and invalidate what the IOMMU may have
  * cached for it and for @gscid. Caller holds io.lock.
  */
-static int dc_write(uint32_t devid, const struct iommu_dc *dc_in, uint16_t gscid)
+static int dc_write(uint32_t devid, const struct iommu_dc *dc, uint16_t gscid)
 {
-	struct iommu_dc dc = *dc_in, *slot;
+	const uint64_t *src = (const uint64_t *)dc;
+	unsigned n = IOMMU_DC_SIZE(io.caps.msi_flat) / sizeof(uint64_t);
 	struct iommu_cmd cmds[3];
-	uint64_t tc;
+	uint64_t *slot;
 
 	slot = ddt_lookup(devid);
 	if (!slot) {
 		pr("partvisor: iommu: device " BDF_FMT ": out of device-directory pages\n", BDF_ARGS(devid));
 		return -PV_ENOMEM;
 	}
-	/* Fill everything but tc, make it visible, then set tc.V [spec §2.1.3 / guidelines]. */
-	tc = dc.tc;
-	dc.tc = 0;
-	slot->tc = 0;
+	/* Invalidate, fill everything but tc, make it visible, then set tc.V [spec §2.1.3 / guidelines]. */
+	slot[0] = 0;
 	__asm__ volatile("fence w, w" ::: "memory");
-	*slot = dc;
+	for (unsigned i = 1; i < n; i++)
+		slot[i] = src[i];
 	__asm__ volatile("fence w, w" ::: "memory");
-	slot->tc = tc;
+	slot[0] = dc->tc;
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	cmds[0] = iommu_cmd_inval_ddt(devid);
 	cmds[1] = iommu_cmd_inval_vma(gscid);
@@ -396,6 +407,11 @@ int iommu_attach(uint32_t devid, const struct iommu_dc_params *p, const char *ow
 	    (p->gstage_mode == HGATP_MODE_SV48X4 && !io.caps.sv48x4)) {
 		pr("partvisor: iommu: device " BDF_FMT ": the IOMMU does not support the partition's G-stage mode %llu\n",
 		   BDF_ARGS(devid), (ull)p->gstage_mode);
+		return -PV_EINVAL;
+	}
+	if (p->msipt.v && !io.caps.msi_flat) {
+		pr("partvisor: iommu: device " BDF_FMT ": MSI page table given, but the IOMMU has no MSI_FLAT\n",
+		   BDF_ARGS(devid));
 		return -PV_EINVAL;
 	}
 	if ((ret = iommu_dc_encode(&dc, p)) < 0) {

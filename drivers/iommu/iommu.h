@@ -2,8 +2,8 @@
 /*
  * RISC-V IOMMU driver (drivers/iommu/iommu.c): the hypervisor owns the IOMMU,
  * gives each assigned PCI function a device context that translates its DMA
- * with its partition's G-stage table and its MSIs with the partition's MSI
- * page table, and reports faults [RISC-V IOMMU spec v1.0.1].
+ * with a G-stage table and, with MSI_FLAT, its MSIs with its own MSI page table,
+ * and reports faults [RISC-V IOMMU spec v1.0.1].
  * Encoding of the in-memory structures is in iommu_hw.h (pure); register fields in iommu_bits.h.
  */
 #ifndef PV_IOMMU_H
@@ -62,6 +62,14 @@ int iommu_init(const struct iommu_desc *d, struct pv_diag *diag);
 
 /** Whether iommu_init() succeeded. */
 bool iommu_present(void);
+
+/**
+ * Whether the IOMMU translates MSIs through MSI page tables (capabilities.MSI_FLAT,
+ * extended device contexts) [spec §2.3.3]. false: no msiptp, an MSI is an ordinary
+ * write translated by the device's second stage (iohgatp), and iommu_attach() must
+ * be given no MSI page table. false also when there is no IOMMU.
+ */
+bool iommu_msi_flat(void);
 
 /**
  * Make device_id @devid translate through a valid device context built from @p

@@ -6,7 +6,8 @@
  *
  * Spec sections used:
  *   - §5.3   capabilities                      -> iommu_caps_check()
- *   - §2.1   device-directory table (extended 64-byte device contexts), §2.1.1 non-leaf entries
+ *   - §2.1   device-directory table (extended 64-byte device contexts with MSI_FLAT, base
+ *            32-byte ones without), §2.1.1 non-leaf entries
  *   - §2.1.3 device context fields (tc, iohgatp, msiptp, msi_addr_*)
  *   - §2.3.3 MSI address recognition, index extraction, flat MSI PTEs
  *            (also AIA spec, IOMMU.adoc)
@@ -16,12 +17,11 @@
 #include "drivers/iommu/iommu_hw.h"
 #include "drivers/iommu/iommu_bits.h"
 
-/* device directory, extended format [§2.1] */
-#define DDI0_BITS      6
+/* device directory [§2.1]: DDI[0] is 6 bits with extended (64-byte) contexts, 7 with base (32-byte) ones */
+#define DDI0_BITS_EXT  6
+#define DDI0_BITS_BASE 7
 #define DDIN_BITS      9
-#define DDT_1LVL_BITS  DDI0_BITS                         /* 6 */
-#define DDT_2LVL_BITS  (DDI0_BITS + DDIN_BITS)           /* 15 */
-#define DDT_3LVL_BITS  (DDI0_BITS + 2 * DDIN_BITS)       /* 24 */
+#define DDT_MAX_BITS   24                                /* 3LVL, either format */
 
 /* fault-record CAUSE values designated for custom use [§3.2] */
 #define CAUSE_CUSTOM_FIRST 2048
@@ -60,13 +60,20 @@ int iommu_dc_encode(struct iommu_dc *dc, const struct iommu_dc_params *p)
 
 /* ---- device directory -------------------------------------------------------------------- */
 
-int iommu_ddt_mode(unsigned devid_bits)
+static unsigned ddi0_bits(bool extended)
 {
-	if (devid_bits <= DDT_1LVL_BITS)
+	return extended ? DDI0_BITS_EXT : DDI0_BITS_BASE;
+}
+
+int iommu_ddt_mode(unsigned devid_bits, bool extended)
+{
+	unsigned d0 = ddi0_bits(extended);
+
+	if (devid_bits <= d0)
 		return IOMMU_DDTP_MODE_1LVL;
-	if (devid_bits <= DDT_2LVL_BITS)
+	if (devid_bits <= d0 + DDIN_BITS)
 		return IOMMU_DDTP_MODE_2LVL;
-	if (devid_bits <= DDT_3LVL_BITS)
+	if (devid_bits <= DDT_MAX_BITS)
 		return IOMMU_DDTP_MODE_3LVL;
 	return -PV_ERANGE;
 }
@@ -85,12 +92,16 @@ unsigned iommu_ddt_levels(int mode)
 	}
 }
 
-unsigned iommu_ddi(uint32_t devid, unsigned level)
+unsigned iommu_ddi(uint32_t devid, unsigned level, bool extended)
 {
+	unsigned d0 = ddi0_bits(extended);
+
 	if (level == 0)
-		return devid & ((1U << DDI0_BITS) - 1);
-	if (level <= 2)
-		return (devid >> (DDI0_BITS + DDIN_BITS * (level - 1))) & ((1U << DDIN_BITS) - 1);
+		return devid & ((1U << d0) - 1);
+	if (level == 1)
+		return (devid >> d0) & ((1U << DDIN_BITS) - 1);
+	if (level == 2)   /* DDI[2] is what is left of the 24 bits: 9 bits extended, 8 base */
+		return (devid >> (d0 + DDIN_BITS)) & ((1U << (DDT_MAX_BITS - d0 - DDIN_BITS)) - 1);
 	return 0;
 }
 
@@ -325,10 +336,6 @@ int iommu_caps_check(uint64_t caps, uint64_t gstage_mode, unsigned pa_bits, cons
 				"G-stage mode %llu is neither Sv39x4 nor Sv48x4, capabilities 0x%llx",
 				(ull)gstage_mode, (ull)caps);
 	}
-	if (!ci.msi_flat)
-		return diag_set(diag, PV_EINVAL, node, CAPS_PROP,
-				"IOMMU lacks MSI_FLAT (MSI page tables, extended device contexts), capabilities 0x%llx",
-				(ull)caps);
 	if (ci.igs == IOMMU_IGS_WSI)
 		return diag_set(diag, PV_EINVAL, node, CAPS_PROP,
 				"IOMMU signals wired interrupts only (IGS=WSI): wired-only interrupts are not supported, "

@@ -37,7 +37,11 @@
 #define IOMMU_DDTP_MODE_3LVL 4
 
 /* ---- device context [spec §2.1.3]; field masks IOMMU_DC_* in iommu_bits.h ---- */
-/** Extended-format device context (64 bytes; used when capabilities.MSI_FLAT = 1) [§2.1.2, §2.1.3]. */
+/**
+ * Extended-format device context (64 bytes; used when capabilities.MSI_FLAT = 1)
+ * [§2.1.2, §2.1.3]. Without MSI_FLAT the IOMMU uses the base format: the first
+ * 32 bytes (tc, iohgatp, ta, fsc) only, with msiptp and the MSI address fields absent.
+ */
 struct iommu_dc {
 	uint64_t tc;
 	uint64_t iohgatp;
@@ -71,22 +75,27 @@ struct iommu_dc_params {
  */
 int iommu_dc_encode(struct iommu_dc *dc, const struct iommu_dc_params *p);
 
+/** Bytes of one device context: 64 in the extended format (capabilities.MSI_FLAT = 1), 32 in the base format [§2.1]. */
+#define IOMMU_DC_SIZE(extended) ((extended) ? 64u : 32u)
+
 /**
- * Pick the device-directory mode for device_ids of @devid_bits bits with extended
- * (64-byte) device contexts [spec §2.1: 1LVL up to 6 bits, 2LVL up to 15, 3LVL up to 24].
+ * Pick the device-directory mode for device_ids of @devid_bits bits, with extended
+ * (64-byte, @extended) or base (32-byte) device contexts [spec §2.1: extended 1LVL up
+ * to 6 bits, 2LVL up to 15; base 1LVL up to 7, 2LVL up to 16; 3LVL up to 24 in both].
  * Returns IOMMU_DDTP_MODE_1LVL/2LVL/3LVL, or -PV_ERANGE above 24 bits.
  */
-int iommu_ddt_mode(unsigned devid_bits);
+int iommu_ddt_mode(unsigned devid_bits, bool extended);
 
 /** Number of directory levels of ddtp mode @mode (1LVL -> 1 ... 3LVL -> 3), 0 for others [§5.5]. */
 unsigned iommu_ddt_levels(int mode);
 
 /**
  * Index into the directory page of @level (0 = leaf page of device contexts,
- * 1 and 2 = non-leaf pages) for @devid, extended format: DDI[0] = devid[5:0],
- * DDI[1] = devid[14:6], DDI[2] = devid[23:15] [spec §2.1 "Device-directory table"].
+ * 1 and 2 = non-leaf pages) for @devid. Extended format (@extended): DDI[0] =
+ * devid[5:0], DDI[1] = devid[14:6], DDI[2] = devid[23:15]; base format: DDI[0] =
+ * devid[6:0], DDI[1] = devid[15:7], DDI[2] = devid[23:16] [spec §2.1 "Device-directory table"].
  */
-unsigned iommu_ddi(uint32_t devid, unsigned level);
+unsigned iommu_ddi(uint32_t devid, unsigned level, bool extended);
 
 /** Non-leaf device-directory entry pointing at the 4 KiB page @next (V = 1) [§2.1.1]. */
 uint64_t iommu_ddt_nonleaf(hpa_t next);
@@ -163,9 +172,10 @@ struct iommu_caps_info {
 };
 /**
  * Check that an IOMMU with capabilities @caps can be used: version 1.x, the
- * G-stage mode @gstage_mode (HGATP_MODE_SV39X4/_SV48X4) the harts use,
- * MSI_FLAT (extended device contexts and MSI page tables), MSI interrupt
- * generation (IGS = MSI or BOTH), and PAS at least @pa_bits [§5.3].
+ * G-stage mode @gstage_mode (HGATP_MODE_SV39X4/_SV48X4) the harts use, MSI
+ * interrupt generation (IGS = MSI or BOTH), and PAS at least @pa_bits [§5.3].
+ * MSI_FLAT is optional: @info->msi_flat says whether MSIs can be translated by
+ * MSI page tables (extended device contexts) or only by the second stage.
  * Fills @info. Returns 0 or -PV_EINVAL with @diag naming node @node (for messages), property
  * "capabilities" and what is missing.
  */

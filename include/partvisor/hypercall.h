@@ -40,5 +40,6 @@
 /* Feature bits. */
 #define PARTVISOR_FEAT_MSI_FLAT   (1UL << 0) /**< MSIs are translated by per-device IOMMU MSI page tables */
 #define PARTVISOR_FEAT_COMPOSED   (1UL << 1) /**< policy "composed": a device reaches only what MSI_COMPOSE opened */
+#define PARTVISOR_FEAT_MSI_GSTAGE (1UL << 2) /**< no MSI page tables: MSIs go through per-device second-stage tables */
 
 #endif

@@ -135,8 +135,11 @@ static void setup(struct fz *f)
 	p.msi.nr_ids = p.guest_ids;
 	for (unsigned k = 0; k < n; k++)
 		p.msi.pte[k] = 0x1000007ULL + ((uint64_t)k << 10);
-	for (unsigned d = 0; d < p.vpci.nr; d++)
+	p.msi.mode = hdr & 0x40 ? VMSI_GSTAGE : VMSI_FLAT;
+	for (unsigned d = 0; d < p.vpci.nr; d++) {
 		p.msi.devs[d].table = msi_table[d];
+		p.msi.devs[d].stride = p.msi.mode == VMSI_GSTAGE ? 1 : 2;
+	}
 	p.msi.sync = msi_sync;
 	p.msi.sync_ctx = &p;
 	vmsi_reset(&p.msi);

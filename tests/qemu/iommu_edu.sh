@@ -6,15 +6,26 @@
 # address, beta's RAM and beta's interrupt files. The guest sees no foreign data and no interrupt;
 # the hypervisor reports each blocked transaction naming alpha and the device; beta (heartbeat)
 # keeps running after alpha has finished and stopped.
-#   iommu_edu.sh [sys|pci]   sys: the platform IOMMU (-M virt,iommu-sys=on, the default)
-#                            pci: the IOMMU as PCI function 00:01.0 (-device riscv-iommu-pci)
+#   iommu_edu.sh [sys|pci] [flat|nomsi]
+#     sys: the platform IOMMU (-M virt,iommu-sys=on, the default)
+#     pci: the IOMMU as PCI function 00:01.0 (-device riscv-iommu-pci)
+#     flat: MSIs through per-device MSI page tables (the default); nomsi: an IOMMU without
+#           MSI_FLAT (QEMU intremap=false), MSIs through per-device second-stage tables. The
+#           guest sees the same; GET_INFO's feature bit and the boot log say which.
 variant=${1:-sys}
-TEST=iommu_edu_$variant
+msimode=${2:-flat}
+TEST=iommu_edu_$variant${2:+_$msimode}
 source tests/qemu/lib.sh
 # shellcheck disable=SC2054  # the comma is part of the QEMU option
+case $msimode in
+  flat) intremap=on ;;
+  nomsi) intremap=off ;;
+  *) fail "unknown MSI mode '$msimode' (flat or nomsi)"; finish ;;
+esac
+# shellcheck disable=SC2054
 case $variant in
-  sys) export MACHINE_OPTS=iommu-sys=on; iommu=() ;;
-  pci) unset MACHINE_OPTS; iommu=(-device riscv-iommu-pci,addr=1) ;;  # never both IOMMUs (facts §2.4.9)
+  sys) export MACHINE_OPTS=iommu-sys=on; iommu=(-global riscv-iommu.intremap=$intremap) ;;
+  pci) unset MACHINE_OPTS; iommu=(-device riscv-iommu-pci,addr=1,intremap=$intremap) ;;  # never both IOMMUs (facts §2.4.9)
   *) fail "unknown IOMMU variant '$variant' (sys or pci)"; finish ;;
 esac
 # alpha runs the test guest linked for guest RAM at 4 GiB: the firmware embeds both images.
@@ -33,6 +44,14 @@ fault() {
 write_fault='23 \(write/AMO guest-page fault\)'
 read_fault='21 \(read guest-page fault\)'
 
+if [ "$msimode" = nomsi ]; then
+  expect "^partvisor: iommu: .*base device contexts\), no MSI_FLAT: MSIs through the second stage" "the IOMMU has no MSI_FLAT: base device contexts"
+  expect "^partvisor: pci 00:05\.0 .*-> partition alpha .*MSIs through its own second stage" "the boot log gives alpha's edu its own second stage for MSIs"
+  feat_want=4; feat_name=PARTVISOR_FEAT_MSI_GSTAGE
+else
+  expect "^partvisor: pci 00:05\.0 .*-> partition alpha .*MSIs through its own MSI page table" "the boot log gives alpha's edu its own MSI page table"
+  feat_want=1; feat_name=PARTVISOR_FEAT_MSI_FLAT
+fi
 expect "$a bus 0 shows 1 function\(s\)" "alpha's bus shows only its own function"
 expect "$a found 00:00\.0 1234:11e8 bar0 0x[0-9a-f]+$" "alpha finds the edu at 00:00.0 with BAR0 assigned"
 expect "$a ident 0x010000ed, liveness ok" "alpha reaches the edu's registers through BAR0"
@@ -50,6 +69,11 @@ if [ -n "$info" ] && (( (0x$features & 2) == 0 )); then
   pass "GET_INFO features 0x$features: no PARTVISOR_FEAT_COMPOSED (policy open)"
 else
   fail "GET_INFO features '${features}' has PARTVISOR_FEAT_COMPOSED or no GET_INFO line"
+fi
+if [ -n "$info" ] && (( (0x$features & 5) == feat_want )); then
+  pass "GET_INFO features 0x$features: $feat_name (the IOMMU's MSI mode), not the other"
+else
+  fail "GET_INFO features '${features}': want $feat_name only of bits 0 and 2"
 fi
 expect "$a get_info refuses unknown items ok" "GET_INFO refuses unknown items"
 expect "$a policy open: every vCPU file reachable" "alpha's guest sees policy open"

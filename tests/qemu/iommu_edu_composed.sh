@@ -10,9 +10,18 @@
 # hypervisor reports each blocked MSI as an IOMMU fault naming alpha and 00:05.0. Everything
 # iommu_edu.sh checks for blocked DMA and MSIs holds here too; beta (heartbeat) keeps running.
 # Platform IOMMU only (-M virt,iommu-sys=on).
-TEST=iommu_edu_composed
+#   iommu_edu_composed.sh [flat|nomsi]   flat (default): MSIs through per-device MSI page tables;
+#     nomsi: the IOMMU without MSI_FLAT (QEMU intremap=false), MSIs through per-device second stages,
+#     where a blocked MSI is a write guest-page fault at the guest interrupt file's address.
+msimode=${1:-flat}
+TEST=iommu_edu_composed${1:+_$msimode}
 source tests/qemu/lib.sh
 export MACHINE_OPTS=iommu-sys=on
+case $msimode in
+  flat) intremap=on ;;
+  nomsi) intremap=off ;;
+  *) fail "unknown MSI mode '$msimode' (flat or nomsi)"; finish ;;
+esac
 # alpha runs the test guest linked for guest RAM at 4 GiB: the firmware embeds both images.
 # edu's dma_mask defaults to 28 bits (QEMU ANDs DMA addresses with it): alpha's RAM is above 4 GiB.
 # shellcheck disable=SC2016  # $(BUILD) is for make
@@ -20,7 +29,7 @@ img=$(build_config "$TEST" tests/configs/iommu-edu-composed.dts \
   'IMAGES=testguest=$(BUILD)/guests/testguest.bin testguest-4g=$(BUILD)/guests/testguest-4g.bin') || finish
 # shellcheck disable=SC2054  # the comma is part of the QEMU option
 boot_until_after "$img" 120 "^partvisor: partition alpha stopped" "^\[beta\] testguest: heartbeat" \
-  -device edu,addr=5,dma_mask=0xffffffffff
+  -global riscv-iommu.intremap=$intremap -device edu,addr=5,dma_mask=0xffffffffff
 
 a='^\[alpha\] edu:'
 # fault CAUSE IOVA: regex of the hypervisor's report of a transaction of alpha's edu that the IOMMU blocked.
@@ -92,7 +101,13 @@ expect "$a msi_release refuses vcpu 0 identity 7 never composed ok" "MSI_RELEASE
 # of every MSI page-table fault, so the hypervisor can only print iova 0x0: accept either, and tell the
 # three blocked MSIs (vCPU 0 before MSI_COMPOSE, vCPU 1, vCPU 0 after MSI_RELEASE) apart by count and
 # order instead (a report cannot come before the guest line printed just before its MSI was raised).
-msi_fault() { fault '262 \(MSI PTE not valid\)' "($1|0x0)"; }
+if [ "$msimode" = nomsi ]; then
+  # No MSI page table: the MSI misses the device's second stage, which maps only composed files.
+  msi_fault() { fault '23 \(write/AMO guest-page fault\)' "($1)"; }
+  expect "^partvisor: pci 00:05\.0 .*-> partition alpha .*MSIs through its own second stage" "the boot log gives alpha's edu its own second stage for MSIs"
+else
+  msi_fault() { fault '262 \(MSI PTE not valid\)' "($1|0x0)"; }
+fi
 # count_after REGEX1 REGEX2: lines matching REGEX2 after the first line matching REGEX1.
 count_after() {
   A="$1" B="$2" awk '!seen && $0 ~ ENVIRON["A"] { seen = 1; next } seen && $0 ~ ENVIRON["B"] { n++ }

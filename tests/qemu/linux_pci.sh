@@ -7,14 +7,23 @@
 # land in the console's chardev file. Both stay up until the other has finished pinging, then power
 # off, which stops the machine. The hypervisor's exit counters must show no interrupt exits: the
 # devices' MSIs go straight into the guests' interrupt files.
-#   linux_pci.sh [sys|pci]   sys: the platform IOMMU (-M virt,iommu-sys=on, the default)
-#                            pci: the IOMMU as PCI function 00:01.0 (-device riscv-iommu-pci)
+#   linux_pci.sh [sys|pci] [flat|nomsi]
+#     sys: the platform IOMMU (-M virt,iommu-sys=on, the default)
+#     pci: the IOMMU as PCI function 00:01.0 (-device riscv-iommu-pci)
+#     flat (default): MSIs through per-device MSI page tables; nomsi: an IOMMU without MSI_FLAT
+#       (QEMU intremap=false): MSIs through per-device second stages. Linux sees no difference.
 variant=${1:-sys}
-TEST=linux_pci_$variant
+msimode=${2:-flat}
+TEST=linux_pci_$variant${2:+_$msimode}
 source tests/qemu/lib.sh
 case $variant in
   sys | pci) ;;
   *) fail "unknown IOMMU variant '$variant' (sys or pci)"; finish ;;
+esac
+case $msimode in
+  flat) intremap=on ;;
+  nomsi) intremap=off ;;
+  *) fail "unknown MSI mode '$msimode' (flat or nomsi)"; finish ;;
 esac
 export MEM=2G
 # PCI_IOMMU=$variant: platform.mk adds -device riscv-iommu-pci,addr=1 for pci; iommu-sys=on is a
@@ -27,7 +36,15 @@ img=$(build_config "$TEST" tests/configs/linux-pci.dts) || finish
 # shellcheck disable=SC2207  # word splitting of make's output is intended (no spaces in paths)
 args=($(make -s BUILD="$out" PCI_IOMMU="$variant" HVC_CHARDEV="file,path=$hvc" run-args))
 # Both partitions power off at the end: the machine stops and QEMU exits.
-boot "$img" 900 "${args[@]}"
+boot "$img" 900 "${args[@]}" -global riscv-iommu.intremap=$intremap
+if [ "$msimode" = nomsi ]; then
+  expect "^partvisor: iommu: .*no MSI_FLAT: MSIs through the second stage" "the IOMMU has no MSI_FLAT"
+  expect_count "^partvisor: pci .*MSIs through its own second stage \(no MSI_FLAT\), policy open" 3 \
+    "each of the 3 passed-through functions gets its own second stage for MSIs"
+else
+  expect_count "^partvisor: pci .*MSIs through its own MSI page table, policy open" 3 \
+    "each of the 3 passed-through functions gets its own MSI page table"
+fi
 
 # func P BDF ID: regex of P's /init line for guest PCI function BDF with vendor:device ID, bound.
 func() { echo "^\[$1\] LINUX-INFO: pci 0000:$2 $3 0x[0-9a-f]{6} virtio-pci$"; }

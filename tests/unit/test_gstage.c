@@ -449,6 +449,70 @@ static void test_map_enomem(void **state)
 	expect_map(gs, GiB(1) + 4, 4, GS_R, KiB(4));
 }
 
+/*
+ * A device's second stage (IOMMU without MSI_FLAT): shares the partition's RAM and
+ * BAR subtables, has private tables along the guest IMSIC window, where only the
+ * slots the caller fills are mapped; the partition's own tables are not changed.
+ */
+static void test_clone_window(void **state)
+{
+	struct fixture *f = *state;
+	struct gstage *src = init(state, GiB(4)), dst;
+	const uint64_t win = 0x28000000, imsic_h = 0x24000000, ram_g = 0x80000000, ram_h = 0x90000000;
+	uint64_t *slots, perm, sz;
+	hpa_t h;
+
+	assert_int_equal(gstage_map(src, gpa(ram_g), hpa(ram_h), MiB(256), GS_RWX), 0);
+	assert_int_equal(gstage_map(src, gpa(0x40000000), hpa(0x40000000), KiB(16), GS_R | GS_W), 0);  /* a BAR */
+	for (unsigned k = 0; k < 4; k++)
+		assert_int_equal(gstage_map(src, gpa(win + k * KiB(4)), hpa(imsic_h + k * KiB(32)), KiB(4), GS_R | GS_W), 0);
+	/* a neighbour inside the same 2 MiB leaf table, outside the window */
+	assert_int_equal(gstage_map(src, gpa(win + KiB(64)), hpa(0x30000000), KiB(4), GS_R), 0);
+
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(win), KiB(16), &slots), 0);
+	assert_int_equal(dst.levels, src->levels);
+	assert_int_equal(dst.nr_tables, ROOT_PAGES + 2);          /* root + the 1 GiB and 2 MiB tables on the path */
+	assert_true(IS_ALIGNED((uintptr_t)dst.root, ROOT_BYTES));
+	/* RAM and the BAR: the very same subtables */
+	assert_int_equal(dst.root[2], src->root[2]);
+	assert_int_equal(gstage_translate(&dst, gpa(ram_g + MiB(3)), &h, &perm, NULL), 0);
+	assert_int_equal(h.v, ram_h + MiB(3));
+	assert_int_equal(gstage_translate(&dst, gpa(0x40000000), &h, NULL, NULL), 0);
+	/* the window is empty in the clone, the neighbour is kept, the source still maps everything */
+	for (unsigned k = 0; k < 4; k++) {
+		assert_int_equal(gstage_translate(&dst, gpa(win + k * KiB(4)), NULL, NULL, NULL), -PV_ENOENT);
+		assert_int_equal(gstage_translate(src, gpa(win + k * KiB(4)), &h, NULL, NULL), 0);
+		assert_int_equal(h.v, imsic_h + k * KiB(32));
+	}
+	assert_int_equal(gstage_translate(&dst, gpa(win + KiB(64)), &h, &perm, &sz), 0);
+	assert_int_equal(h.v, 0x30000000);
+	assert_int_equal(sz, KiB(4));
+	assert_int_not_equal(dst.root[0], src->root[0]);          /* the path is private */
+	/* opening one slot maps exactly that page, with the leaf bits gstage_map writes */
+	slots[2] = gstage_leaf_pte(hpa(imsic_h + 2 * KiB(32)), GS_R | GS_W);
+	assert_int_equal(slots[2], raw_pte(src, win + 2 * KiB(4), 0));
+	assert_int_equal(gstage_translate(&dst, gpa(win + 2 * KiB(4)), &h, &perm, NULL), 0);
+	assert_int_equal(h.v, imsic_h + 2 * KiB(32));
+	assert_int_equal(perm, GS_R | GS_W);
+	assert_int_equal(gstage_translate(&dst, gpa(win + KiB(4)), NULL, NULL, NULL), -PV_ENOENT);
+
+	/* a window with nothing mapped in the source gets fresh empty tables */
+	{
+		struct gstage d2;
+
+		assert_int_equal(gstage_clone_window(&d2, src, gpa(GiB(3)), KiB(8), &slots), 0);
+		assert_int_equal(slots[0] | slots[1], 0);
+		assert_int_equal(gstage_translate(&d2, gpa(ram_g), NULL, NULL, NULL), 0);
+	}
+	/* errors: unaligned, empty, across two leaf tables, under a superpage, out of pages */
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(win + 8), KiB(4), &slots), -PV_EINVAL);
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(win), 0, &slots), -PV_EINVAL);
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(win + MiB(2) - KiB(4)), KiB(8), &slots), -PV_EINVAL);
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(ram_g), KiB(4), &slots), -PV_EEXIST);
+	f->a.limit_pages = f->a.used_pages + ROOT_PAGES;           /* the root fits, the first path table does not */
+	assert_int_equal(gstage_clone_window(&dst, src, gpa(win), KiB(4), &slots), -PV_ENOMEM);
+}
+
 static void test_range(void **state)
 {
 	struct gstage *gs = init(state, GiB(4));
@@ -494,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nonleaf_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_enomem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clone_window, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

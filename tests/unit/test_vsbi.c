@@ -1080,8 +1080,10 @@ static void msi_setup(enum pv_msi_policy policy)
 	p.msi.nr_ids = GUEST_IDS;
 	for (unsigned k = 0; k < NR_VCPUS; k++)
 		p.msi.pte[k] = 0x1000007ULL + ((uint64_t)k << 10);
+	p.msi.mode = VMSI_FLAT;
 	p.msi.devs[0].table = msi_table[0];
 	p.msi.devs[1].table = msi_table[1];
+	p.msi.devs[0].stride = p.msi.devs[1].stride = 2;
 	p.msi.sync = fake_sync;
 	p.msi.sync_ctx = &p;
 	syncs = 0;
@@ -1202,6 +1204,46 @@ static void test_partvisor_open_policy(void **state UNUSED)
 	assert_int_equal(syncs, 0);
 }
 
+/*
+ * Without MSI_FLAT (VMSI_GSTAGE): a function's entries are the leaf G-stage slots of the
+ * guest IMSIC pages in its own second stage, one dword per vCPU; the rest of that leaf
+ * table (other guest pages) is never touched. GET_INFO says MSI_GSTAGE, not MSI_FLAT.
+ */
+static void test_partvisor_gstage_mode(void **state UNUSED)
+{
+	static uint64_t leaf[2][512];
+	const uint64_t other = 0x5a5a5a5a5a5a5a5bULL;
+
+	for (unsigned i = 0; i < 512; i++)
+		leaf[0][i] = leaf[1][i] = other;
+	msi_setup(PV_MSI_COMPOSED);
+	p.msi.mode = VMSI_GSTAGE;
+	p.msi.devs[0].table = leaf[0];
+	p.msi.devs[1].table = leaf[1];
+	p.msi.devs[0].stride = p.msi.devs[1].stride = 1;
+	vmsi_reset(&p.msi);
+	for (unsigned k = 0; k < NR_VCPUS; k++)
+		assert_int_equal(leaf[0][k] | leaf[1][k], 0);
+	assert_int_equal(leaf[0][NR_VCPUS], other);
+	hcall(PARTVISOR_FID_GET_INFO, PARTVISOR_INFO_FEATURES, 0, 0);
+	assert_int_equal(val(), PARTVISOR_FEAT_MSI_GSTAGE | PARTVISOR_FEAT_COMPOSED);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_COMPOSE, 0x0008, 2, 7), SBI_SUCCESS);
+	assert_int_equal(val(), 0x28002000);
+	assert_int_equal(leaf[1][2], p.msi.pte[2]);
+	assert_int_equal(leaf[1][1] | leaf[1][3] | leaf[0][2], 0);
+	assert_int_equal(syncs, 1);
+	assert_int_equal(hcall(PARTVISOR_FID_MSI_RELEASE, 0x0008, 2, 7), SBI_SUCCESS);
+	assert_int_equal(leaf[1][2], 0);
+	assert_int_equal(syncs, 2);
+	/* open: every vCPU's page mapped from the start, neighbours untouched */
+	p.msi.policy = PV_MSI_OPEN;
+	vmsi_reset(&p.msi);
+	for (unsigned k = 0; k < NR_VCPUS; k++)
+		assert_int_equal(leaf[0][k], p.msi.pte[k]);
+	assert_int_equal(leaf[0][NR_VCPUS], other);
+	assert_int_equal(leaf[1][511], other);
+}
+
 /* ---- exit counters ---- */
 
 static void test_exit_counters(void **state UNUSED)
@@ -1273,6 +1315,7 @@ int main(void)
 		cmocka_unit_test_setup(test_partvisor_compose_release, setup),
 		cmocka_unit_test_setup(test_partvisor_compose_errors, setup),
 		cmocka_unit_test_setup(test_partvisor_open_policy, setup),
+		cmocka_unit_test_setup(test_partvisor_gstage_mode, setup),
 		cmocka_unit_test_setup(test_hsm_stop_last, setup),
 		cmocka_unit_test_setup(test_hsm_get_status, setup),
 		cmocka_unit_test_setup(test_hsm_suspend, setup),
