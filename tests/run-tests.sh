@@ -64,6 +64,8 @@ iommu_edu_sys|bash tests/qemu/iommu_edu.sh sys
 iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci
 iommu_edu_composed|bash tests/qemu/iommu_edu_composed.sh
 iommu_storm|bash tests/qemu/iommu_storm.sh
+iommu_virtio_open|bash tests/qemu/iommu_virtio.sh open
+iommu_virtio_composed|bash tests/qemu/iommu_virtio.sh composed
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
