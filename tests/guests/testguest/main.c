@@ -705,7 +705,7 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		return;
 	}
 	/* virtio.c's rounds: a vCPU restarted by the boot hart's virtio_test runs only its round */
-	if (!boot && n > 0 && bootargs_has(fdt, "virtio") && virtio_secondary(hartid, tb)) {
+	if (!boot && n > 0 && bootargs_has(fdt, "virtio") && virtio_secondary(hartid)) {
 		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
 		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
 		return;

@@ -61,7 +61,7 @@ bool edu_take_irq(unsigned long id);
  * pending for it (its first start: the normal checks). virtio_take_irq() is called by the trap
  * handler for each IMSIC identity vCPU `hartid` claims and returns whether it was the device's. */
 void virtio_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
-bool virtio_secondary(unsigned long hartid, uint64_t tb);
+bool virtio_secondary(unsigned long hartid);
 bool virtio_take_irq(unsigned long hartid, unsigned long id);
 
 /* Probes (main.c's trap handler): set expect_resume_pc (0: skip a 4-byte instruction), then

@@ -128,6 +128,7 @@ static inline void fence_io(void)
 	__asm__ volatile("fence iorw, iorw" ::: "memory");
 }
 
+/* Common configuration fields by width (little-endian, as RISC-V) [virtio 1.2 4.1.3]. */
 static uint32_t c32(unsigned off) { return *(volatile uint32_t *)(common + off); }
 static uint16_t c16(unsigned off) { return *(volatile uint16_t *)(common + off); }
 static uint8_t c8(unsigned off) { return common[off]; }
@@ -142,6 +143,7 @@ static void w64(unsigned off, uint64_t v)
 	w32(off + 4, (uint32_t)(v >> 32));
 }
 
+/* Configuration space of our function. */
 static uint32_t cfg(unsigned off, unsigned width) { return ecam_read(&host, vdev, vfn, off, width); }
 static void cfg_w(unsigned off, unsigned width, uint32_t v) { ecam_write(&host, vdev, vfn, off, width, v); }
 
@@ -461,12 +463,11 @@ static void round_on(unsigned long k)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* our ring state for the next round */
 }
 
-bool virtio_secondary(unsigned long hartid, uint64_t tb)
+bool virtio_secondary(unsigned long hartid)
 {
 	if (__atomic_load_n(&round_vcpu, __ATOMIC_ACQUIRE) != hartid)
 		return false;   /* the first start: the normal checks */
-	(void)tb;           /* tb_hz was set by vCPU 0 */
-	round_on(hartid);
+	round_on(hartid);   /* everything it needs (tb_hz too) was set up by vCPU 0 */
 	__atomic_store_n(&round_done, true, __ATOMIC_RELEASE);
 	return true;
 }
