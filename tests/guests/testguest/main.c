@@ -11,6 +11,8 @@
  * siblings watch its HSM status and wake it with an SBI IPI (suspend.c). With "laststop" the
  * boot hart ends with HSM hart_stop instead of SRST, so the last vCPU of the partition stops.
  * With "hostile" the boot hart then attacks the hypervisor (hostile.c) before the result.
+ * With "virtio" the boot hart sets up a passed-through virtio-rng PCI function and each vCPU in
+ * turn takes its MSI-X through the partvisor MSI hypercalls (virtio.c) before the result.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -139,7 +141,7 @@ void trap_handler(void)
 			unsigned long id = (v >> 16) & 0x7ff;
 			if (id == IPI_ID && my_pos >= 0)
 				__atomic_fetch_add(&ipi_count[my_pos], 1, __ATOMIC_RELEASE);
-			else if (!edu_take_irq(id))
+			else if (!virtio_take_irq(my_hartid, id) && !edu_take_irq(id))
 				fail("hart %lu: unexpected IMSIC identity %lu", my_hartid, id);
 		}
 		return;
@@ -702,6 +704,12 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
 		return;
 	}
+	/* virtio.c's rounds: a vCPU restarted by the boot hart's virtio_test runs only its round */
+	if (!boot && n > 0 && bootargs_has(fdt, "virtio") && virtio_secondary(hartid)) {
+		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
+		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
+		return;
+	}
 	if (boot)
 		ram_test(fdt);
 	if (boot && bootargs_has(fdt, "probe"))
@@ -730,6 +738,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		hcall_bench();
 	if (bootargs_has(fdt, "edu"))   /* the FDT header was checked above */
 		edu_test(fdt, hartid, n, tb);
+	if (bootargs_has(fdt, "virtio"))
+		virtio_test(fdt, hartid, n, tb);
 	if (bootargs_has(fdt, "hostile"))
 		hostile_test(fdt, hartid, n, tb);
 	unsigned f = __atomic_load_n(&failures, __ATOMIC_SEQ_CST);

@@ -54,6 +54,16 @@ bool wait_irq(const unsigned *count, unsigned want, uint64_t deadline);
 void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
 bool edu_take_irq(unsigned long id);
 
+/* virtio.c: the "virtio" mode (a virtio-rng PCI function's MSI-X aimed at each vCPU in turn
+ * through MSI_COMPOSE), run on the boot hart once the others have stopped; it restarts each other
+ * vCPU k with HSM hart_start, and that vCPU's hart_main calls virtio_secondary(), which runs
+ * vCPU k's round and returns true (then the vCPU stops), or returns false when no round is
+ * pending for it (its first start: the normal checks). virtio_take_irq() is called by the trap
+ * handler for each IMSIC identity vCPU `hartid` claims and returns whether it was the device's. */
+void virtio_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb);
+bool virtio_secondary(unsigned long hartid);
+bool virtio_take_irq(unsigned long hartid, unsigned long id);
+
 /* Probes (main.c's trap handler): set expect_resume_pc (0: skip a 4-byte instruction), then
  * expect_fault_pc to the pc that is to fault (0 only with a resume address: a fetch of address 0);
  * the handler records fault_cause and fault_tval, resumes and clears both. */
