@@ -68,6 +68,7 @@ iommu_edu_composed_nomsi|bash tests/qemu/iommu_edu_composed.sh nomsi
 iommu_storm|bash tests/qemu/iommu_storm.sh
 iommu_virtio_open|bash tests/qemu/iommu_virtio.sh open
 iommu_virtio_composed|bash tests/qemu/iommu_virtio.sh composed
+iommu_virtio_composed_nomsi|bash tests/qemu/iommu_virtio.sh composed nomsi
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
 linux_pci_sys_nomsi|bash tests/qemu/linux_pci.sh sys nomsi
