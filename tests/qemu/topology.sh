@@ -20,10 +20,18 @@ check_partition() {
 
 img=$(build_config "$TEST-sockets" tests/configs/two-sockets.dts) || finish
 LOG=$LOGDIR/$TEST-sockets.log
-SMP=8,sockets=2 MEM=2G boot "$img" 120 -numa node,cpus=0-3,memdev=m0 -numa node,cpus=4-7,memdev=m1 \
-  -object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G
+# shellcheck disable=SC2054  # the commas are part of the QEMU option
+MACHINE_OPTS=iommu-sys=on SMP=8,sockets=2 MEM=2G boot "$img" 120 -numa node,cpus=0-3,memdev=m0 \
+  -numa node,cpus=4-7,memdev=m1 -object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G \
+  -device virtio-rng-pci,addr=5,disable-legacy=on,iommu_platform=on
 expect "^partvisor: 8 harts" "two sockets: all 8 harts discovered"
 for p in alpha beta gamma; do check_partition $p "two sockets"; done
+# gamma spans the sockets: its device's MSI-X, composed for each vCPU, lands in either IMSIC group.
+for k in 0 1; do
+  expect "^\[gamma\] virtio: vcpu $k: composed msi-x 0x2800${k}000 identity $((8 + k)) ok \(2 interrupts, 64 bytes each\)" \
+    "two sockets: gamma's virtio-rng MSI-X composed for vCPU $k (socket $k) arrives there"
+  expect "^\[gamma\] virtio: vcpu $k: msi after release blocked ok" "two sockets: after MSI_RELEASE gamma's vCPU $k gets no MSI-X"
+done
 expect "^partvisor: all partitions stopped, powering off" "two sockets: machine powers off"
 expect_not "PANIC|unexpected trap|error" "two sockets: no error"
 
