@@ -4,6 +4,7 @@
  * isolation groups (drivers/pci/pci_group.c) assigned whole to one partition. Pure; see assign.h.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/assign.h"
 
@@ -88,19 +89,32 @@ static int owner_of(const struct pv_part_config *const *parts, unsigned nr, uint
 static void group_reason(const struct pci_host *h, const struct pci_func *a, const struct pci_func *b, char *buf,
 			 unsigned len)
 {
-	const struct pci_func *f = b->group_why != PCI_GROUP_ALONE ? b : a;
-	bool same_rid = a->rid == b->rid || a->rid == b->bdf || a->bdf == b->rid;
-	unsigned why = f->group_why;
+	const uint16_t ida[3] = { a->bdf, a->rid, a->rid_dma }, idb[3] = { b->bdf, b->rid, b->rid_dma };
+	bool same_rid = false;
+	uint16_t shared = 0;
+
+	for (unsigned i = 0; i < 3 && !same_rid; i++)
+		for (unsigned j = 0; j < 3 && !same_rid; j++)
+			if (ida[i] == idb[j]) {
+				same_rid = true;
+				shared = ida[i];
+			}
+	const struct pci_func *f = b;
+	unsigned why;
 	uint16_t via;
 
-	/* The reason that ties these two: coinciding requester IDs first, unless one bridge's alias explains them. */
-	if (same_rid && !(a->group_why == PCI_GROUP_ALIAS && b->group_why == PCI_GROUP_ALIAS &&
-			  a->group_via == b->group_via))
+	/* The topology's reason first (it holds on any machine), then coinciding requester IDs. */
+	if (b->group_why == PCI_GROUP_ALONE || b->group_why == PCI_GROUP_SAME_RID)
+		f = same_rid ? b : a;
+	why = f->group_why;
+	if (same_rid && (why == PCI_GROUP_ALONE || why == PCI_GROUP_SAME_RID))
 		why = PCI_GROUP_SAME_RID;
 	via = f->group_via >= 0 ? h->funcs[f->group_via].bdf : f->bdf;
 	switch (why) {
 	case PCI_GROUP_ALIAS:
 		snprintf(buf, len, "bridge " BDF_FMT " issues their DMA as " BDF_FMT, BDF_ARGS(via), BDF_ARGS(f->rid));
+		if (f->rid_dma != f->rid)
+			snprintf(buf + strlen(buf), len - strlen(buf), " (QEMU: " BDF_FMT ")", BDF_ARGS(f->rid_dma));
 		break;
 	case PCI_GROUP_BRIDGE:
 		snprintf(buf, len, "one conventional PCI bus below bridge " BDF_FMT, BDF_ARGS(via));
@@ -112,8 +126,7 @@ static void group_reason(const struct pci_host *h, const struct pci_func *a, con
 		snprintf(buf, len, "one multi-function device, " BDF_FMT " without ACS RR/CR", BDF_ARGS(via));
 		break;
 	case PCI_GROUP_SAME_RID:
-		snprintf(buf, len, "the IOMMU sees both as " BDF_FMT,
-			 BDF_ARGS(a->rid == b->rid || a->rid == b->bdf ? a->rid : a->bdf));
+		snprintf(buf, len, "the IOMMU sees both as " BDF_FMT, BDF_ARGS(shared));
 		break;
 	default:
 		snprintf(buf, len, "one isolation group");

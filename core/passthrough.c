@@ -77,7 +77,7 @@ static void quarantine(uint32_t devid, void *ctx)
 		for (unsigned k = 0; k < p->vpci.nr; k++) {
 			const struct pci_func *f = p->vpci.funcs[k].f;
 
-			if (f->bdf != devid && f->rid != devid)
+			if (f->bdf != devid && f->rid != devid && f->rid_dma != devid)
 				continue;
 			spin_lock(&p->vpci_lock);
 			p->vpci.funcs[k].quarantined = true;
@@ -160,15 +160,13 @@ static int msi_sync(void *ctx, unsigned dev)
 	return iommu_inval_gscid(p->vmid);
 }
 
-/* Whether an earlier function (before index @i) of partition config @c already uses or is the requester ID of function @i. */
-static bool rid_taken(const struct pv_part_config *c, unsigned i)
+/* Whether an earlier function (before index @i) of partition config @c has device_id @id (own, requester ID or DMA). */
+static bool id_taken(const struct pv_part_config *c, unsigned i, uint16_t id)
 {
-	const struct pci_func *f = &host.funcs[pci_find(&host, c->pci_bdf[i])];
-
 	for (unsigned k = 0; k < i; k++) {
 		const struct pci_func *e = &host.funcs[pci_find(&host, c->pci_bdf[k])];
 
-		if (e->rid == f->rid || e->bdf == f->rid)
+		if (e->bdf == id || e->rid == id || e->rid_dma == id)
 			return true;
 	}
 	return false;
@@ -234,18 +232,22 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 		if ((ret = iommu_attach(f->bdf, &dp, c->name)) < 0)
 			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "device context for " BDF_FMT " not accepted", BDF_ARGS(f->bdf));
 		/*
-		 * The requester ID its DMA and MSIs reach the IOMMU with, when that is another one (behind a
-		 * PCIe-to-PCI bridge; QEMU's bus-0 device_ids): the same context. The first function of the
-		 * partition with that requester ID owns it (its MSI page table); its whole group is this
-		 * partition's (assign_check_groups()), so no other partition's function shares it.
+		 * The other device_ids its DMA and MSIs reach the IOMMU with (a bridge's alias; QEMU's
+		 * bus-0 DMA device_ids): the same context. The first function of the partition with such
+		 * an ID owns it (its MSI page table); its whole group is this partition's
+		 * (assign_check_groups()), so no other partition's function shares it.
 		 */
-		if (f->rid != f->bdf && !rid_taken(c, i)) {
-			if ((ret = iommu_attach(f->rid, &dp, c->name)) < 0)
+		for (unsigned k = 0; k < 2; k++) {
+			uint16_t id = k ? f->rid_dma : f->rid;
+
+			if (id == f->bdf || (k && id == f->rid) || id_taken(c, i, id))
+				continue;
+			if ((ret = iommu_attach(id, &dp, c->name)) < 0)
 				return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES,
 						"device context for requester ID " BDF_FMT " of " BDF_FMT " not accepted",
-						BDF_ARGS(f->rid), BDF_ARGS(f->bdf));
-			pr("partvisor: pci " BDF_FMT " DMAs as requester ID " BDF_FMT ": that device_id gets its device context\n",
-			   BDF_ARGS(f->bdf), BDF_ARGS(f->rid));
+						BDF_ARGS(id), BDF_ARGS(f->bdf));
+			pr("partvisor: pci " BDF_FMT " %s as requester ID " BDF_FMT ": that device_id gets its device context\n",
+			   BDF_ARGS(f->bdf), k ? "DMAs (QEMU)" : "DMAs and sends MSIs", BDF_ARGS(id));
 		}
 		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
 		   "MSIs through its own MSI page table, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i,
@@ -298,12 +300,13 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 
 			if (f->hdr_type == PCI_HDR_BRIDGE)
 				snprintf(sec, sizeof(sec), " secondary bus %02x", f->sec_bus);
-			pr("partvisor: pci " BDF_FMT " [%04x:%04x] class %06x%s%s%s, requester ID " BDF_FMT ", group " BDF_FMT "\n",
+			pr("partvisor: pci " BDF_FMT " [%04x:%04x] class %06x%s%s%s, requester ID " BDF_FMT " (DMA " BDF_FMT "), group " BDF_FMT "\n",
 			   BDF_ARGS(f->bdf), f->vendor, f->device, f->class_rev >> 8, f->hdr_type == 1 ? " (bridge)" : "",
-			   f->acs_cap ? " ACS" : "", sec, BDF_ARGS(f->rid), BDF_ARGS(host.funcs[f->group].bdf));
+			   f->acs_cap ? " ACS" : "", sec, BDF_ARGS(f->rid), BDF_ARGS(f->rid_dma),
+			   BDF_ARGS(host.funcs[f->group].bdf));
 		}
 		if (host.rid_bus0_quirk)
-			pr("partvisor: pci: QEMU host bridge: functions behind bridges DMA with bus 0 as requester ID\n");
+			pr("partvisor: pci: QEMU host bridge: its IOMMU sees DMA from behind bridges on bus 0\n");
 	} else if (need) {
 		return refuse(need, PV_ENOENT, "the machine has no PCIe host bridge (pci-host-ecam-generic)", diag);
 	}
@@ -349,6 +352,8 @@ void passthrough_partition_start(struct partition *p)
 		iommu_unquarantine(f->bdf);  /* a fresh start for the device, not for its report budget */
 		if (f->rid != f->bdf)
 			iommu_unquarantine(f->rid);
+		if (f->rid_dma != f->bdf && f->rid_dma != f->rid)
+			iommu_unquarantine(f->rid_dma);
 	}
 }
 

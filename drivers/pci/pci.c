@@ -275,7 +275,7 @@ static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr, bool m
 	f->multifunction = mf;
 	f->group = (int8_t)(f - h->funcs);
 	f->group_via = -1;
-	f->rid = bdf;
+	f->rid = f->rid_dma = bdf;
 	record_pcie(ops, f);
 	set_defaults(ops, f);
 	return 0;

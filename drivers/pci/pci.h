@@ -60,7 +60,12 @@ struct pci_func {
 	uint16_t acs_cap;        /**< ACS Capability register (PCI_ACS_*), 0 if it has no ACS extended capability */
 
 	/* Isolation group, computed by pci_groups() (pci_group.c). */
-	uint16_t rid;            /**< requester ID (device_id) the IOMMU sees on its DMA and MSIs */
+	uint16_t rid;            /**< requester ID of its requests at the root complex: its own, or a bridge's alias */
+	/**
+	 * device_id QEMU's riscv-iommu translates its DMA with (pci_host.rid_bus0_quirk: @rid with
+	 * bus 0 behind bridges); = @rid without the quirk. Its MSIs to the MSI window use @rid.
+	 */
+	uint16_t rid_dma;
 	int8_t group;            /**< index in pci_host.funcs of the first function of its isolation group */
 	uint8_t group_why;       /**< enum pci_group_why: why it is in a group with others (PCI_GROUP_ALONE if not) */
 	int8_t group_via;        /**< index of the function that causes group_why (a bridge, port, sibling), -1 */
@@ -92,9 +97,10 @@ struct pci_host {
 	unsigned max_bus;                /**< highest bus number in use after bridge numbering */
 	/**
 	 * Requester IDs as QEMU's riscv-iommu sees them (QEMU 10.0, host bridge 1b36:0008 at
-	 * 00:00.0): it takes a device's device_id when the machine is created, before any bus
+	 * 00:00.0): it takes a device's DMA device_id when the machine is created, before any bus
 	 * number is programmed, so every function behind a bridge DMAs as bus 0 (its devfn, or
-	 * 00.0 below a PCIe-to-PCI bridge). Set by pci_groups(); see docs/architecture.md.
+	 * 00.0 below a PCIe-to-PCI bridge); writes to the MSI window use the requester ID of the
+	 * moment (pci_func.rid). Set by pci_groups(); see docs/architecture.md.
 	 */
 	bool rid_bus0_quirk;
 };
@@ -147,7 +153,7 @@ uint16_t pci_devctl_limit(uint16_t ctl);
 /**
  * Compute the isolation groups of the functions @h enumerated [PCIe Base 6.0 §6.12 (ACS),
  * PCIe-to-PCI/PCI-X Bridge 1.0 §2.3 (requester IDs of bridged requests)]: sets every
- * function's rid, group, group_why and group_via, and @h->rid_bus0_quirk. Two functions are
+ * function's rid, rid_dma, group, group_why and group_via, and @h->rid_bus0_quirk. Two functions are
  * in one group when the IOMMU cannot keep their DMA apart:
  * - everything below a PCIe-to-PCI/PCI-X bridge or a conventional PCI-to-PCI bridge: they
  *   share its bus, and the bridge issues their requests with one requester ID (PCIe-to-PCI:
@@ -157,7 +163,7 @@ uint16_t pci_devctl_limit(uint16_t ctl);
  *   Redirect and Upstream Forwarding: requests can be routed peer to peer there;
  * - the functions of a multi-function device when one of them lacks ACS P2P Request and
  *   Completion Redirect (and for its bridge functions, what lies below them);
- * - functions whose requester IDs (own or aliased) coincide.
+ * - functions whose requester IDs (own, aliased, or as QEMU's IOMMU sees DMA) coincide.
  * Pure; call after pci_enumerate() (which calls it).
  */
 void pci_groups(struct pci_host *h);

@@ -78,7 +78,13 @@ static bool same_device(const struct pci_func *a, const struct pci_func *b)
 	return a->parent == b->parent && PCI_BUS(a->bdf) == PCI_BUS(b->bdf) && PCI_DEV(a->bdf) == PCI_DEV(b->bdf);
 }
 
-/* The bridges whose subtrees are one group, and the multi-function devices without ACS. */
+/* A function of a multi-function device without ACS P2P Request and Completion Redirect. */
+static bool multi_no_acs(const struct pci_func *f)
+{
+	return f->multifunction && (f->acs_cap & ACS_MULTI) != ACS_MULTI;
+}
+
+/* The bridges whose subtrees are one group (bridge functions of multi-function devices without ACS included). */
 static void mark_domains(struct groups *g)
 {
 	struct pci_host *h = g->h;
@@ -97,17 +103,34 @@ static void mark_domains(struct groups *g)
 	for (unsigned i = 0; i < h->nr_funcs; i++) {
 		const struct pci_func *f = &h->funcs[i];
 
-		if (!f->multifunction || (f->acs_cap & ACS_MULTI) == ACS_MULTI)
+		if (!multi_no_acs(f))
+			continue;
+		for (unsigned j = 0; j < h->nr_funcs; j++) {
+			if (j == i || !same_device(f, &h->funcs[j]))
+				continue;
+			if (is_bridge(&h->funcs[j]))
+				mark(g, (int)j, PCI_GROUP_MULTIFN, (int)i);
+			if (is_bridge(f))
+				mark(g, (int)i, PCI_GROUP_MULTIFN, (int)i);
+		}
+	}
+}
+
+/* Functions of a multi-function device where one lacks ACS: one group (after the domains, so a reason found there comes first). */
+static void join_multifunction(struct groups *g)
+{
+	struct pci_host *h = g->h;
+
+	for (unsigned i = 0; i < h->nr_funcs; i++) {
+		const struct pci_func *f = &h->funcs[i];
+
+		if (!multi_no_acs(f))
 			continue;
 		for (unsigned j = 0; j < h->nr_funcs; j++) {
 			if (j == i || !same_device(f, &h->funcs[j]))
 				continue;
 			join(g, (int)j, (int)i, PCI_GROUP_MULTIFN, (int)i);
 			join(g, (int)i, (int)j, PCI_GROUP_MULTIFN, (int)j);
-			if (is_bridge(&h->funcs[j]))
-				mark(g, (int)j, PCI_GROUP_MULTIFN, (int)i);
-			if (is_bridge(f))
-				mark(g, (int)i, PCI_GROUP_MULTIFN, (int)i);
 		}
 	}
 }
@@ -134,9 +157,19 @@ static uint16_t requester_id(const struct pci_host *h, const struct pci_func *f,
 			continue;
 		*alias = b;
 	}
-	if (h->rid_bus0_quirk)
-		rid = PCI_BDF(h->bus_start, PCI_DEV(rid), PCI_FN(rid));
 	return rid;
+}
+
+/* Whether the device_ids of @a (own, requester ID, DMA) and @b's overlap. */
+static bool ids_overlap(const struct pci_func *a, const struct pci_func *b)
+{
+	const uint16_t x[3] = { a->bdf, a->rid, a->rid_dma }, y[3] = { b->bdf, b->rid, b->rid_dma };
+
+	for (unsigned i = 0; i < 3; i++)
+		for (unsigned j = 0; j < 3; j++)
+			if (x[i] == y[j])
+				return true;
+	return false;
 }
 
 void pci_groups(struct pci_host *h)
@@ -173,12 +206,14 @@ void pci_groups(struct pci_host *h)
 		if (top >= 0)
 			join(&g, (int)i, top, (unsigned)g.domain_why[top], g.domain_via[top]);
 	}
+	join_multifunction(&g);
 
 	/* Requester IDs; below a bridge that takes over the requests the reason is the alias. */
 	for (unsigned i = 0; i < n; i++) {
 		struct pci_func *f = &h->funcs[i];
 
 		f->rid = requester_id(h, f, &alias[i]);
+		f->rid_dma = h->rid_bus0_quirk ? PCI_BDF(h->bus_start, PCI_DEV(f->rid), PCI_FN(f->rid)) : f->rid;
 		if (alias[i] >= 0 && f->rid != f->bdf &&
 		    (f->group_why == PCI_GROUP_ALONE || f->group_why == PCI_GROUP_BRIDGE)) {
 			f->group_why = PCI_GROUP_ALIAS;
@@ -186,12 +221,12 @@ void pci_groups(struct pci_host *h)
 		}
 	}
 
-	/* Requester IDs (own or aliased) that coincide: the IOMMU sees one device. */
+	/* device_ids (own, aliased, QEMU's DMA ones) that coincide: the IOMMU sees one device. */
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = 0; j < i; j++) {
 			const struct pci_func *a = &h->funcs[i], *b = &h->funcs[j];
 
-			if (a->rid == b->rid || a->rid == b->bdf || a->bdf == b->rid)
+			if (ids_overlap(a, b))
 				join(&g, (int)i, (int)j, PCI_GROUP_SAME_RID, (int)j);
 		}
 

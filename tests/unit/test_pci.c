@@ -1536,6 +1536,7 @@ static void test_group_pcie_to_pci_alias(void **state UNUSED)
 	build_groups(false);
 	assert_int_equal(gf(E8)->rid, PCI_BDF(0x0c, 0, 0));   /* secondary bus, device 0, function 0 */
 	assert_int_equal(gf(E9)->rid, PCI_BDF(0x0c, 0, 0));
+	assert_int_equal(gf(E9)->rid_dma, gf(E9)->rid);       /* no QEMU quirk */
 	assert_int_equal(group_of(E8), group_of(E9));
 	assert_int_equal(group_of(E8), group_of(PB));
 	assert_int_equal(gf(E8)->group_why, PCI_GROUP_ALIAS);
@@ -1560,10 +1561,12 @@ static void test_group_qemu_rids(void **state UNUSED)
 {
 	build_groups(true);
 	assert_true(h.rid_bus0_quirk);
-	assert_int_equal(gf(E1)->rid, PCI_BDF(0, 0, 0));
-	assert_int_equal(gf(E3)->rid, PCI_BDF(0, 0, 1));
-	assert_int_equal(gf(E8)->rid, PCI_BDF(0, 0, 0));
-	assert_int_equal(gf(MF1B)->rid, PCI_BDF(0, 6, 1));    /* the root bus keeps its numbers */
+	assert_int_equal(gf(E1)->rid, PCI_BDF(1, 0, 0));       /* its MSIs */
+	assert_int_equal(gf(E1)->rid_dma, PCI_BDF(0, 0, 0));   /* its DMA */
+	assert_int_equal(gf(E3)->rid_dma, PCI_BDF(0, 0, 1));
+	assert_int_equal(gf(E8)->rid, PCI_BDF(0x0c, 0, 0));
+	assert_int_equal(gf(E8)->rid_dma, PCI_BDF(0, 0, 0));
+	assert_int_equal(gf(MF1B)->rid_dma, PCI_BDF(0, 6, 1)); /* the root bus keeps its numbers */
 	assert_int_equal(group_of(E1), group_of(HB));
 	assert_int_equal(group_of(E1), group_of(E4));
 	assert_int_equal(group_of(E1), group_of(E3));          /* E3 = 00:00.1 = E2's sibling ... */
@@ -1613,7 +1616,7 @@ static void test_check_split_groups(void **state UNUSED)
 	part(0, "alpha", 1, e2);
 	part(1, "beta", 1, e3);
 	expect_refused(PV_EEXIST, "/partitions/alpha",
-		       "PCI function 02:00.0 shares its isolation group with 02:00.1 (one multi-function device, 02:00.0 without ACS RR/CR), which is assigned to partition beta");
+		       "PCI function 02:00.0 shares its isolation group with 02:00.1 (port 00:02.0 lacks ACS SV/RR/CR/UF: peer-to-peer), which is assigned to partition beta");
 	part(0, "alpha", 1, e4);
 	part(1, "beta", 0, e3);
 	expect_refused(PV_EEXIST, "/partitions/alpha",
