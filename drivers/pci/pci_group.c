@@ -28,6 +28,7 @@ struct groups {
 	int8_t up[PCI_MAX_FUNCS];          /* union-find parent */
 	int8_t domain_why[PCI_MAX_FUNCS];  /* bridges: why its subtree is one group, -1 if it is not */
 	int8_t domain_via[PCI_MAX_FUNCS];  /* ... and which function causes it */
+	int8_t alias[PCI_MAX_FUNCS];       /* the bridge whose requester ID a function's requests carry, -1 */
 };
 
 static int find(struct groups *g, int i)
@@ -141,7 +142,7 @@ static void join_multifunction(struct groups *g)
  * that bridge's own [PCIe-to-PCI/PCI-X Bridge 1.0 §2.3]; the topmost such bridge wins. Sets
  * *@alias to that bridge's index (-1 if none).
  */
-static uint16_t requester_id(const struct pci_host *h, const struct pci_func *f, int *alias)
+static uint16_t requester_id(const struct pci_host *h, const struct pci_func *f, int8_t *alias)
 {
 	uint16_t rid = f->bdf;
 
@@ -155,7 +156,7 @@ static uint16_t requester_id(const struct pci_host *h, const struct pci_func *f,
 			rid = br->bdf;
 		else
 			continue;
-		*alias = b;
+		*alias = (int8_t)b;
 	}
 	return rid;
 }
@@ -174,9 +175,8 @@ static bool ids_overlap(const struct pci_func *a, const struct pci_func *b)
 
 void pci_groups(struct pci_host *h)
 {
-	static struct groups g;   /* 192 bytes: off the (small) hypervisor stack */
+	static struct groups g;   /* about 270 bytes: off the (small) hypervisor stack; boot only */
 	unsigned n = h->nr_funcs < PCI_MAX_FUNCS ? h->nr_funcs : PCI_MAX_FUNCS;
-	int alias[PCI_MAX_FUNCS];
 
 	g.h = h;
 	h->rid_bus0_quirk = false;
@@ -212,12 +212,12 @@ void pci_groups(struct pci_host *h)
 	for (unsigned i = 0; i < n; i++) {
 		struct pci_func *f = &h->funcs[i];
 
-		f->rid = requester_id(h, f, &alias[i]);
+		f->rid = requester_id(h, f, &g.alias[i]);
 		f->rid_dma = h->rid_bus0_quirk ? PCI_BDF(h->bus_start, PCI_DEV(f->rid), PCI_FN(f->rid)) : f->rid;
-		if (alias[i] >= 0 && f->rid != f->bdf &&
+		if (g.alias[i] >= 0 && f->rid != f->bdf &&
 		    (f->group_why == PCI_GROUP_ALONE || f->group_why == PCI_GROUP_BRIDGE)) {
 			f->group_why = PCI_GROUP_ALIAS;
-			f->group_via = (int8_t)alias[i];
+			f->group_via = g.alias[i];
 		}
 	}
 

@@ -18,6 +18,7 @@ TEST=pci_topology_$case
 source tests/qemu/lib.sh
 export MACHINE_OPTS=iommu-sys=on
 dm=dma_mask=0xffffffffff   # edu's default 28-bit DMA mask cannot reach alpha's RAM above 4 GiB
+# shellcheck disable=SC2054  # the commas are part of the QEMU options
 # per case: QEMU devices; "bdf requester-ID DMA-device_id" of each edu in alpha's order; bridge lines;
 # the bad config's message
 case $case in
@@ -55,16 +56,17 @@ case $case in
     bad="PCI function 00:04\.0 shares its isolation group with 00:04\.1 \(one multi-function device, 00:04\.0 without ACS RR/CR\), which is assigned to no partition" ;;
   *) fail "unknown case '$case' (rp, rp-noacs, switch, pcipci, multifn)"; finish ;;
 esac
+# shellcheck disable=SC2016  # $(BUILD) is for make
 images='IMAGES=testguest=$(BUILD)/guests/testguest.bin testguest-4g=$(BUILD)/guests/testguest-4g.bin'
 
 # ---- 1. alpha owns the whole group -----------------------------------------------------------------
 img=$(build_config "$TEST" "tests/configs/pci-topo-$case.dts" "$images") || finish
 boot_until_after "$img" 90 "^partvisor: partition alpha stopped" "^\[beta\] testguest: heartbeat" "${qemu[@]}"
-re() { sed 's/\./\\./g' <<<"$1"; }
+re() { echo "${1//./\\.}"; }
 a='^\[alpha\] edu:'
 first_rid=${funcs[0]##* }
 for b in "${bridges[@]}"; do
-  expect "^partvisor: pci $b, requester ID" "enumeration: bridge $(cut -d' ' -f1 <<<"$b" | tr -d '\\')"
+  expect "^partvisor: pci $b, requester ID" "enumeration: bridge $(cut -d' ' -f1 <<<"${b//\\/}")"
 done
 n=0
 for f in "${funcs[@]}"; do
