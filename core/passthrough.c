@@ -246,8 +246,9 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 				return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES,
 						"device context for requester ID " BDF_FMT " of " BDF_FMT " not accepted",
 						BDF_ARGS(id), BDF_ARGS(f->bdf));
-			pr("partvisor: pci " BDF_FMT " %s as requester ID " BDF_FMT ": that device_id gets its device context\n",
-			   BDF_ARGS(f->bdf), k ? "DMAs (QEMU)" : "DMAs and sends MSIs", BDF_ARGS(id));
+			pr("partvisor: pci " BDF_FMT " %s " BDF_FMT "%s: that device_id gets its device context\n",
+			   BDF_ARGS(f->bdf), k ? "DMA is seen as device_id" : "requests carry requester ID", BDF_ARGS(id),
+			   k ? " (QEMU)" : " (a bridge's alias)");
 		}
 		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
 		   "MSIs through its own MSI page table, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i,

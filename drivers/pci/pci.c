@@ -230,7 +230,6 @@ static unsigned find_ext_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint16
 static void record_pcie(const struct pci_cfg_ops *ops, struct pci_func *f)
 {
 	unsigned acs;
-	uint32_t v;
 
 	f->pcie_type = PCI_EXP_TYPE_NONE;
 	if (!f->cap_exp)
@@ -239,9 +238,19 @@ static void record_pcie(const struct pci_cfg_ops *ops, struct pci_func *f)
 	acs = find_ext_cap(ops, f->bdf, PCI_EXT_CAP_ID_ACS);
 	if (!acs)
 		return;
-	v = rd(ops, f->bdf, acs + PCI_ACS_CAP);
-	f->acs_cap = (uint16_t)v;
-	wr(ops, f->bdf, acs + PCI_ACS_CAP, (v & PCI_LOW_HALF) | ((v >> 16) | (f->acs_cap & ACS_ENABLE)) << 16);
+	f->acs_off = (uint16_t)acs;
+	f->acs_cap = (uint16_t)rd(ops, f->bdf, acs + PCI_ACS_CAP);
+	pci_acs_enable(ops, f);
+}
+
+void pci_acs_enable(const struct pci_cfg_ops *ops, const struct pci_func *f)
+{
+	uint32_t v;
+
+	if (!f->acs_off)
+		return;
+	v = rd(ops, f->bdf, f->acs_off + PCI_ACS_CAP);   /* Capability (read-only) | Control << 16 */
+	wr(ops, f->bdf, f->acs_off + PCI_ACS_CAP, (v & PCI_LOW_HALF) | ((v >> 16) | (f->acs_cap & ACS_ENABLE)) << 16);
 }
 
 /* Record function @bdf (@id = vendor/device dword, @hdr = header type, @mf = its device is

@@ -58,6 +58,7 @@ struct pci_func {
 	uint8_t pcie_type;       /**< PCIe Device/Port Type (PCI_EXP_TYPE_*), PCI_EXP_TYPE_NONE without a PCIe capability */
 	bool multifunction;      /**< its device's function 0 has the Multi-Function header bit */
 	uint16_t acs_cap;        /**< ACS Capability register (PCI_ACS_*), 0 if it has no ACS extended capability */
+	uint16_t acs_off;        /**< offset of its ACS extended capability, 0 if none */
 
 	/* Isolation group, computed by pci_groups() (pci_group.c). */
 	uint16_t rid;            /**< requester ID of its requests at the root complex: its own, or a bridge's alias */
@@ -168,6 +169,14 @@ uint16_t pci_devctl_limit(uint16_t ctl);
  */
 void pci_groups(struct pci_host *h);
 
+/**
+ * Enable in @f's ACS Control the controls of Source Validation, Translation Blocking, P2P
+ * Request Redirect, P2P Completion Redirect and Upstream Forwarding that its ACS capability
+ * implements (never Egress Control or Direct Translated P2P) [PCIe Base 6.0 §7.7.8.3]; no-op
+ * without one. pci_enumerate() does it for every function, pci_flr() again after the reset.
+ */
+void pci_acs_enable(const struct pci_cfg_ops *ops, const struct pci_func *f);
+
 /** Index of function @bdf in @h->funcs, or -1. */
 int pci_find(const struct pci_host *h, uint16_t bdf);
 
@@ -202,7 +211,7 @@ struct pci_cfg_ops pci_ecam_ops(const struct pci_ecam *e);
 /**
  * Function Level Reset of @f if it supports it (PCIe Device Capabilities FLR),
  * waiting 100 ms [PCIe Base 6.0 §6.6.2] (@ticks_per_ms from the timebase), then
- * restoring its BARs. Returns true if an FLR was done, false if @f has none.
+ * restoring its BARs and its ACS controls (pci_acs_enable(); an FLR clears them). Returns true if an FLR was done, false if @f has none.
  */
 bool pci_flr(const struct pci_cfg_ops *ops, const struct pci_func *f, uint64_t ticks_per_ms);
 

@@ -1501,6 +1501,10 @@ static void test_group_acs_enabled(void **state UNUSED)
 	assert_int_equal(gf(RP1)->acs_cap, ACS_ALL | PCI_ACS_EC | PCI_ACS_DT);
 	assert_int_equal(cfg32(gx[MF2A], ACS_OFF + 4) >> 16, PCI_ACS_RR | PCI_ACS_CR);
 	assert_int_equal(cfg32(gx[RP2], ACS_OFF + 4), 0);     /* no ACS capability: nothing written */
+	/* after an FLR (which clears ACS Control) pci_flr() enables them again */
+	fk.f[gx[MF2A]].cfg[(ACS_OFF + 4) / 4] &= 0xffff;
+	pci_acs_enable(&ops, gf(MF2A));
+	assert_int_equal(cfg32(gx[MF2A], ACS_OFF + 4) >> 16, PCI_ACS_RR | PCI_ACS_CR);
 }
 
 static void test_group_root_ports(void **state UNUSED)
@@ -1515,6 +1519,12 @@ static void test_group_root_ports(void **state UNUSED)
 	assert_int_equal(group_of(E2), group_of(RP2));
 	assert_int_equal(group_of(E3), group_of(RP2));
 	assert_int_not_equal(group_of(E2), group_of(E1));
+	/* ACS without one of the four controls isolates nothing; the others are still enabled */
+	fk.f[gx[RP1]].cfg[(ACS_OFF + 4) / 4] = ACS_ALL & ~PCI_ACS_UF;
+	enumerate_ok();
+	assert_int_equal(group_of(E1), group_of(RP1));
+	assert_int_equal(gf(E1)->group_why, PCI_GROUP_NO_ACS);
+	assert_int_equal(cfg32(gx[RP1], ACS_OFF + 4) >> 16, ACS_ALL & ~PCI_ACS_UF);
 }
 
 static void test_group_switch(void **state UNUSED)
