@@ -80,14 +80,22 @@ static void quarantine(uint32_t devid, void *ctx)
 	for (unsigned i = 0; i < nr_all_parts; i++) {
 		struct partition *p = &all_parts[i];
 
-		for (unsigned k = 0; k < p->vpci.nr; k++)
-			if (p->vpci.funcs[k].f->bdf == devid) {
-				spin_lock(&p->vpci_lock);
-				p->vpci.funcs[k].quarantined = true;
-				pci_set_command(&ecam_ops, (uint16_t)devid, 0, PCI_CMD_MASTER);
-				spin_unlock(&p->vpci_lock);
-				return;
-			}
+		bool found = false;
+
+		/* @devid may be a requester ID several functions share (an alias): stop all of them. */
+		for (unsigned k = 0; k < p->vpci.nr; k++) {
+			const struct pci_func *f = p->vpci.funcs[k].f;
+
+			if (f->bdf != devid && f->rid != devid && f->rid_dma != devid)
+				continue;
+			spin_lock(&p->vpci_lock);
+			p->vpci.funcs[k].quarantined = true;
+			pci_set_command(&ecam_ops, f->bdf, 0, PCI_CMD_MASTER);
+			spin_unlock(&p->vpci_lock);
+			found = true;
+		}
+		if (found)
+			return;
 	}
 	if (devid <= 0xffff && pci_find(&host, (uint16_t)devid) >= 0)
 		pci_set_command(&ecam_ops, (uint16_t)devid, 0, PCI_CMD_MASTER);
@@ -164,6 +172,18 @@ static int msi_sync(void *ctx, unsigned dev)
 	struct partition *p = ctx;
 
 	return iommu_inval_gscid(dev_gscid(p, dev));
+}
+
+/* Whether an earlier function (before index @i) of partition config @c has device_id @id (own, requester ID or DMA). */
+static bool id_taken(const struct pv_part_config *c, unsigned i, uint16_t id)
+{
+	for (unsigned k = 0; k < i; k++) {
+		const struct pci_func *e = &host.funcs[pci_find(&host, c->pci_bdf[k])];
+
+		if (e->bdf == id || e->rid == id || e->rid_dma == id)
+			return true;
+	}
+	return false;
 }
 
 /* Map every memory BAR of partition @p's functions into its G-stage, at their host addresses. */
@@ -262,6 +282,25 @@ static int assign_partition(struct partition *p, struct pv_diag *diag)
 		dp.msipt = flat ? hpa_of(m->devs[i].table) : hpa(0);
 		if ((ret = iommu_attach(f->bdf, &dp, c->name)) < 0)
 			return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES, "device context for " BDF_FMT " not accepted", BDF_ARGS(f->bdf));
+		/*
+		 * The other device_ids its DMA and MSIs reach the IOMMU with (a bridge's alias; QEMU's
+		 * bus-0 DMA device_ids): the same context. The first function of the partition with such
+		 * an ID owns it (its MSI page table); its whole group is this partition's
+		 * (assign_check_groups()), so no other partition's function shares it.
+		 */
+		for (unsigned k = 0; k < 2; k++) {
+			uint16_t id = k ? f->rid_dma : f->rid;
+
+			if (id == f->bdf || (k && id == f->rid) || id_taken(c, i, id))
+				continue;
+			if ((ret = iommu_attach(id, &dp, c->name)) < 0)
+				return diag_set(diag, -ret, c->node_path, PV_PROP_PCI_DEVICES,
+						"device context for requester ID " BDF_FMT " of " BDF_FMT " not accepted",
+						BDF_ARGS(id), BDF_ARGS(f->bdf));
+			pr("partvisor: pci " BDF_FMT " %s " BDF_FMT "%s: that device_id gets its device context\n",
+			   BDF_ARGS(f->bdf), k ? "DMA is seen as device_id" : "requests carry requester ID", BDF_ARGS(id),
+			   k ? " (QEMU)" : " (a bridge's alias)");
+		}
 		pr("partvisor: pci " BDF_FMT " [%04x:%04x] -> partition %s as 00:%02x.0, DMA through G-stage (GSCID %u), "
 		   "MSIs through %s, policy %s (%s)\n", BDF_ARGS(f->bdf), f->vendor, f->device, c->name, i, dp.gscid,
 		   flat ? "its own MSI page table" : "its own second stage (no MSI_FLAT)",
@@ -310,9 +349,17 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 		for (unsigned i = 0; i < host.nr_funcs; i++) {
 			const struct pci_func *f = &host.funcs[i];
 
-			pr("partvisor: pci " BDF_FMT " [%04x:%04x] class %06x%s\n", BDF_ARGS(f->bdf), f->vendor,
-			   f->device, f->class_rev >> 8, f->hdr_type == 1 ? " (bridge)" : "");
+			char sec[24] = "";
+
+			if (f->hdr_type == PCI_HDR_BRIDGE)
+				snprintf(sec, sizeof(sec), " secondary bus %02x", f->sec_bus);
+			pr("partvisor: pci " BDF_FMT " [%04x:%04x] class %06x%s%s%s, requester ID " BDF_FMT " (DMA " BDF_FMT "), group " BDF_FMT "\n",
+			   BDF_ARGS(f->bdf), f->vendor, f->device, f->class_rev >> 8, f->hdr_type == 1 ? " (bridge)" : "",
+			   f->acs_cap ? " ACS" : "", sec, BDF_ARGS(f->rid), BDF_ARGS(f->rid_dma),
+			   BDF_ARGS(host.funcs[f->group].bdf));
 		}
+		if (host.rid_bus0_quirk)
+			pr("partvisor: pci: QEMU host bridge: its IOMMU sees DMA from behind bridges on bus 0\n");
 	} else if (need) {
 		return refuse(need, PV_ENOENT, "the machine has no PCIe host bridge (pci-host-ecam-generic)", diag);
 	}
@@ -321,9 +368,17 @@ int passthrough_init(const struct pv_platform *pl, struct partition *parts, unsi
 	if (need && !iommu_present())
 		return refuse(need, PV_ENOENT, "the machine has no RISC-V IOMMU: devices cannot be confined to a partition",
 			      diag);
-	for (unsigned i = 0; i < nr; i++)
-		if ((ret = assign_check_partition(&host, parts[i].cfg, iommu_bdf, diag)) < 0)
+	{
+		const struct pv_part_config *cfgs[PV_MAX_PARTITIONS];
+
+		for (unsigned i = 0; i < nr && i < PV_MAX_PARTITIONS; i++) {
+			cfgs[i] = parts[i].cfg;
+			if ((ret = assign_check_partition(&host, parts[i].cfg, iommu_bdf, diag)) < 0)
+				return ret;
+		}
+		if ((ret = assign_check_groups(&host, cfgs, nr < PV_MAX_PARTITIONS ? nr : PV_MAX_PARTITIONS, diag)) < 0)
 			return ret;
+	}
 	for (unsigned i = 0; i < nr; i++)
 		if (parts[i].cfg->nr_pci && (ret = assign_partition(&parts[i], diag)) < 0)
 			return ret;
@@ -349,6 +404,10 @@ void passthrough_partition_start(struct partition *p)
 		 */
 		pci_set_command(&ecam_ops, f->bdf, PCI_CMD_MEM | PCI_CMD_INTX_DISABLE, PCI_CMD_MASTER | PCI_CMD_IO);
 		iommu_unquarantine(f->bdf);  /* a fresh start for the device, not for its report budget */
+		if (f->rid != f->bdf)
+			iommu_unquarantine(f->rid);
+		if (f->rid_dma != f->bdf && f->rid_dma != f->rid)
+			iommu_unquarantine(f->rid_dma);
 	}
 }
 

@@ -74,6 +74,11 @@ linux_pci_pci|bash tests/qemu/linux_pci.sh pci
 linux_pci_sys_nomsi|bash tests/qemu/linux_pci.sh sys nomsi
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
 bad_pci_noiommu|STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_noiommu tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "the machine has no RISC-V IOMMU"
+pci_topology_rp|bash tests/qemu/pci_topology.sh rp
+pci_topology_rp_noacs|bash tests/qemu/pci_topology.sh rp-noacs
+pci_topology_switch|bash tests/qemu/pci_topology.sh switch
+pci_topology_pcipci|bash tests/qemu/pci_topology.sh pcipci
+pci_topology_multifn|bash tests/qemu/pci_topology.sh multifn
 bad_pci_iommu|QEMU_ARGS="-device riscv-iommu-pci,addr=1" STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_iommu tests/configs/bad-pci-iommu.dts /partitions/alpha partvisor,pci-devices "PCI function 00:01.0 is the IOMMU, which the hypervisor owns"
 JOBS
 export -f count 2>/dev/null

@@ -66,5 +66,6 @@ bool pci_flr(const struct pci_cfg_ops *ops, const struct pci_func *f, uint64_t t
 		if (bar->flags & PCI_BAR_64)
 			ops->write32(ops->ctx, f->bdf, off + 4, (uint32_t)(pci >> 32));
 	}
+	pci_acs_enable(ops, f);   /* an isolation group may rely on it (multi-function devices) */
 	return true;
 }

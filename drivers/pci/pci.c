@@ -33,6 +33,9 @@
 #define IO_CLOSED         0x000000f0u    /* I/O base 0xf0 > limit 0, secondary status untouched */
 
 #define CAP_MAX_HOPS      48
+#define EXT_CAP_MAX_HOPS  ((PCI_CFG_SPACE_SIZE - PCI_EXT_CAP_FIRST) / 4)
+/* ACS controls partvisor enables where the port or function implements them [PCIe Base 6.0 §7.7.8.3]. */
+#define ACS_ENABLE        (PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
 #define CMD_DECODE        (PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER)
 
@@ -197,8 +200,62 @@ static void set_defaults(const struct pci_cfg_ops *ops, const struct pci_func *f
 	}
 }
 
-/* Record function @bdf (@id = vendor/device dword, @hdr = header type) and quiesce it. */
-static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr)
+/*
+ * Offset of the extended capability @id of @bdf (PCIe extended space 0x100..0xfff), 0 if
+ * none. Only for functions with a PCIe capability: a conventional function has no
+ * extended space. Stops at a zero or all-ones header and after EXT_CAP_MAX_HOPS.
+ */
+static unsigned find_ext_cap(const struct pci_cfg_ops *ops, uint16_t bdf, uint16_t id)
+{
+	unsigned off = PCI_EXT_CAP_FIRST;
+
+	for (unsigned hops = 0; off >= PCI_EXT_CAP_FIRST && off < PCI_CFG_SPACE_SIZE && hops < EXT_CAP_MAX_HOPS;
+	     hops++) {
+		uint32_t hdr = rd(ops, bdf, off);
+
+		if (hdr == 0 || hdr == 0xffffffffu)
+			return 0;
+		if ((hdr & PCI_LOW_HALF) == id)
+			return off;
+		off = (hdr >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+/*
+ * PCIe port type and ACS of @f: reads the Device/Port Type, and enables the ACS controls
+ * in ACS_ENABLE that its ACS capability implements (Source Validation, Translation
+ * Blocking, P2P Request/Completion Redirect, Upstream Forwarding) [PCIe Base 6.0 §7.7.8].
+ */
+static void record_pcie(const struct pci_cfg_ops *ops, struct pci_func *f)
+{
+	unsigned acs;
+
+	f->pcie_type = PCI_EXP_TYPE_NONE;
+	if (!f->cap_exp)
+		return;
+	f->pcie_type = (uint8_t)((rd(ops, f->bdf, f->cap_exp) >> PCI_EXP_FLAGS_TYPE_SHIFT) & 0xf);
+	acs = find_ext_cap(ops, f->bdf, PCI_EXT_CAP_ID_ACS);
+	if (!acs)
+		return;
+	f->acs_off = (uint16_t)acs;
+	f->acs_cap = (uint16_t)rd(ops, f->bdf, acs + PCI_ACS_CAP);
+	pci_acs_enable(ops, f);
+}
+
+void pci_acs_enable(const struct pci_cfg_ops *ops, const struct pci_func *f)
+{
+	uint32_t v;
+
+	if (!f->acs_off)
+		return;
+	v = rd(ops, f->bdf, f->acs_off + PCI_ACS_CAP);   /* Capability (read-only) | Control << 16 */
+	wr(ops, f->bdf, f->acs_off + PCI_ACS_CAP, (v & PCI_LOW_HALF) | ((v >> 16) | (f->acs_cap & ACS_ENABLE)) << 16);
+}
+
+/* Record function @bdf (@id = vendor/device dword, @hdr = header type, @mf = its device is
+ * multi-function, @parent = index of the bridge above, -1 on the root bus) and quiesce it. */
+static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr, bool mf, int parent)
 {
 	const struct pci_cfg_ops *ops = s->ops;
 	struct pci_host *h = s->h;
@@ -223,6 +280,12 @@ static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr)
 	f->cap_exp = (uint8_t)pci_find_cap(ops, bdf, PCI_CAP_ID_EXP);
 	f->cap_pm = (uint8_t)pci_find_cap(ops, bdf, PCI_CAP_ID_PM);
 	f->has_ea = pci_find_cap(ops, bdf, PCI_CAP_ID_EA) != 0;
+	f->parent = (int8_t)parent;
+	f->multifunction = mf;
+	f->group = (int8_t)(f - h->funcs);
+	f->group_via = -1;
+	f->rid = f->rid_dma = bdf;
+	record_pcie(ops, f);
 	set_defaults(ops, f);
 	return 0;
 }
@@ -231,9 +294,11 @@ static int record(struct scan *s, uint16_t bdf, uint32_t id, uint8_t hdr)
  * First pass over @bus: record every function present. Not inlined, like
  * assign_bars(), to keep the recursive frames of scan_bus() small.
  */
-static __attribute__((noinline)) int probe_bus(struct scan *s, unsigned bus)
+static __attribute__((noinline)) int probe_bus(struct scan *s, unsigned bus, int parent)
 {
 	for (unsigned dev = 0; dev < NR_DEVS; dev++) {
+		bool mf = false;
+
 		for (unsigned fn = 0; fn < NR_FNS; fn++) {
 			uint16_t bdf = PCI_BDF(bus, dev, fn);
 			uint32_t id = rd(s->ops, bdf, PCI_VENDOR_ID);
@@ -246,7 +311,9 @@ static __attribute__((noinline)) int probe_bus(struct scan *s, unsigned bus)
 				continue;
 			}
 			hdr = (uint8_t)(rd(s->ops, bdf, PCI_CACHE_LINE) >> 16);
-			rc = record(s, bdf, id, hdr);
+			if (fn == 0)
+				mf = hdr & PCI_HEADER_MF;
+			rc = record(s, bdf, id, hdr, mf, parent);
 			if (rc)
 				return rc;
 			if (fn == 0 && !(hdr & PCI_HEADER_MF))
@@ -256,7 +323,7 @@ static __attribute__((noinline)) int probe_bus(struct scan *s, unsigned bus)
 	return 0;
 }
 
-static int scan_bus(struct scan *s, unsigned bus, unsigned depth);
+static int scan_bus(struct scan *s, unsigned bus, unsigned depth, int parent);
 
 /* Memory base/limit dword for the window [start, end) (both 1 MiB-aligned, PCI addresses). */
 static uint32_t mem_window(uint64_t start, uint64_t end)
@@ -297,7 +364,8 @@ static int setup_bridge(struct scan *s, struct pci_func *f, unsigned bus, unsign
 	wr(ops, bdf, PCI_PREF_LIMIT_UPPER, 0);
 
 	s->mem32.next = start;
-	rc = scan_bus(s, sec, depth + 1);
+	f->sec_bus = (uint8_t)sec;
+	rc = scan_bus(s, sec, depth + 1, (int)(f - s->h->funcs));
 	if (rc)
 		return rc;
 	wr(ops, bdf, PCI_PRIMARY_BUS,
@@ -317,11 +385,11 @@ static int setup_bridge(struct scan *s, struct pci_func *f, unsigned bus, unsign
 	return 0;
 }
 
-/* Enumerate @bus: record its functions, then assign BARs and descend bridges in order. */
-static int scan_bus(struct scan *s, unsigned bus, unsigned depth)
+/* Enumerate @bus (below bridge @parent, -1 for the root bus): record its functions, then assign BARs and descend bridges in order. */
+static int scan_bus(struct scan *s, unsigned bus, unsigned depth, int parent)
 {
 	unsigned first = s->h->nr_funcs, last;
-	int rc = probe_bus(s, bus);
+	int rc = probe_bus(s, bus, parent);
 
 	if (rc)
 		return rc;
@@ -356,8 +424,10 @@ int pci_enumerate(struct pci_host *h, const struct pci_cfg_ops *ops, struct pv_d
 	if (h->bus_start > h->bus_end || h->bus_end > MAX_BUS)
 		return diag_set(diag, PV_ERANGE, NODE, "bus-range",
 				"bus range 0x%x-0x%x is not within 0x00-0xff", h->bus_start, h->bus_end);
-	rc = scan_bus(&s, h->bus_start, 0);
+	rc = scan_bus(&s, h->bus_start, 0, -1);
 	h->max_bus = s.next_bus - 1;
+	if (rc == 0)
+		pci_groups(h);
 	return rc;
 }
 

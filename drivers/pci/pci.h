@@ -51,6 +51,38 @@ struct pci_func {
 	 * assigned). core/assign.c must refuse to assign such a function to a partition.
 	 */
 	bool has_ea;
+
+	/* Topology, recorded by pci_enumerate() (pci.c). */
+	int8_t parent;           /**< index in pci_host.funcs of the bridge above it, -1 = on the root bus */
+	uint8_t sec_bus;         /**< bridges: the secondary bus number pci_enumerate() gave it */
+	uint8_t pcie_type;       /**< PCIe Device/Port Type (PCI_EXP_TYPE_*), PCI_EXP_TYPE_NONE without a PCIe capability */
+	bool multifunction;      /**< its device's function 0 has the Multi-Function header bit */
+	uint16_t acs_cap;        /**< ACS Capability register (PCI_ACS_*), 0 if it has no ACS extended capability */
+	uint16_t acs_off;        /**< offset of its ACS extended capability, 0 if none */
+
+	/* Isolation group, computed by pci_groups() (pci_group.c). */
+	uint16_t rid;            /**< requester ID of its requests at the root complex: its own, or a bridge's alias */
+	/**
+	 * device_id QEMU's riscv-iommu translates its DMA with (pci_host.rid_bus0_quirk: @rid with
+	 * bus 0 behind bridges); = @rid without the quirk. Its MSIs to the MSI window use @rid.
+	 */
+	uint16_t rid_dma;
+	int8_t group;            /**< index in pci_host.funcs of the first function of its isolation group */
+	uint8_t group_why;       /**< enum pci_group_why: why it is in a group with others (PCI_GROUP_ALONE if not) */
+	int8_t group_via;        /**< index of the function that causes group_why (a bridge, port, sibling), -1 */
+};
+
+/**
+ * Why a function shares an isolation group with other functions (struct pci_func.group_why):
+ * they can reach each other without the IOMMU, or the IOMMU cannot tell their DMA apart.
+ */
+enum pci_group_why {
+	PCI_GROUP_ALONE,      /**< its own group */
+	PCI_GROUP_ALIAS,      /**< below a PCIe-to-PCI/PCI-X or conventional PCI bridge (group_via), whose requester ID it DMAs with */
+	PCI_GROUP_BRIDGE,     /**< below such a bridge, sharing its conventional bus, DMAing with its own requester ID */
+	PCI_GROUP_NO_ACS,     /**< below a root port or switch downstream port (group_via) without ACS SV/RR/CR/UF */
+	PCI_GROUP_MULTIFN,    /**< a function of a multi-function device (group_via: a function without ACS RR/CR) */
+	PCI_GROUP_SAME_RID,   /**< the IOMMU sees the same requester ID for it and group_via */
 };
 
 
@@ -64,6 +96,14 @@ struct pci_host {
 	unsigned nr_funcs;
 	struct pci_func funcs[PCI_MAX_FUNCS];
 	unsigned max_bus;                /**< highest bus number in use after bridge numbering */
+	/**
+	 * Requester IDs as QEMU's riscv-iommu sees them (QEMU 10.0, host bridge 1b36:0008 at
+	 * 00:00.0): it takes a device's DMA device_id when the machine is created, before any bus
+	 * number is programmed, so every function behind a bridge DMAs as bus 0 (its devfn, or
+	 * 00.0 below a PCIe-to-PCI bridge); writes to the MSI window use the requester ID of the
+	 * moment (pci_func.rid). Set by pci_groups(); see docs/architecture.md.
+	 */
+	bool rid_bus0_quirk;
 };
 
 /**
@@ -111,6 +151,32 @@ int pci_enumerate(struct pci_host *h, const struct pci_cfg_ops *ops, struct pv_d
  */
 uint16_t pci_devctl_limit(uint16_t ctl);
 
+/**
+ * Compute the isolation groups of the functions @h enumerated [PCIe Base 6.0 §6.12 (ACS),
+ * PCIe-to-PCI/PCI-X Bridge 1.0 §2.3 (requester IDs of bridged requests)]: sets every
+ * function's rid, rid_dma, group, group_why and group_via, and @h->rid_bus0_quirk. Two functions are
+ * in one group when the IOMMU cannot keep their DMA apart:
+ * - everything below a PCIe-to-PCI/PCI-X bridge or a conventional PCI-to-PCI bridge: they
+ *   share its bus, and the bridge issues their requests with one requester ID (PCIe-to-PCI:
+ *   its secondary bus, device 0, function 0; conventional: the bridge's own);
+ * - everything below a root port, or below the switch (the upstream port's subtree) of a
+ *   downstream port, that lacks ACS Source Validation, P2P Request Redirect, P2P Completion
+ *   Redirect and Upstream Forwarding: requests can be routed peer to peer there;
+ * - the functions of a multi-function device when one of them lacks ACS P2P Request and
+ *   Completion Redirect (and for its bridge functions, what lies below them);
+ * - functions whose requester IDs (own, aliased, or as QEMU's IOMMU sees DMA) coincide.
+ * Pure; call after pci_enumerate() (which calls it).
+ */
+void pci_groups(struct pci_host *h);
+
+/**
+ * Enable in @f's ACS Control the controls of Source Validation, Translation Blocking, P2P
+ * Request Redirect, P2P Completion Redirect and Upstream Forwarding that its ACS capability
+ * implements (never Egress Control or Direct Translated P2P) [PCIe Base 6.0 §7.7.8.3]; no-op
+ * without one. pci_enumerate() does it for every function, pci_flr() again after the reset.
+ */
+void pci_acs_enable(const struct pci_cfg_ops *ops, const struct pci_func *f);
+
 /** Index of function @bdf in @h->funcs, or -1. */
 int pci_find(const struct pci_host *h, uint16_t bdf);
 
@@ -145,7 +211,7 @@ struct pci_cfg_ops pci_ecam_ops(const struct pci_ecam *e);
 /**
  * Function Level Reset of @f if it supports it (PCIe Device Capabilities FLR),
  * waiting 100 ms [PCIe Base 6.0 §6.6.2] (@ticks_per_ms from the timebase), then
- * restoring its BARs. Returns true if an FLR was done, false if @f has none.
+ * restoring its BARs and its ACS controls (pci_acs_enable(); an FLR clears them). Returns true if an FLR was done, false if @f has none.
  */
 bool pci_flr(const struct pci_cfg_ops *ops, const struct pci_func *f, uint64_t ticks_per_ms);
 

@@ -122,6 +122,31 @@
 #define PCI_EXP_DEVCAP        0x04U          /* PCIe capability: Device Capabilities [PCIe Base 6.0 §7.5.3.3] */
 #define PCI_EXP_DEVCAP_PAYLOAD 0x7U          /* bits 2:0 Max_Payload_Size Supported (000b = 128 bytes: every function) */
 #define PCI_EXP_DEVCAP_FLR    (1U << 28)     /* Function Level Reset capable */
+/* PCIe Capabilities register (cap + 2) bits 7:4, Device/Port Type [PCIe Base 6.0 §7.5.3.2]. */
+#define PCI_EXP_FLAGS_TYPE_SHIFT 20           /* in the capability's first dword */
+#define PCI_EXP_TYPE_ENDPOINT  0x0           /* PCI Express Endpoint */
+#define PCI_EXP_TYPE_LEG_END   0x1           /* Legacy PCI Express Endpoint */
+#define PCI_EXP_TYPE_ROOT_PORT 0x4           /* Root Port of a Root Complex */
+#define PCI_EXP_TYPE_UPSTREAM  0x5           /* Upstream Port of a Switch */
+#define PCI_EXP_TYPE_DOWNSTREAM 0x6          /* Downstream Port of a Switch */
+#define PCI_EXP_TYPE_PCI_BRIDGE 0x7          /* PCI Express to PCI/PCI-X Bridge */
+#define PCI_EXP_TYPE_PCIE_BRIDGE 0x8         /* PCI/PCI-X to PCI Express Bridge */
+#define PCI_EXP_TYPE_RC_END    0x9           /* Root Complex Integrated Endpoint */
+#define PCI_EXP_TYPE_RC_EC     0xa           /* Root Complex Event Collector */
+#define PCI_EXP_TYPE_NONE      0xff          /* partvisor: no PCIe capability (conventional PCI function) */
+/* Extended capabilities [PCIe Base 6.0 §7.6]: header dword = id 15:0, version 19:16, next 31:20. */
+#define PCI_EXT_CAP_FIRST      0x100
+#define PCI_EXT_CAP_ID_ACS     0x000d        /* Access Control Services [§7.7.8] */
+/* ACS Capability (16 bits at cap + 4) and ACS Control (16 bits at cap + 6): the same bit positions. */
+#define PCI_ACS_CAP            0x04
+#define PCI_ACS_SV             (1U << 0)     /* Source Validation */
+#define PCI_ACS_TB             (1U << 1)     /* Translation Blocking */
+#define PCI_ACS_RR             (1U << 2)     /* P2P Request Redirect */
+#define PCI_ACS_CR             (1U << 3)     /* P2P Completion Redirect */
+#define PCI_ACS_UF             (1U << 4)     /* Upstream Forwarding */
+#define PCI_ACS_EC             (1U << 5)     /* P2P Egress Control */
+#define PCI_ACS_DT             (1U << 6)     /* Direct Translated P2P */
+#define PCI_CLASS_HOST_BRIDGE  0x0600        /* base class 06 (bridge), subclass 00 (host bridge) */
 
 /** A memory window of a PCI host bridge: CPU (host physical) base, PCI bus base, size in bytes. */
 struct pci_window {

@@ -825,13 +825,15 @@ static void part(unsigned k, const char *name, unsigned n, const uint16_t *bdf)
 		cfg.nr_parts = k + 1;
 }
 
+/* Everything below the conventional bridge B (C, D, E and G) is one group: beta has it whole. */
 static void test_check_ok(void **state UNUSED)
 {
-	static const uint16_t a[] = { PCI_BDF(0, 0, 0), PCI_BDF(1, 0, 1) }, b[] = { PCI_BDF(2, 0, 0) };
+	static const uint16_t a[] = { PCI_BDF(0, 0, 0), PCI_BDF(4, 0, 0) },
+			      b[] = { PCI_BDF(1, 0, 1), PCI_BDF(2, 0, 0), PCI_BDF(1, 0, 0), PCI_BDF(1, 0, 3) };
 
 	enumerate_ok();
 	part(0, "alpha", 2, a);
-	part(1, "beta", 1, b);
+	part(1, "beta", 4, b);
 	assert_int_equal(assign_check(&h, &cfg, PCI_BDF(0, 2, 0), &diag), 0);
 	assert_int_equal(assign_check(&h, &cfg, -1, &diag), 0);
 }
@@ -1370,6 +1372,297 @@ static void test_vwrite_pm(void **state UNUSED)
 	assert_int_equal(cfg16(ix[A], A_PM + PM_CTRL), 0x0000);
 }
 
+/* ---- isolation groups ------------------------------------------------------------------------ */
+
+#define EXP_CAP  0x40
+#define ACS_OFF  0x100
+#define ACS_ALL  (PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
+
+/* Give @i a PCIe capability of Device/Port Type @type, and an ACS capability with @acs (0: none). */
+static void fk_pcie(int i, unsigned type, uint16_t acs)
+{
+	struct fake_fn *x = &fk.f[i];
+
+	fk_cap(i, 0, EXP_CAP, PCI_CAP_ID_EXP, (uint16_t)(type << 4 | 2));
+	if (acs) {
+		x->cfg[ACS_OFF / 4] = PCI_EXT_CAP_ID_ACS | 1U << 16;   /* version 1, last */
+		x->cfg[(ACS_OFF + 4) / 4] = acs;                      /* capability; control 0 */
+		x->wm[(ACS_OFF + 4) / 4] = 0x007fU << 16;
+	}
+}
+
+static int fk_port(int parent, unsigned dev, unsigned fn, unsigned type, uint16_t acs)
+{
+	int i = fk_add(parent, dev, fn, 0x000c1b36, 0x06040000, 0x01);
+
+	fk_pcie(i, type, acs);
+	return i;
+}
+
+static int fk_ep(int parent, unsigned dev, unsigned fn, bool mf, int type, uint16_t acs)
+{
+	int i = fk_add(parent, dev, fn, 0x11e81234, 0x00ff0000, mf ? 0x80 : 0x00);
+
+	fk_bar(i, 0, KiB(4), RAW_MEM32, 0);
+	if (type >= 0)
+		fk_pcie(i, (unsigned)type, acs);
+	return i;
+}
+
+/*
+ *  00:00.0 HB   host bridge (QEMU's 1b36:0008 when @qemu)
+ *  00:01.0 RP1  root port, ACS                         -> 01:00.0 E1
+ *  00:02.0 RP2  root port, no ACS                      -> 02:00.0 E2, 02:00.1 E3 (multi-function, no ACS)
+ *  00:03.0 RP3  root port, ACS -> 03:00.0 USP -> 04:00.0 DSP1 (no ACS) -> 05:00.0 E4
+ *                                             -> 04:01.0 DSP2 (ACS)    -> 06:00.0 E5
+ *  00:04.0 RP4  root port, ACS -> 07:00.0 USP2 -> 08:00.0 DSP3 (ACS) -> 09:00.0 E6
+ *                                              -> 08:01.0 DSP4 (ACS) -> 0a:00.0 E7
+ *  00:05.0 RP5  root port, ACS -> 0b:00.0 PB (PCIe-to-PCI) -> 0c:01.0 E8, 0c:02.0 E9 (conventional)
+ *  00:06.0/.1 MF1 multi-function endpoint, no ACS
+ *  00:07.0/.1 MF2 multi-function endpoint, ACS RR/CR on both
+ *  00:08.0 EC   root complex event collector (type 0 header)
+ */
+enum { HB, RP1, E1, RP2, E2, E3, RP3, USP, DSP1, E4, DSP2, E5, RP4, USP2, DSP3, E6, DSP4, E7, RP5, PB, E8, E9,
+       MF1A, MF1B, MF2A, MF2B, EC, NG };
+static int gx[NG];
+
+static void build_groups(bool qemu)
+{
+	fk_reset(0);
+	gx[HB] = fk_add(NONE, 0, 0, qemu ? 0x00081b36 : 0x0001abcd, 0x06000000, 0x00);
+	gx[RP1] = fk_port(NONE, 1, 0, PCI_EXP_TYPE_ROOT_PORT, ACS_ALL);
+	gx[E1] = fk_ep(gx[RP1], 0, 0, false, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[RP2] = fk_port(NONE, 2, 0, PCI_EXP_TYPE_ROOT_PORT, 0);
+	gx[E2] = fk_ep(gx[RP2], 0, 0, true, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[E3] = fk_ep(gx[RP2], 0, 1, true, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[RP3] = fk_port(NONE, 3, 0, PCI_EXP_TYPE_ROOT_PORT, ACS_ALL);
+	gx[USP] = fk_port(gx[RP3], 0, 0, PCI_EXP_TYPE_UPSTREAM, 0);
+	gx[DSP1] = fk_port(gx[USP], 0, 0, PCI_EXP_TYPE_DOWNSTREAM, 0);
+	gx[E4] = fk_ep(gx[DSP1], 0, 0, false, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[DSP2] = fk_port(gx[USP], 1, 0, PCI_EXP_TYPE_DOWNSTREAM, ACS_ALL);
+	gx[E5] = fk_ep(gx[DSP2], 0, 0, false, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[RP4] = fk_port(NONE, 4, 0, PCI_EXP_TYPE_ROOT_PORT, ACS_ALL);
+	gx[USP2] = fk_port(gx[RP4], 0, 0, PCI_EXP_TYPE_UPSTREAM, 0);
+	gx[DSP3] = fk_port(gx[USP2], 0, 0, PCI_EXP_TYPE_DOWNSTREAM, ACS_ALL);
+	gx[E6] = fk_ep(gx[DSP3], 0, 0, false, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[DSP4] = fk_port(gx[USP2], 1, 0, PCI_EXP_TYPE_DOWNSTREAM, ACS_ALL);
+	gx[E7] = fk_ep(gx[DSP4], 0, 0, false, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[RP5] = fk_port(NONE, 5, 0, PCI_EXP_TYPE_ROOT_PORT, ACS_ALL);
+	gx[PB] = fk_port(gx[RP5], 0, 0, PCI_EXP_TYPE_PCI_BRIDGE, 0);
+	gx[E8] = fk_ep(gx[PB], 1, 0, false, -1, 0);
+	gx[E9] = fk_ep(gx[PB], 2, 0, false, -1, 0);
+	gx[MF1A] = fk_ep(NONE, 6, 0, true, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[MF1B] = fk_ep(NONE, 6, 1, true, PCI_EXP_TYPE_ENDPOINT, 0);
+	gx[MF2A] = fk_ep(NONE, 7, 0, true, PCI_EXP_TYPE_ENDPOINT, PCI_ACS_RR | PCI_ACS_CR);
+	gx[MF2B] = fk_ep(NONE, 7, 1, true, PCI_EXP_TYPE_ENDPOINT, PCI_ACS_RR | PCI_ACS_CR);
+	gx[EC] = fk_ep(NONE, 8, 0, false, PCI_EXP_TYPE_RC_EC, 0);
+	h.bus_start = 0;
+	h.bus_end = 0x1f;
+	h.mem32 = (struct pci_window){ hpa(MEM32_CPU), MEM32_PCI, MiB(256) };
+	enumerate_ok();
+}
+
+/* Bus:dev.fn of fake function @i after enumeration (its bus from the bridge above). */
+static uint16_t fk_bdf(int i)
+{
+	const struct fake_fn *x = &fk.f[i];
+
+	return PCI_BDF(x->parent == NONE ? fk.root_bus : fk_sec(&fk.f[x->parent]), x->dev, x->fn);
+}
+
+static const struct pci_func *gf(int k) { return &h.funcs[pci_find(&h, fk_bdf(gx[k]))]; }
+static int group_of(int k) { return gf(k)->group; }
+
+static void test_group_bus_numbers(void **state UNUSED)
+{
+	build_groups(false);
+	assert_int_equal(h.nr_funcs, NG);
+	assert_false(h.rid_bus0_quirk);
+	assert_int_equal(gf(E4)->bdf, PCI_BDF(5, 0, 0));
+	assert_int_equal(gf(E7)->bdf, PCI_BDF(0x0a, 0, 0));
+	assert_int_equal(gf(E9)->bdf, PCI_BDF(0x0c, 2, 0));
+	assert_int_equal(gf(PB)->sec_bus, 0x0c);
+	assert_int_equal(gf(E4)->parent, pci_find(&h, PCI_BDF(4, 0, 0)));
+	assert_int_equal(gf(RP1)->parent, -1);
+	assert_int_equal(gf(USP)->pcie_type, PCI_EXP_TYPE_UPSTREAM);
+	assert_int_equal(gf(E8)->pcie_type, PCI_EXP_TYPE_NONE);
+	assert_true(gf(E2)->multifunction);
+	assert_false(gf(E1)->multifunction);
+}
+
+/* ACS controls are enabled where implemented: SV, TB, RR, CR, UF (never EC or DT). */
+static void test_group_acs_enabled(void **state UNUSED)
+{
+	build_groups(false);
+	fk.f[gx[RP1]].cfg[(ACS_OFF + 4) / 4] = ACS_ALL | PCI_ACS_EC | PCI_ACS_DT;
+	fk.f[gx[RP1]].cfg[(ACS_OFF + 4) / 4] &= 0xffff;
+	enumerate_ok();
+	assert_int_equal(cfg32(gx[RP1], ACS_OFF + 4) >> 16, ACS_ALL);
+	assert_int_equal(gf(RP1)->acs_cap, ACS_ALL | PCI_ACS_EC | PCI_ACS_DT);
+	assert_int_equal(cfg32(gx[MF2A], ACS_OFF + 4) >> 16, PCI_ACS_RR | PCI_ACS_CR);
+	assert_int_equal(cfg32(gx[RP2], ACS_OFF + 4), 0);     /* no ACS capability: nothing written */
+	/* after an FLR (which clears ACS Control) pci_flr() enables them again */
+	fk.f[gx[MF2A]].cfg[(ACS_OFF + 4) / 4] &= 0xffff;
+	pci_acs_enable(&ops, gf(MF2A));
+	assert_int_equal(cfg32(gx[MF2A], ACS_OFF + 4) >> 16, PCI_ACS_RR | PCI_ACS_CR);
+}
+
+static void test_group_root_ports(void **state UNUSED)
+{
+	build_groups(false);
+	/* a root port with ACS: its endpoint alone, requester ID its own */
+	assert_int_equal(group_of(E1), pci_find(&h, PCI_BDF(1, 0, 0)));
+	assert_int_equal(gf(E1)->group_why, PCI_GROUP_ALONE);
+	assert_int_equal(gf(E1)->rid, PCI_BDF(1, 0, 0));
+	assert_int_not_equal(group_of(E1), group_of(RP1));
+	/* without ACS: the port and everything below */
+	assert_int_equal(group_of(E2), group_of(RP2));
+	assert_int_equal(group_of(E3), group_of(RP2));
+	assert_int_not_equal(group_of(E2), group_of(E1));
+	/* ACS without one of the four controls isolates nothing; the others are still enabled */
+	fk.f[gx[RP1]].cfg[(ACS_OFF + 4) / 4] = ACS_ALL & ~PCI_ACS_UF;
+	enumerate_ok();
+	assert_int_equal(group_of(E1), group_of(RP1));
+	assert_int_equal(gf(E1)->group_why, PCI_GROUP_NO_ACS);
+	assert_int_equal(cfg32(gx[RP1], ACS_OFF + 4) >> 16, ACS_ALL & ~PCI_ACS_UF);
+}
+
+static void test_group_switch(void **state UNUSED)
+{
+	build_groups(false);
+	/* DSP1 lacks ACS: the whole switch (both downstream ports' endpoints) is one group */
+	assert_int_equal(group_of(E4), group_of(E5));
+	assert_int_equal(group_of(E4), group_of(USP));
+	assert_int_not_equal(group_of(E4), group_of(RP3));
+	assert_int_equal(gf(E5)->group_why, PCI_GROUP_NO_ACS);
+	assert_int_equal(h.funcs[gf(E5)->group_via].bdf, PCI_BDF(4, 0, 0));
+	/* every downstream port with ACS: each endpoint alone */
+	assert_int_not_equal(group_of(E6), group_of(E7));
+	assert_int_equal(gf(E6)->group_why, PCI_GROUP_ALONE);
+}
+
+static void test_group_pcie_to_pci_alias(void **state UNUSED)
+{
+	build_groups(false);
+	assert_int_equal(gf(E8)->rid, PCI_BDF(0x0c, 0, 0));   /* secondary bus, device 0, function 0 */
+	assert_int_equal(gf(E9)->rid, PCI_BDF(0x0c, 0, 0));
+	assert_int_equal(gf(E9)->rid_dma, gf(E9)->rid);       /* no QEMU quirk */
+	assert_int_equal(group_of(E8), group_of(E9));
+	assert_int_equal(group_of(E8), group_of(PB));
+	assert_int_equal(gf(E8)->group_why, PCI_GROUP_ALIAS);
+	assert_int_equal(h.funcs[gf(E9)->group_via].bdf, PCI_BDF(0x0b, 0, 0));
+	assert_int_not_equal(group_of(E8), group_of(RP5));
+}
+
+static void test_group_multifunction(void **state UNUSED)
+{
+	build_groups(false);
+	assert_int_equal(group_of(MF1A), group_of(MF1B));
+	assert_int_equal(gf(MF1B)->group_why, PCI_GROUP_MULTIFN);
+	assert_int_not_equal(group_of(MF2A), group_of(MF2B));
+	/* one function with ACS is not enough: its sibling can still reach it */
+	fk.f[gx[MF2B]].cfg[ACS_OFF / 4] = 0;
+	enumerate_ok();
+	assert_int_equal(group_of(MF2A), group_of(MF2B));
+}
+
+/* QEMU's riscv-iommu: device_ids behind bridges use bus 0; coinciding ones join groups. */
+static void test_group_qemu_rids(void **state UNUSED)
+{
+	build_groups(true);
+	assert_true(h.rid_bus0_quirk);
+	assert_int_equal(gf(E1)->rid, PCI_BDF(1, 0, 0));       /* its MSIs */
+	assert_int_equal(gf(E1)->rid_dma, PCI_BDF(0, 0, 0));   /* its DMA */
+	assert_int_equal(gf(E3)->rid_dma, PCI_BDF(0, 0, 1));
+	assert_int_equal(gf(E8)->rid, PCI_BDF(0x0c, 0, 0));
+	assert_int_equal(gf(E8)->rid_dma, PCI_BDF(0, 0, 0));
+	assert_int_equal(gf(MF1B)->rid_dma, PCI_BDF(0, 6, 1)); /* the root bus keeps its numbers */
+	assert_int_equal(group_of(E1), group_of(HB));
+	assert_int_equal(group_of(E1), group_of(E4));
+	assert_int_equal(group_of(E1), group_of(E3));          /* E3 = 00:00.1 = E2's sibling ... */
+	assert_int_equal(group_of(E1), group_of(E2));          /* ... and E2 is 00:00.0 too */
+}
+
+static void expect_refused(int err, const char *node, const char *msg)
+{
+	assert_int_equal(assign_check(&h, &cfg, -1, &diag), -err);
+	assert_string_equal(diag.node, node);
+	assert_string_equal(diag.prop, "partvisor,pci-devices");
+	assert_string_equal(diag.msg, msg);
+}
+
+static void test_check_not_endpoint(void **state UNUSED)
+{
+	uint16_t b;
+
+	build_groups(false);
+	b = PCI_BDF(0, 0, 0);
+	part(0, "alpha", 1, &b);
+	expect_refused(PV_EINVAL, "/partitions/alpha",
+		       "PCI function 00:00.0 is the host bridge (class 06 00); only endpoints can be assigned");
+	b = PCI_BDF(0, 8, 0);
+	part(0, "alpha", 1, &b);
+	expect_refused(PV_EINVAL, "/partitions/alpha",
+		       "PCI function 00:08.0 is a root complex event collector (header type 0, PCIe type 10); only endpoints can be assigned");
+	b = PCI_BDF(3, 0, 0);
+	part(0, "alpha", 1, &b);
+	expect_refused(PV_EINVAL, "/partitions/alpha",
+		       "PCI function 03:00.0 is a PCI bridge; only endpoints can be assigned");
+	/* a type 0 header that claims to be a port */
+	fk.f[gx[E1]].cfg[EXP_CAP / 4] = (uint32_t)(PCI_EXP_TYPE_DOWNSTREAM << 4 | 2) << 16 | PCI_CAP_ID_EXP;
+	enumerate_ok();
+	b = PCI_BDF(1, 0, 0);
+	part(0, "alpha", 1, &b);
+	expect_refused(PV_EINVAL, "/partitions/alpha",
+		       "PCI function 01:00.0 is a PCIe switch downstream port (header type 0, PCIe type 6); only endpoints can be assigned");
+}
+
+static void test_check_split_groups(void **state UNUSED)
+{
+	static const uint16_t e2[] = { PCI_BDF(2, 0, 0) }, e3[] = { PCI_BDF(2, 0, 1) }, e4[] = { PCI_BDF(5, 0, 0) },
+			      e8[] = { PCI_BDF(0x0c, 1, 0) }, e9[] = { PCI_BDF(0x0c, 2, 0) }, mf1a[] = { PCI_BDF(0, 6, 0) };
+
+	build_groups(false);
+	part(0, "alpha", 1, e2);
+	part(1, "beta", 1, e3);
+	expect_refused(PV_EEXIST, "/partitions/alpha",
+		       "PCI function 02:00.0 shares its isolation group with 02:00.1 (port 00:02.0 lacks ACS SV/RR/CR/UF: peer-to-peer), which is assigned to partition beta");
+	part(0, "alpha", 1, e4);
+	part(1, "beta", 0, e3);
+	expect_refused(PV_EEXIST, "/partitions/alpha",
+		       "PCI function 05:00.0 shares its isolation group with 06:00.0 (port 04:00.0 lacks ACS SV/RR/CR/UF: peer-to-peer), which is assigned to no partition");
+	part(0, "alpha", 1, e8);
+	part(1, "beta", 1, e9);
+	expect_refused(PV_EEXIST, "/partitions/alpha",
+		       "PCI function 0c:01.0 shares its isolation group with 0c:02.0 (bridge 0b:00.0 issues their DMA as 0c:00.0), which is assigned to partition beta");
+	part(0, "alpha", 0, e2);
+	part(1, "beta", 1, mf1a);
+	expect_refused(PV_EEXIST, "/partitions/beta",
+		       "PCI function 00:06.0 shares its isolation group with 00:06.1 (one multi-function device, 00:06.0 without ACS RR/CR), which is assigned to no partition");
+}
+
+static void test_check_whole_groups(void **state UNUSED)
+{
+	static const uint16_t a[] = { PCI_BDF(5, 0, 0), PCI_BDF(6, 0, 0) }, b[] = { PCI_BDF(0x0c, 2, 0), PCI_BDF(0x0c, 1, 0) },
+			      c[] = { PCI_BDF(1, 0, 0), PCI_BDF(0, 7, 0), PCI_BDF(9, 0, 0) },
+			      d[] = { PCI_BDF(0, 7, 1), PCI_BDF(0x0a, 0, 0), PCI_BDF(2, 0, 1), PCI_BDF(2, 0, 0) };
+
+	build_groups(false);
+	part(0, "alpha", 2, a);
+	part(1, "beta", 2, b);
+	part(2, "gamma", 3, c);
+	part(3, "delta", 4, d);
+	assert_int_equal(assign_check(&h, &cfg, -1, &diag), 0);
+	/* QEMU's device_ids: 01:00.0 (gamma) and 05:00.0 (alpha) are both 00:00.0 to the IOMMU */
+	build_groups(true);
+	part(0, "alpha", 2, a);
+	part(1, "beta", 2, b);
+	part(2, "gamma", 3, c);
+	part(3, "delta", 4, d);
+	expect_refused(PV_EEXIST, "/partitions/alpha",
+		       "PCI function 05:00.0 shares its isolation group with 01:00.0 (the IOMMU sees both as 00:00.0), which is assigned to partition gamma");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1400,6 +1693,16 @@ int main(void)
 		cmocka_unit_test_setup(test_check_bridge, setup_main),
 		cmocka_unit_test_setup(test_check_iommu, setup_main),
 		cmocka_unit_test_setup(test_check_other_iommu, setup_main),
+		cmocka_unit_test(test_group_bus_numbers),
+		cmocka_unit_test(test_group_acs_enabled),
+		cmocka_unit_test(test_group_root_ports),
+		cmocka_unit_test(test_group_switch),
+		cmocka_unit_test(test_group_pcie_to_pci_alias),
+		cmocka_unit_test(test_group_multifunction),
+		cmocka_unit_test(test_group_qemu_rids),
+		cmocka_unit_test(test_check_not_endpoint),
+		cmocka_unit_test(test_check_split_groups),
+		cmocka_unit_test(test_check_whole_groups),
 		cmocka_unit_test_setup(test_vread_bars, setup_main),
 		cmocka_unit_test_setup(test_vread_bar_subword, setup_main),
 		cmocka_unit_test_setup(test_vread_hidden, setup_main),

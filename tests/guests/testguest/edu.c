@@ -21,6 +21,8 @@
  *      MSI_COMPOSE, to vCPU 1's file (never composed; vCPU 1 is stopped, so only "no interrupt
  *      here" and the hypervisor's fault report show it) and after MSI_RELEASE, and arrive
  *      again after a second MSI_COMPOSE.
+ *   i) (bootargs "edu-all") every further edu on the bus: DMA within our RAM, MSIs into our
+ *      file, one DMA past our RAM (tests/qemu/pci_topology.sh).
  * The device cannot report a failed transfer (a DMA just completes); the hypervisor reports
  * each blocked transaction, and tests/qemu/iommu_edu.sh / iommu_edu_composed.sh check those
  * reports.
@@ -660,11 +662,13 @@ static uint64_t vcpu_file(const struct imsic *im, unsigned long vcpu)
 /* MSI_COMPOSE / MSI_RELEASE / GET_INFO with what the partition does not have. */
 static void pv_refusals(const struct pv_info *in, unsigned long device, unsigned long vcpu)
 {
+	unsigned long free_slot = in->nr_devices << 3;   /* 00:<devices>.0: the first free slot of our bridge */
 	char what[80];
 
 	get_info_unknown();
-	/* 00:01.0 is a free slot of our bridge; bus 1 does not exist; -1 is no BDF at all */
-	pv_refused("msi_compose refuses device 0x0008", PARTVISOR_FID_MSI_COMPOSE, 0x0008, vcpu, EDU_MSI_ID);
+	/* a free slot of our bridge (00:01.0 with one device); bus 1 does not exist; -1 is no BDF at all */
+	snprintf(what, sizeof(what), "msi_compose refuses device 0x%04lx", free_slot);
+	pv_refused(what, PARTVISOR_FID_MSI_COMPOSE, free_slot, vcpu, EDU_MSI_ID);
 	pv_refused("msi_compose refuses device 0x0100", PARTVISOR_FID_MSI_COMPOSE, 0x0100, vcpu, EDU_MSI_ID);
 	pv_refused("msi_compose refuses device -1", PARTVISOR_FID_MSI_COMPOSE, -1UL, vcpu, EDU_MSI_ID);
 	snprintf(what, sizeof(what), "msi_compose refuses vcpu %lu", in->nr_vcpus);
@@ -711,6 +715,87 @@ static void open_release(unsigned long device, unsigned long vcpu, uint64_t file
 	    msi_one(file0, "policy open: msi after release"))
 		say("edu: policy open: msi after release still delivered ok");
 	pv_refused("msi_release refuses a second release", PARTVISOR_FID_MSI_RELEASE, device, vcpu, EDU_MSI_ID);
+}
+
+/*
+ * i) (bootargs "edu-all") another edu at @dev.@fn of our bus, e.g. the second function of a
+ * multi-function device or a device behind the same bridge: its BAR, DMA within our RAM and
+ * back, MSIs into our file at @msi_addr, and one DMA write past our RAM, which must be
+ * blocked (the hypervisor reports it; the device cannot tell).
+ */
+static void other_function(unsigned dev, unsigned fn, uint64_t msi_addr, const struct range *ram)
+{
+	uint32_t b0;
+	uint64_t b, cpu;
+	unsigned n;
+
+	edu_dev = dev;
+	edu_fn = fn;
+	b0 = edu_cfg_read(PCI_BAR0, 4);
+	b = b0 & ~0xfULL;
+	if (((b0 >> 1) & 3) == 2)
+		b |= (uint64_t)edu_cfg_read(PCI_BAR0 + 4, 4) << 32;
+	cpu = pci_to_cpu(b);
+	if (!b || (b0 & 1) || !cpu) {
+		fail("edu: FAIL function 00:%02x.%x bar0 0x%x is not assigned in a memory window", dev, fn, b0);
+		return;
+	}
+	bar = (volatile uint8_t *)(uintptr_t)cpu;
+	edu_cfg_write(PCI_COMMAND, 2, edu_cfg_read(PCI_COMMAND, 2) | PCI_CMD_MEM | PCI_CMD_MASTER);
+	if (r32(EDU_REG_IDENT) != EDU_IDENT) {
+		fail("edu: FAIL function 00:%02x.%x ident 0x%08x", dev, fn, r32(EDU_REG_IDENT));
+		return;
+	}
+	say("edu: function 00:%02x.%x found bar0 0x%lx", dev, fn, (unsigned long)b);
+	if (dma_own_ram())
+		say("edu: function 00:%02x.%x dma own RAM ok", dev, fn);
+	msi_cap = find_msi();
+	if (!msi_cap) {
+		fail("edu: FAIL function 00:%02x.%x has no MSI capability", dev, fn);
+		return;
+	}
+	msi_64 = edu_cfg_read(msi_cap + MSI_CTRL, 2) & MSI_CTRL_64;
+	w32(EDU_IRQ_ACK, ~0U);
+	if (!msi_set(msi_addr, EDU_MSI_ID)) {
+		fail("edu: FAIL function 00:%02x.%x msi address/data do not read back", dev, fn);
+		return;
+	}
+	msi_enable(true);
+	if ((n = msi_own_file(msi_addr, "function msi")))
+		say("edu: function 00:%02x.%x msi own file ok (%u interrupts)", dev, fn, n);
+	msi_enable(false);
+	if (dma(EDU_BUF + PROBE_SRC, ram->base + ram->size, PROBE_LEN, DMA_TO_RAM))
+		say("edu: function 00:%02x.%x dma to 0x%lx issued", dev, fn, (unsigned long)(ram->base + ram->size));
+	else
+		fail("edu: FAIL function 00:%02x.%x dma still running after %d s", dev, fn, TIMEOUT_S);
+	edu_cfg_write(PCI_COMMAND, 2, edu_cfg_read(PCI_COMMAND, 2) & ~PCI_CMD_MASTER);
+}
+
+/* i) every edu of our bus but the first (edu_dev.edu_fn, restored afterwards). */
+static void other_functions(uint64_t msi_addr, const struct range *ram)
+{
+	unsigned dev0 = edu_dev, fn0 = edu_fn, cap0 = msi_cap;
+	volatile uint8_t *bar0 = bar;
+	bool m64 = msi_64;
+
+	for (unsigned dev = 0; dev < 32; dev++)
+		for (unsigned fn = 0; fn < 8; fn++) {
+			uint32_t id = cfg_read(dev, fn, PCI_ID, 4);
+			if ((id & 0xffff) == 0xffff) {
+				if (fn == 0)
+					break;
+				continue;
+			}
+			if (id == EDU_PCI_ID && !(dev == dev0 && fn == fn0))
+				other_function(dev, fn, msi_addr, ram);
+			if (fn == 0 && !(cfg_read(dev, 0, PCI_HEADER_TYPE, 1) & PCI_HEADER_MF))
+				break;
+		}
+	edu_dev = dev0;
+	edu_fn = fn0;
+	msi_cap = cap0;
+	bar = bar0;
+	msi_64 = m64;
 }
 
 void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
@@ -903,6 +988,9 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 		else
 			fail("edu: storm: FAIL the device still DMAs after the storm");
 	}
+
+	if (pv && bootargs_has(fdt, "edu-all"))
+		other_functions(msi_addr, ram);
 
 	msi_enable(false);
 	w32(EDU_IRQ_ACK, ~0U);
