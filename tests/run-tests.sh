@@ -78,6 +78,7 @@ pci_topology_rp|bash tests/qemu/pci_topology.sh rp
 pci_topology_rp_noacs|bash tests/qemu/pci_topology.sh rp-noacs
 pci_topology_switch|bash tests/qemu/pci_topology.sh switch
 pci_topology_pcipci|bash tests/qemu/pci_topology.sh pcipci
+pci_topology_pcipci_nomsi|bash tests/qemu/pci_topology.sh pcipci nomsi
 pci_topology_multifn|bash tests/qemu/pci_topology.sh multifn
 bad_pci_iommu|QEMU_ARGS="-device riscv-iommu-pci,addr=1" STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_iommu tests/configs/bad-pci-iommu.dts /partitions/alpha partvisor,pci-devices "PCI function 00:01.0 is the IOMMU, which the hypervisor owns"
 JOBS

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # PCI topologies and isolation groups (docs/architecture.md "Isolation groups"): QEMU's edu devices
 # (conventional PCI, DMA + plain MSI) behind bridges, with the platform IOMMU (iommu-sys=on).
-#   pci_topology.sh CASE      CASE: rp | rp-noacs | switch | pcipci | multifn
+#   pci_topology.sh CASE [flat|nomsi]   CASE: rp | rp-noacs | switch | pcipci | multifn
+#     nomsi: the IOMMU without MSI_FLAT (QEMU intremap=false): each function's own second stage
+#     (alias device_ids share the owner's) instead of MSI page tables; the same checks hold.
 # Two short boots per case:
 #   1. tests/configs/pci-topo-CASE.dts: alpha owns the whole group. Checked: the enumeration
 #      (bridges, secondary bus numbers, requester IDs, groups), alpha's guest finds every function
@@ -14,7 +16,8 @@
 # number is programmed: DMA from behind a bridge is seen on bus 0; writes to the MSI window carry the
 # requester ID of the moment (a PCIe-to-PCI bridge's alias included). Both get the device context.
 case=${1:-}
-TEST=pci_topology_$case
+msimode=${2:-flat}
+TEST=pci_topology_$case${2:+_$msimode}
 source tests/qemu/lib.sh
 export MACHINE_OPTS=iommu-sys=on
 dm=dma_mask=0xffffffffff   # edu's default 28-bit DMA mask cannot reach alpha's RAM above 4 GiB
@@ -55,6 +58,11 @@ case $case in
     bridges=()
     bad="PCI function 00:04\.0 shares its isolation group with 00:04\.1 \(one multi-function device, 00:04\.0 without ACS RR/CR\), which is assigned to no partition" ;;
   *) fail "unknown case '$case' (rp, rp-noacs, switch, pcipci, multifn)"; finish ;;
+esac
+case $msimode in
+  flat) ;;
+  nomsi) qemu+=(-global riscv-iommu.intremap=false) ;;
+  *) fail "unknown MSI mode '$msimode' (flat or nomsi)"; finish ;;
 esac
 # shellcheck disable=SC2016  # $(BUILD) is for make
 images='IMAGES=testguest=$(BUILD)/guests/testguest.bin testguest-4g=$(BUILD)/guests/testguest-4g.bin'
