@@ -914,11 +914,17 @@ static int check_blob(struct cctx *c)
 			     off_rsv, sizeof(struct fdt_header), total - 16);
 	rc = fdt_check_header(c->fdt);
 	if (!rc && fdt_num_mem_rsv(c->fdt) < 0)
-		rc = -FDT_ERR_TRUNCATED;  /* no terminator in the reservation map */
-	if (!rc)
-		rc = fdt_check_full(c->fdt, c->size);
+		return cfail(c, PV_EINVAL, "/", NULL, "not a valid device tree blob: the memory reservation map has no end");
 	if (rc)
 		return cfail(c, PV_EINVAL, "/", NULL, "not a valid device tree blob: %s", fdt_strerror(rc));
+	rc = fdt_check_full(c->fdt, c->size);
+	if (rc == -FDT_ERR_TRUNCATED || rc == -FDT_ERR_BADOFFSET)
+		return cfail(c, PV_EINVAL, "/", NULL,
+			     "not a valid device tree blob: the structure block ends inside the tree (%s)", fdt_strerror(rc));
+	if (rc)
+		return cfail(c, PV_EINVAL, "/", NULL, "not a valid device tree blob: %s", fdt_strerror(rc));
+	if (!fdt_get_name(c->fdt, 0, &rc))  /* fdt_check_full accepts an empty structure block */
+		return cfail(c, PV_EINVAL, "/", NULL, "not a valid device tree blob: no root node (%s)", fdt_strerror(rc));
 	return 0;
 }
 

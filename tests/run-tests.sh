@@ -43,6 +43,10 @@ echo "== fuzz smoke (each libFuzzer harness over its committed seeds, tests/fuzz
 bash tests/fuzz/smoke.sh >"$LOGDIR/fuzz-smoke.log" 2>&1
 cat "$LOGDIR/fuzz-smoke.log"; count "$LOGDIR/fuzz-smoke.log"
 
+echo "== config checker (partvisor-check on tests/configs/bad/ and the shipped configs, tests/check-corpus.sh)"
+bash tests/check-corpus.sh >"$LOGDIR/check-corpus.log" 2>&1
+cat "$LOGDIR/check-corpus.log"; count "$LOGDIR/check-corpus.log"
+
 echo "== config schema (dt-validate)"
 bash tests/dtcheck.sh >"$LOGDIR/dtcheck.log" 2>&1
 cat "$LOGDIR/dtcheck.log"; count "$LOGDIR/dtcheck.log"
