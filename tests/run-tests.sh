@@ -70,6 +70,12 @@ iommu_edu_composed|bash tests/qemu/iommu_edu_composed.sh
 iommu_storm|bash tests/qemu/iommu_storm.sh
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
+bad_truncated|bash tests/qemu/bad_config.sh truncated blob:truncated-half
+bad_struct_outside|bash tests/qemu/bad_config.sh struct_outside blob:struct-outside
+bad_name_control|bash tests/qemu/bad_config.sh name_control blob:name-control-bytes
+bad_dup_property|bash tests/qemu/bad_config.sh dup_property tests/configs/bad/property-duplicate-harts.dts
+bad_image_initrd|bash tests/qemu/bad_config.sh image_initrd tests/configs/bad/image-initrd-overlap.dts
+bad_image_header|bash tests/qemu/bad_image_header.sh
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
 bad_pci_noiommu|STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_noiommu tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "the machine has no RISC-V IOMMU"
 bad_pci_iommu|QEMU_ARGS="-device riscv-iommu-pci,addr=1" STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_iommu tests/configs/bad-pci-iommu.dts /partitions/alpha partvisor,pci-devices "PCI function 00:01.0 is the IOMMU, which the hypervisor owns"

@@ -28,6 +28,10 @@ boot() {
 expect() {
   if grep -Eq -- "$1" "$LOG"; then pass "$2"; else fail "$2 (no line matching /$1/ in $LOG)"; fi
 }
+# expect_line LINE WHAT: the log has exactly this line (fixed string).
+expect_line() {
+  if grep -Fxq -- "$1" "$LOG"; then pass "$2"; else fail "$2 (no line '$1' in $LOG)"; fi
+}
 # expect_not REGEX WHAT: no line matches.
 expect_not() {
   if grep -Eq -- "$1" "$LOG"; then fail "$2 (found: $(grep -Em1 -- "$1" "$LOG"))"; else pass "$2"; fi
