@@ -47,11 +47,28 @@ machine_args=(--platform "$host" --hv 0x80200000,0x200000 --reserve 0x80000000,0
 image_args=(--image testguest:131072 --image big:65011712 --image "fatlinux=$OUT/fatlinux.bin"
             --image "hugelinux=$OUT/hugelinux.bin")
 
-# check NAME FILE WITH_MACHINE EXTRA_ARGS EXPECT_FILE: run the checker, compare.
+# host_dtb QEMU-ARGS: QEMU's device tree for those arguments (dumped once), its path on stdout.
+host_dtb() {
+  local dtb m
+  dtb=$OUT/host-$(echo "$1" | md5sum | cut -c1-12).dtb
+  if [ ! -s "$dtb" ]; then
+    # shellcheck disable=SC2086  # the arguments split on purpose
+    set -- $1
+    m=$2; shift 2
+    qemu-system-riscv64 -M "$m,dumpdtb=$dtb" "$@" -nographic >"$dtb.log" 2>&1 || return 1
+  fi
+  echo "$dtb"
+}
+
+# check NAME FILE WITH_MACHINE EXTRA_ARGS EXPECT_FILE [HOST-QEMU-ARGS]: run the checker, compare.
 check() {
-  local name=$1 file=$2 machine=$3 extra=$4 expect=$5 log=$OUT/$1.log rc line missing=0
+  local name=$1 file=$2 machine=$3 extra=$4 expect=$5 log=$OUT/$1.log rc line missing=0 dtb
   local margs=()
   [ "$machine" = yes ] && margs=("${machine_args[@]}")
+  if [ -n "${6:-}" ]; then
+    dtb=$(host_dtb "$6") || { fail "$name: QEMU could not dump a device tree for '$6'"; return; }
+    margs=(--platform "$dtb" "${machine_args[@]:2}")
+  fi
   # shellcheck disable=SC2086  # extra arguments split on purpose
   timeout 20 "$CHECK" "${margs[@]}" "${image_args[@]}" $extra "$file" >"$log" 2>&1
   rc=$?
@@ -76,7 +93,8 @@ for f in tests/configs/bad/*.dts; do
     fail "$name: no '// expect:' first line"; continue
   fi
   machine=yes; grep -q '^// machine: none' "$f" && machine=no
-  check "$name" "$f" "$machine" "$(sed -n 's|^// args: ||p' "$f")" "$OUT/$name.expect"
+  check "$name" "$f" "$machine" "$(sed -n 's|^// args: ||p' "$f")" "$OUT/$name.expect" \
+    "$(sed -n 's|^// host: ||p' "$f")"
   n=$((n + 1))
 done
 
