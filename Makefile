@@ -10,7 +10,8 @@
 # Variables: PLATFORM (default qemu-virt), CONFIG_DTS (partition config), BUILD (output folder),
 # PARTVISOR_CACHE (downloaded riscv64 packages, outside git; default ~/.cache/partvisor),
 # CONFIG_DTB (embed this config blob as it is instead of compiling CONFIG_DTS: boot tests of
-# broken blobs), CONFIG_CHECK (yes: the build runs partvisor-check on the config; no: it does not).
+# broken blobs), CONFIG_CHECK (yes: the build runs partvisor-check on the config; no: it does not),
+# CHECK_CONFIGS (yes: the build also runs make check-configs once; the boot tests' builds say no).
 
 PLATFORM   ?= qemu-virt
 BUILD      ?= build
@@ -53,7 +54,9 @@ HV_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(HV_SRC))) $(BUILD)/obj/imag
 .PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests check-configs
 CONFIG_DTB   ?= $(BUILD)/config.dtb
 CONFIG_CHECK ?= yes
-all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin $(if $(filter yes,$(CONFIG_CHECK)),$(BUILD)/config.checked)
+CHECK_CONFIGS ?= yes
+all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin $(if $(filter yes,$(CONFIG_CHECK)),$(BUILD)/config.checked) \
+     $(if $(filter yes,$(CHECK_CONFIGS)),$(BUILD)/configs.checked)
 
 deps:
 	@bash tools/deps.sh
@@ -145,6 +148,15 @@ $(BUILD)/partvisor-check: $(CHECK_SRC) $(wildcard core/*.h lib/*.h drivers/imsic
 
 $(BUILD)/config.checked: $(CONFIG_DTB) $(BUILD)/partvisor-check $(IMAGE_FILES)
 	$(BUILD)/partvisor-check -q $(CHECK_IMAGE_ARGS) $(CONFIG_DTB)
+	@touch $@
+
+# The build checks the shipped configs once (again when one of them or the checker changes).
+SHIPPED_CONFIGS := $(wildcard platform/*/partitions*.dts tests/configs/*.dts)
+$(BUILD)/configs.checked: $(SHIPPED_CONFIGS) tools/check-configs.sh $(BUILD)/partvisor-check $(BUILD)/partvisor.elf \
+                          $(BUILD)/guests/testguest.bin $(BUILD)/guests/testguest-4g.bin $(CONFIG_DEPS)
+	@if ! command -v qemu-system-riscv64 >/dev/null; then echo "check-configs: no qemu-system-riscv64 (make deps)"; exit 1; fi
+	@BUILD=$(BUILD) NM=$(CROSS)nm CPP_DEFS="$(CONFIG_DEFS)" CHECK_ARGS="$(CHECK_PLATFORM_ARGS)" \
+	  bash tools/check-configs.sh >$(BUILD)/check-configs.log 2>&1 || { grep -A20 '^FAIL' $(BUILD)/check-configs.log; exit 1; }
 	@touch $@
 
 check-configs: $(BUILD)/partvisor-check $(BUILD)/partvisor.elf $(BUILD)/guests/testguest.bin \
