@@ -50,6 +50,8 @@ case('strings-outside', put(good, 8, 0x100000),
      '/: config blob header: strings block 0x%x+0x100000 runs past totalsize 0x%x' % (off_strings, total))
 case('rsvmap-outside', put(good, 4, total),
      '/: config blob header: memory reservation map at 0x%x outside 0x28..0x%x' % (total, total - 16))
+# the reservation map moved onto the structure block: no 16 zero bytes end it inside the blob
+case('rsvmap-unterminated', put(good, 4, off_struct), '/: not a valid device tree blob: the memory reservation map has no end')
 # the first structure token (FDT_BEGIN_NODE of the root) replaced by FDT_END
 b = bytearray(good)
 b[off_struct:off_struct + 4] = struct.pack('>I', 9)
