@@ -540,8 +540,10 @@ static int parse_image(struct cctx *c, int node, const struct pv_config *cfg, st
 	e = get_u64(c, node, p->node_path, P_LOAD_OFF, &off, &present);
 	if (e)
 		return rc ? rc : e;
-	if (!IS_ALIGNED(off, LOAD_OFFSET_ALIGN))
-		return cfail(c, PV_EINVAL, p->node_path, P_LOAD_OFF, "0x%llx must be a multiple of 4 KiB", (ull)off);
+	if (!IS_ALIGNED(off, LOAD_OFFSET_ALIGN)) {
+		e = cfail(c, PV_EINVAL, p->node_path, P_LOAD_OFF, "0x%llx must be a multiple of 4 KiB", (ull)off);
+		return rc ? rc : e;
+	}
 	p->load_offset = off;
 	p->load_offset_given = present;
 

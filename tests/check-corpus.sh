@@ -17,7 +17,7 @@
 # whose image_size is 62 MiB / 128 MiB).
 # Prints "PASS: check-corpus: <name>" / "FAIL: ..." per config; exit 1 on any FAIL. Host only.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 OUT=$BUILD/check-corpus
 CHECK=$BUILD/partvisor-check
@@ -43,6 +43,7 @@ for name, isz in (('fatlinux', 0x3e00000), ('hugelinux', 0x8000000)):
     h[56:60] = b'RSC\x05'
     open(f'{sys.argv[1]}/{name}.bin', 'wb').write(h)
 PY
+# shellcheck disable=SC2054  # the commas are part of the arguments
 machine_args=(--platform "$host" --hv 0x80200000,0x200000 --reserve 0x80000000,0x200000)
 image_args=(--image testguest:131072 --image big:65011712 --image "fatlinux=$OUT/fatlinux.bin"
             --image "hugelinux=$OUT/hugelinux.bin")

@@ -10,7 +10,7 @@
 # Environment (set by the Makefile): BUILD, NM (cross nm), CPP_DEFS (CONFIG_DEFS of platform.mk),
 # CHECK_ARGS (CHECK_PLATFORM_ARGS of platform.mk).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 NM=${NM:-riscv64-unknown-elf-nm}
 CHECK=$BUILD/partvisor-check
