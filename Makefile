@@ -5,8 +5,13 @@
 #   make test       install dependencies if needed, run host unit tests, schema checks and QEMU boot tests
 #   make bench      deterministic figures (QEMU -icount instruction counts, exit counts, image size)
 #
+#   make check-configs  partvisor-check on every shipped config against QEMU's device tree for it
+#
 # Variables: PLATFORM (default qemu-virt), CONFIG_DTS (partition config), BUILD (output folder),
-# PARTVISOR_CACHE (downloaded riscv64 packages, outside git; default ~/.cache/partvisor).
+# PARTVISOR_CACHE (downloaded riscv64 packages, outside git; default ~/.cache/partvisor),
+# CONFIG_DTB (embed this config blob as it is instead of compiling CONFIG_DTS: boot tests of
+# broken blobs), CONFIG_CHECK (yes: the build runs partvisor-check on the config; no: it does not),
+# CHECK_CONFIGS (yes: the build also runs make check-configs once; the boot tests' builds say no).
 
 PLATFORM   ?= qemu-virt
 BUILD      ?= build
@@ -46,8 +51,12 @@ VSBI_SRC    := $(wildcard core/vsbi/*.c)
 HV_SRC := $(LIB_SRC) $(ARCH_SRC) $(DRIVERS_SRC) $(CORE_SRC) $(VDEV_SRC) $(VSBI_SRC)
 HV_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(HV_SRC))) $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
 
-.PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests
-all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin
+.PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests check-configs
+CONFIG_DTB   ?= $(BUILD)/config.dtb
+CONFIG_CHECK ?= yes
+CHECK_CONFIGS ?= yes
+all: $(BUILD)/partvisor.elf $(BUILD)/partvisor.bin $(if $(filter yes,$(CONFIG_CHECK)),$(BUILD)/config.checked) \
+     $(if $(filter yes,$(CHECK_CONFIGS)),$(BUILD)/configs.checked)
 
 deps:
 	@bash tools/deps.sh
@@ -108,7 +117,7 @@ $(BUILD)/obj/images.o: $(BUILD)/images.S $(IMAGE_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/config_dtb.o: $(BUILD)/config.dtb
+$(BUILD)/obj/config_dtb.o: $(CONFIG_DTB)
 	@mkdir -p $(dir $@)
 	printf '.section .rodata.config_dtb,"a"\n.balign 8\n.globl pv_config_dtb\npv_config_dtb:\n.incbin "%s"\n.globl pv_config_dtb_end\npv_config_dtb_end:\n' $< > $(BUILD)/config_dtb.S
 	$(CC) $(ASFLAGS) -c -o $@ $(BUILD)/config_dtb.S
@@ -122,6 +131,38 @@ $(BUILD)/partvisor.bin: $(BUILD)/partvisor.elf
 
 $(LIBFDT_A):
 	@bash tools/deps.sh
+
+# ---- config checker (host) -----------------------------------------------------------------
+# partvisor-check (docs/config.md "Checking a config"): the firmware's own parser built for the
+# host, printing every error of a config. The build checks the embedded config with it, without
+# a machine (that is only known at boot) but with the embedded images (IMAGES); check-configs
+# checks every shipped config against QEMU's device tree for the machine it boots on
+# (tools/check-configs.sh).
+CHECK_SRC    := tools/partvisor-check.c core/config.c core/platform.c drivers/imsic/imsic_geom.c lib/diag.c
+CHECK_CFLAGS := -O2 -g -std=gnu11 $(COMMON_WARN) -I. -Iinclude
+CHECK_IMAGE_ARGS = $(foreach i,$(IMAGES),--image $(i))
+
+$(BUILD)/partvisor-check: $(CHECK_SRC) $(wildcard core/*.h lib/*.h drivers/imsic/*.h drivers/pci/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CHECK_CFLAGS) -o $@ $(CHECK_SRC) -lfdt
+
+$(BUILD)/config.checked: $(CONFIG_DTB) $(BUILD)/partvisor-check $(IMAGE_FILES)
+	$(BUILD)/partvisor-check -q $(CHECK_IMAGE_ARGS) $(CONFIG_DTB)
+	@touch $@
+
+# The build checks the shipped configs once (again when one of them or the checker changes).
+SHIPPED_CONFIGS := $(wildcard platform/*/partitions*.dts tests/configs/*.dts)
+$(BUILD)/configs.checked: $(SHIPPED_CONFIGS) tools/check-configs.sh $(BUILD)/partvisor-check $(BUILD)/partvisor.elf \
+                          $(BUILD)/guests/testguest.bin $(BUILD)/guests/testguest-4g.bin $(CONFIG_DEPS)
+	@if ! command -v qemu-system-riscv64 >/dev/null; then echo "check-configs: no qemu-system-riscv64 (make deps)"; exit 1; fi
+	@BUILD=$(BUILD) NM=$(CROSS)nm CPP_DEFS="$(CONFIG_DEFS)" CHECK_ARGS="$(CHECK_PLATFORM_ARGS)" \
+	  bash tools/check-configs.sh >$(BUILD)/check-configs.log 2>&1 || { grep -A20 '^FAIL' $(BUILD)/check-configs.log; exit 1; }
+	@touch $@
+
+check-configs: $(BUILD)/partvisor-check $(BUILD)/partvisor.elf $(BUILD)/guests/testguest.bin \
+               $(BUILD)/guests/testguest-4g.bin $(CONFIG_DEPS)
+	@BUILD=$(BUILD) NM=$(CROSS)nm CPP_DEFS="$(CONFIG_DEFS)" CHECK_ARGS="$(CHECK_PLATFORM_ARGS)" \
+	  bash tools/check-configs.sh
 
 # ---- run and test -------------------------------------------------------------------------
 run: deps all

@@ -28,7 +28,7 @@
 static uint8_t host_fdt_copy[HOST_FDT_MAX] __attribute__((aligned(8)));
 static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
 
-extern const uint8_t pv_config_dtb[];
+extern const uint8_t pv_config_dtb[], pv_config_dtb_end[];
 extern const struct pv_image pv_embedded_images[];
 extern const uint32_t pv_nr_embedded_images;
 extern char __hv_start[], __hv_end[];
@@ -40,10 +40,13 @@ static void __attribute__((noreturn)) boot_fail(void)
 	sbi_shutdown(true);
 }
 
+/* Print "partvisor: <what> error: <node>: <prop>: <why>", every string escaped (diag_format). */
 static void report(const char *what, const struct pv_diag *d)
 {
-	pr("partvisor: %s error: %s%s%s%s%s\n", what, d->node, d->node[0] ? ": " : "",
-	   d->prop[0] ? d->prop : "", d->prop[0] ? ": " : "", d->msg);
+	static char line[4 * sizeof(struct pv_diag)];  /* boot hart only */
+
+	diag_format(d, line, sizeof(line));
+	pr("partvisor: %s error: %s\n", what, line);
 }
 
 /* Fill pcpu @i: stack, TLS, ids, IPI target. */
@@ -168,13 +171,18 @@ void hv_main(unsigned long hartid, void *fdt)
 		boot_fail();
 	}
 	if (platform_check_hart(&hv_plat, (uint32_t)hartid, &diag) < 0) {
-		pr("partvisor: this machine cannot run partvisor: %s\n", diag.msg);
+		char why[4 * sizeof(diag.msg)];
+
+		diag_escape(why, sizeof(why), diag.msg);
+		pr("partvisor: this machine cannot run partvisor: %s\n", why);
 		boot_fail();
 	}
 
 	hv_images = pv_embedded_images;
 	hv_nr_images = pv_nr_embedded_images;
-	ret = config_parse(pv_config_dtb, &hv_plat, hv, hv_images, hv_nr_images, &hv_cfg, &diag);
+	/* the blob's size is what the image holds, not what its header claims */
+	ret = config_parse(pv_config_dtb, (size_t)(pv_config_dtb_end - pv_config_dtb), 0, &hv_plat, hv,
+			   hv_images, hv_nr_images, &hv_cfg, &diag);
 	if (ret < 0) {
 		report("config", &diag);
 		boot_fail();
@@ -190,9 +198,10 @@ void hv_main(unsigned long hartid, void *fdt)
 			unsigned need = top <= (1ULL << 41) ? (unsigned)HGATP_MODE_SV39X4 : (unsigned)HGATP_MODE_SV48X4;
 
 			if (!(modes & (1u << need))) {
-				pr("partvisor: config error: %s: partvisor,mem-guest-base: guest RAM up to 0x%llx needs %s, "
-				   "which this hart does not implement\n", c->node_path, (ull)top,
-				   need == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4");
+				diag_set(&diag, PV_EINVAL, c->node_path, "partvisor,mem-guest-base",
+					 "guest RAM up to 0x%llx needs %s, which this hart does not implement", (ull)top,
+					 need == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4");
+				report("config", &diag);
 				boot_fail();
 			}
 		}

@@ -104,24 +104,6 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 	return 0;
 }
 
-/* Offsets in a RISC-V Linux Image header [Linux Documentation/arch/riscv/boot-image-header.rst]. */
-#define IMAGE_HDR_IMAGE_SIZE 16   /* u64: bytes the kernel occupies in memory, BSS included */
-#define IMAGE_HDR_MAGIC2     56   /* u32: "RSC\x05" */
-#define IMAGE_MAGIC2         0x05435352u
-
-/* Bytes image @data (@size bytes in the file) occupies once running: the header's image_size if it has one. */
-static uint64_t image_footprint(const uint8_t *data, uint64_t size)
-{
-	uint32_t magic;
-	uint64_t isz;
-
-	if (size < 64)
-		return size;
-	memcpy(&magic, data + IMAGE_HDR_MAGIC2, sizeof(magic));
-	memcpy(&isz, data + IMAGE_HDR_IMAGE_SIZE, sizeof(isz));
-	return magic == IMAGE_MAGIC2 && isz > size ? isz : size;
-}
-
 int partition_load(struct partition *p)
 {
 	const struct pv_part_config *c = p->cfg;
@@ -139,16 +121,22 @@ int partition_load(struct partition *p)
 	entropy_fill(info.rng_seed, sizeof(info.rng_seed), arch_time() ^ ((uint64_t)p->index << 48) ^ p->boots);
 	p->fdt_gpa = gpa(c->mem_gpa.v + c->mem_size - GUEST_FDT_RESERVE);
 	p->fdt_hpa = hpa(c->mem_hpa.v + c->mem_size - GUEST_FDT_RESERVE);
+	/*
+	 * config_parse checked the embedded images; a boot-loader image's Linux header (its
+	 * image_size, BSS included) can only be read now: it must not reach the initrd, the
+	 * device tree or past RAM, with or without an initrd.
+	 */
+	ret = config_image_fit(c, c->image_reg.size ? "(image-reg)" : hv_images[c->image].name, img, img_size, &diag);
+	if (ret < 0) {
+		static char line[4 * sizeof(struct pv_diag)];
+
+		diag_format(&diag, line, sizeof(line));
+		pr("partvisor: config error: %s\n", line);
+		return ret;
+	}
 	if (c->initrd_reg.size) {
 		uint64_t off = ALIGN_DOWN(c->mem_size - GUEST_FDT_RESERVE - c->initrd_reg.size, PAGE_SIZE);
 
-		/* config_parse checked the file sizes; the kernel's BSS must not reach the initrd either. */
-		if (c->load_offset + image_footprint(img, img_size) > off) {
-			pr("partvisor: %s: the image needs 0x%llx bytes at offset 0x%llx: no room for the initrd at 0x%llx\n",
-			   c->name, (ull)image_footprint(img, img_size),
-			   (ull)c->load_offset, (ull)off);
-			return -PV_ERANGE;
-		}
 		info.initrd_start = gpa(c->mem_gpa.v + off);
 		info.initrd_size = c->initrd_reg.size;
 	}
@@ -171,7 +159,10 @@ int partition_load(struct partition *p)
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
 	if (ret < 0) {
-		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, diag.msg);
+		static char why[4 * sizeof(diag.msg)];
+
+		diag_escape(why, sizeof(why), diag.msg);
+		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, why);
 		return ret;
 	}
 	__asm__ volatile("fence rw, rw" ::: "memory");

@@ -43,6 +43,10 @@ echo "== fuzz smoke (each libFuzzer harness over its committed seeds, tests/fuzz
 bash tests/fuzz/smoke.sh >"$LOGDIR/fuzz-smoke.log" 2>&1
 cat "$LOGDIR/fuzz-smoke.log"; count "$LOGDIR/fuzz-smoke.log"
 
+echo "== config checker (partvisor-check on tests/configs/bad/ and the shipped configs, tests/check-corpus.sh)"
+bash tests/check-corpus.sh >"$LOGDIR/check-corpus.log" 2>&1
+cat "$LOGDIR/check-corpus.log"; count "$LOGDIR/check-corpus.log"
+
 echo "== config schema (dt-validate)"
 bash tests/dtcheck.sh >"$LOGDIR/dtcheck.log" 2>&1
 cat "$LOGDIR/dtcheck.log"; count "$LOGDIR/dtcheck.log"
@@ -72,6 +76,12 @@ iommu_virtio_composed_nomsi|bash tests/qemu/iommu_virtio.sh composed nomsi
 linux_pci_sys|bash tests/qemu/linux_pci.sh sys
 linux_pci_pci|bash tests/qemu/linux_pci.sh pci
 linux_pci_sys_nomsi|bash tests/qemu/linux_pci.sh sys nomsi
+bad_truncated|bash tests/qemu/bad_config.sh truncated blob:truncated-half
+bad_struct_outside|bash tests/qemu/bad_config.sh struct_outside blob:struct-outside
+bad_name_control|bash tests/qemu/bad_config.sh name_control blob:name-control-bytes
+bad_dup_property|bash tests/qemu/bad_config.sh dup_property tests/configs/bad/property-duplicate-harts.dts
+bad_image_initrd|bash tests/qemu/bad_config.sh image_initrd tests/configs/bad/image-initrd-overlap.dts
+bad_image_header|bash tests/qemu/bad_image_header.sh
 bad_pci_absent|MACHINE_OPTS=iommu-sys=on STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_absent tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "PCI function 00:07.0 is not present on the host bridge"
 bad_pci_noiommu|STAGE="PCI passthrough" bash tests/qemu/bad_config.sh pci_noiommu tests/configs/bad-pci-absent.dts /partitions/alpha partvisor,pci-devices "the machine has no RISC-V IOMMU"
 pci_topology_rp|bash tests/qemu/pci_topology.sh rp

@@ -28,6 +28,12 @@ for src in tests/configs/*.dts platform/qemu-virt/partitions.dts; do
   $HOSTCC -E -P -nostdinc -undef -x assembler-with-cpp $DEFS -o "$TMP/$name.pp.dts" "$src"
   $DTC -q -I dts -O dtb -o "$C/config/$name" "$TMP/$name.pp.dts"
 done
+# a few of the checker's bad configs (tests/configs/bad/; dtc -f keeps duplicate properties);
+# "linux" is the fuzz harness's image with a Linux header
+for n in many-errors property-duplicate-harts image-initrd-overlap initrd-over-other-image name-100-chars; do
+  $DTC -q -f -I dts -O dtb -o "$C/config/checker-$n" "tests/configs/bad/$n.dts" 2>/dev/null
+done
+sed 's/"fatlinux"/"linux"/' tests/configs/bad/linux-header-past-fdt.dts | $DTC -q -I dts -O dtb -o "$C/config/checker-linux-header"
 
 # ---- platform: host device trees -------------------------------------------------------------------
 if command -v qemu-system-riscv64 >/dev/null 2>&1; then

@@ -3,6 +3,10 @@ LOAD_ADDR := 0x80200000
 # Images embedded in the firmware, as name=path; the partition config refers to them by name.
 IMAGES ?= testguest=$(BUILD)/guests/testguest.bin
 
+# partvisor-check against QEMU's dumped device tree (make check-configs): that tree lacks what
+# OpenSBI reserves for itself at boot, which is the RAM below the payload address.
+CHECK_PLATFORM_ARGS := --reserve 0x80000000,0x200000
+
 # Linux guest payloads are not embedded: QEMU's generic loader (-device loader) puts them in host
 # RAM at these addresses, and the config names the regions (partvisor,image-reg / initrd-reg).
 # They lie above the RAM the default config's partitions get (first fit from 0x80400000).

@@ -9,17 +9,19 @@
  * IMSIC with 3 guest files, IOMMU, PCIe), the hypervisor at 0x80200000 (2 MiB) and a
  * table of images like the unit tests'.
  *
- * Precondition kept by the harness: a blob whose header has the FDT magic never
- * claims more bytes than the input has; a larger fdt_totalsize is clamped to the
- * input size (a truncated blob then fails the header checks). The firmware's config
- * is built by dtc and embedded whole; config_parse() has no size argument and
- * trusts the header. Blobs with a property length that sends host libfdt 1.6.1 into an
+ config_parse() gets the input's size: a header claiming more bytes than there are,
+ * or blocks outside them, must be refused before anything is read (ASan would see the
+ * read past the heap block). Blobs with a property length that sends host libfdt 1.6.1 into an
  * endless loop (fz_fdt_prop_lengths_ok(); fixed in libfdt 1.7.0, which the firmware
  * links; corpus/config/regress-libfdt-prop-length-wrap) are skipped.
  *
  * Invariants checked:
  *  - failure: a PV_E* error, a non-empty diagnostic, and the output config all zero
  *    (fail closed);
+ *  - config_check() (keep going after errors, tools/partvisor-check) on the same blob
+ *    reports errors exactly when config_parse() fails, and its first error is
+ *    config_parse()'s; on success both give the same config. With no machine and no
+ *    image table it must not crash either;
  *  - success: 1..PV_MAX_PARTITIONS partitions with valid unique names, 1..PV_MAX_VCPUS
  *    harts each, every hart usable (platform_check_hart) and owned once; guest RAM
  *    2 MiB aligned, below the guest limit, clear of the guest device windows; host
@@ -43,19 +45,39 @@
 #define HV_BASE 0x80200000ULL
 #define HV_SIZE MiB(2)
 
-static const uint8_t dummy[16];
+/* A Linux Image header whose image_size (BSS included) is 48 MiB: fits 64 MiB, not 32. */
+static const uint8_t linux_hdr[64] = {
+	[16] = 0x00, [17] = 0x00, [18] = 0x00, [19] = 0x03,   /* image_size 0x3000000, little endian */
+	[56] = 'R', [57] = 'S', [58] = 'C', [59] = 0x05,
+};
 static const struct pv_image images[] = {
-	{ "testguest", dummy, 123456 },
-	{ "testguest-4g", dummy, 200000 },
-	{ "big", dummy, MiB(62) },
-	{ "exact", dummy, MiB(62) - KiB(64) },
-	{ NULL, dummy, 1 },
+	{ "testguest", NULL, 123456 },
+	{ "testguest-4g", NULL, 200000 },
+	{ "big", NULL, MiB(62) },
+	{ "exact", NULL, MiB(62) - KiB(64) },
+	{ "linux", linux_hdr, sizeof(linux_hdr) },
+	{ NULL, NULL, 1 },
 };
 
 static struct pv_platform plat;
 static struct hpa_range hv = { { HV_BASE }, HV_SIZE };
-static struct pv_config cfg;
+static struct pv_config cfg, cfg2;
 static struct pv_diag diag;
+
+/* config_check's error list: the first one and how many. */
+static struct {
+	struct pv_diag first;
+	unsigned n;
+} seen;
+
+static void sink(void *ctx, const struct pv_diag *d)
+{
+	(void)ctx;
+	FUZZ_CHECK(memchr(d->node, 0, sizeof(d->node)) && memchr(d->prop, 0, sizeof(d->prop)) &&
+		   memchr(d->msg, 0, sizeof(d->msg)) && d->msg[0], "config_check diag strings");
+	if (!seen.n++)
+		seen.first = *d;
+}
 
 static void setup(void)
 {
@@ -207,7 +229,7 @@ static void check_partition(unsigned i)
 	} else {
 		FUZZ_CHECK(p->image >= 0 && (unsigned)p->image < ARRAY_SIZE(images) && images[p->image].name,
 			   "%s: image %d", p->name, p->image);
-		isize = images[p->image].size;
+		isize = config_image_footprint(images[p->image].data, images[p->image].size);
 	}
 	if (p->initrd_reg.size)
 		FUZZ_CHECK(in_some_memory(p->initrd_reg.base.v, p->initrd_reg.size) &&
@@ -238,21 +260,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4)
 		return 0;
 	blob = fz_dup_exact(data, size);
-	if (fdt_magic(blob) == FDT_MAGIC) {
-		if (size < sizeof(struct fdt_header)) {
-			free(blob);  /* libfdt reads the whole header of anything with the magic */
-			return 0;
-		}
-		if (fdt_totalsize(blob) > size)
-			fdt_set_totalsize(blob, (uint32_t)size);
-		if (!fz_fdt_prop_lengths_ok(blob, size)) {
-			free(blob);  /* host libfdt 1.6.1 would never return (fuzz_util.h) */
-			return 0;
-		}
+	if (fdt_magic(blob) == FDT_MAGIC && size >= sizeof(struct fdt_header) && fdt_totalsize(blob) <= size &&
+	    !fz_fdt_prop_lengths_ok(blob, size)) {
+		free(blob);  /* host libfdt 1.6.1 would never return (fuzz_util.h) */
+		return 0;
 	}
 	memset(&cfg, 0xa5, sizeof(cfg));    /* garbage: config_parse must not rely on it */
 	memset(&diag, 0x5a, sizeof(diag));
-	rc = config_parse(blob, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	rc = config_parse(blob, size, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&cfg2, 0x5a, sizeof(cfg2));
+	config_check(blob, size, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg2, sink, NULL);
+	FUZZ_CHECK(!rc == !seen.n, "config_parse rc %d, config_check %u errors", rc, seen.n);
+	if (rc)
+		FUZZ_CHECK(!strcmp(seen.first.node, diag.node) && !strcmp(seen.first.prop, diag.prop) &&
+			   !strcmp(seen.first.msg, diag.msg), "first error differs: '%s: %s: %s' vs '%s: %s: %s'",
+			   seen.first.node, seen.first.prop, seen.first.msg, diag.node, diag.prop, diag.msg);
+	else
+		FUZZ_CHECK(!memcmp(&cfg, &cfg2, sizeof(cfg)), "config_check's config differs");
+	FUZZ_CHECK(!seen.n || all_zero(&cfg2, sizeof(cfg2)), "config_check left a config after errors");
+	/* no machine, no image table: only must not crash */
+	memset(&seen, 0, sizeof(seen));
+	config_check(blob, size, 0, NULL, hv, NULL, 0, &cfg2, sink, NULL);
+
 	if (rc) {
 		check_failure(rc);
 	} else {

@@ -181,12 +181,11 @@ static void check_harts(void)
 
 static void check_config(void)
 {
-	static const uint8_t dummy[16];
-	static const struct pv_image images[] = { { "testguest", dummy, 123456 } };
+	static const struct pv_image images[] = { { "testguest", NULL, 123456 } };
 	static struct pv_config cfg;
 	struct hpa_range hv = { hpa(0x80200000ULL), MiB(2) };
 	struct pv_diag d;
-	int rc = config_parse(cfg_blob, &plat, hv, images, 1, &cfg, &d);
+	int rc = config_parse(cfg_blob, fdt_totalsize(cfg_blob), 0, &plat, hv, images, 1, &cfg, &d);
 
 	if (rc) {
 		check_diag(&d, rc);

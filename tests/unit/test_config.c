@@ -26,11 +26,11 @@ static struct pv_config cfg;
 static struct pv_diag diag;
 static struct hpa_range hv;
 
-static const uint8_t dummy[16];
+/* Sizes only (data NULL: no Linux header to read); test_linux_header has images with data. */
 static const struct pv_image images[] = {
-	{ "testguest", dummy, 123456 },
-	{ "big", dummy, MiB(62) },                /* 64 KiB too big for 64 MiB at offset 2 MiB */
-	{ "exact", dummy, MiB(62) - KiB(64) },    /* fits 64 MiB at offset 2 MiB exactly */
+	{ "testguest", NULL, 123456 },
+	{ "big", NULL, MiB(62) },                /* 64 KiB too big for 64 MiB at offset 2 MiB */
+	{ "exact", NULL, MiB(62) - KiB(64) },    /* fits 64 MiB at offset 2 MiB exactly */
 };
 
 static const uint32_t h0[] = { 0 }, h1[] = { 1 }, h2[] = { 2 }, h3[] = { 3 };
@@ -48,7 +48,7 @@ static int setup(void **state UNUSED)
 /* Parse @fdt against the fixture platform and free it. */
 static int parse(void *fdt)
 {
-	int rc = config_parse(fdt, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	int rc = config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
 
 	free(fdt);
 	return rc;
@@ -242,9 +242,9 @@ static void test_placement_avoids_fixed_and_gaps(void **state UNUSED)
 static void test_bad_blob(void **state UNUSED)
 {
 	static char junk[64] = "this is not a device tree";
-	int rc = config_parse(junk, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	int rc = config_parse(junk, sizeof(junk), 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
 
-	assert_diag(rc, PV_EINVAL, "/", "", "not a valid device tree");
+	assert_diag(rc, PV_EINVAL, "/", "", "no device tree magic");
 }
 
 static void test_root_compatible(void **state UNUSED)
@@ -770,8 +770,230 @@ static void test_no_room(void **state UNUSED)
 
 static void test_null_args(void **state UNUSED)
 {
-	assert_int_equal(config_parse(NULL, &plat, hv, images, 1, &cfg, &diag), -PV_EINVAL);
-	assert_int_equal(config_parse(NULL, &plat, hv, images, 1, NULL, NULL), -PV_EINVAL);
+	assert_int_equal(config_parse(NULL, 0, 0, &plat, hv, images, 1, &cfg, &diag), -PV_EINVAL);
+	assert_int_equal(config_parse(NULL, 0, 0, &plat, hv, images, 1, NULL, NULL), -PV_EINVAL);
+}
+
+/* ---- blob bounds, duplicates, regions, Linux header, names, config_check ------------------- */
+
+/* A good two-partition blob (caller frees). */
+static void *good_blob(void)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	tb_part(fdt, "beta", h23, 2, MiB(64));
+	tb_end(fdt);
+	return end_parts(fdt);
+}
+
+static void test_blob_bounds(void **state UNUSED)
+{
+	uint8_t *fdt = good_blob();
+	uint32_t total = fdt_totalsize(fdt);
+	struct fdt_header *h = (struct fdt_header *)fdt;
+	int rc;
+
+	rc = config_parse(fdt, total - 1, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	assert_diag(rc, PV_EINVAL, "/", "", "cut short");
+	rc = config_parse(fdt, 39, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	assert_diag(rc, PV_EINVAL, "/", "", "shorter than a device tree header");
+	h->off_dt_struct = cpu_to_fdt32(total);  /* points past the end, size non-zero */
+	rc = config_parse(fdt, total, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	assert_diag(rc, PV_EINVAL, "/", "", "structure block");
+	free(fdt);
+	fdt = good_blob();
+	h = (struct fdt_header *)fdt;
+	h->size_dt_strings = cpu_to_fdt32(0x7fffffff);
+	rc = config_parse(fdt, TB_SIZE, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	assert_diag(rc, PV_EINVAL, "/", "", "strings block");
+	free(fdt);
+	assert_ok(parse(good_blob()));  /* the same blob with a good header is fine */
+}
+
+static void test_duplicate_property(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_u32s(fdt, "partvisor,harts", h23, 2);  /* libfdt would read the first one */
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, ALPHA, "partvisor,harts", "duplicate property (given 2 times)");
+
+	fdt = tb_begin("partvisor,config");
+	tb_str(fdt, "compatible", "partvisor,config");
+	tb_node(fdt, "partitions");
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	assert_diag(parse(end_parts(fdt)), PV_EEXIST, "/", "compatible", "duplicate property");
+}
+
+/* A partition "alpha" with image-reg and initrd-reg regions (0 size: left out). */
+static void *regions(uint64_t ib, uint64_t is, uint64_t rb, uint64_t rs, uint64_t mem)
+{
+	void *fdt = begin_parts();
+	fdt64_t v[2];
+
+	tb_node(fdt, "alpha");
+	tb_str(fdt, "compatible", "partvisor,partition");
+	tb_u32s(fdt, "partvisor,harts", h01, 2);
+	tb_u64(fdt, "partvisor,mem-size", mem);
+	v[0] = cpu_to_fdt64(ib), v[1] = cpu_to_fdt64(is);
+	tb_raw(fdt, "partvisor,image-reg", v, sizeof(v));
+	if (rs) {
+		v[0] = cpu_to_fdt64(rb), v[1] = cpu_to_fdt64(rs);
+		tb_raw(fdt, "partvisor,initrd-reg", v, sizeof(v));
+	}
+	tb_end(fdt);
+	return end_parts(fdt);
+}
+
+static void test_image_initrd_overlap(void **state UNUSED)
+{
+	assert_diag(parse(regions(0xb0000000ULL, MiB(16), 0xb0ff0000ULL, MiB(1), MiB(256))), PV_EEXIST, ALPHA,
+		    "partvisor,image-reg", "overlaps the initrd of this partition at 0xb0ff0000-0xb10effff");
+	assert_ok(parse(regions(0xb0000000ULL, MiB(16), 0xb1000000ULL, MiB(1), MiB(256))));  /* adjacent is fine */
+}
+
+static void test_linux_header(void **state UNUSED)
+{
+	static uint8_t hdr[4096];
+	const struct pv_image limg[] = { { "testguest", hdr, sizeof(hdr) } };
+	void *fdt;
+	int rc;
+
+	hdr[16] = 0x00, hdr[17] = 0x00, hdr[18] = 0xe0, hdr[19] = 0x03;   /* image_size 0x3e00000 */
+	memcpy(hdr + 56, "RSC\x05", 4);
+	assert_int_equal(config_image_footprint(hdr, sizeof(hdr)), 0x3e00000ULL);
+	assert_int_equal(config_image_footprint(NULL, 100), 100);
+	fdt = one_with(NULL, NULL, 0);  /* 64 MiB: 0x3e00000 from 2 MiB reaches the device tree */
+	rc = config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, limg, 1, &cfg, &diag);
+	free(fdt);
+	assert_diag(rc, PV_ERANGE, ALPHA, "partvisor,image", "runs into the guest device tree at offset 0x3ff0000");
+	hdr[19] = 0x08;                                                    /* 0x8e00000: past RAM */
+	fdt = one_with(NULL, NULL, 0);
+	rc = config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, limg, 1, &cfg, &diag);
+	free(fdt);
+	assert_diag(rc, PV_ERANGE, ALPHA, "partvisor,image", "runs past the end of RAM");
+	hdr[19] = 0x01;                                                    /* 0x1e00000 fits */
+	fdt = one_with(NULL, NULL, 0);
+	assert_ok(config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, limg, 1, &cfg, &diag));
+	free(fdt);
+	/* the load-time check of boot-loader images: the same rule, the image-reg property blamed */
+	cfg.parts[0].image_reg = (struct hpa_range){ hpa(0xb0000000ULL), sizeof(hdr) };
+	hdr[19] = 0x08;
+	assert_int_equal(config_image_fit(&cfg.parts[0], "(image-reg)", hdr, sizeof(hdr), &diag), -PV_ERANGE);
+	assert_string_equal(diag.prop, "partvisor,image-reg");
+}
+
+static void test_long_name(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	char name[101], path[128];
+
+	memset(name, 'n', 100);
+	name[100] = '\0';
+	tb_part(fdt, name, h01, 2, MiB(64));
+	tb_end(fdt);
+	snprintf(path, sizeof(path), "/partitions/%.40s...", name);
+	assert_diag(parse(end_parts(fdt)), PV_EINVAL, path, "", "must match [a-z][a-z0-9-]*");
+}
+
+static void test_config_root(void **state UNUSED)
+{
+	void *fdt = tb_begin(NULL);
+	int root;
+
+	tb_node(fdt, "chosen");
+	tb_node(fdt, "partvisor-config");
+	tb_str(fdt, "compatible", "partvisor,config");
+	tb_node(fdt, "partitions");
+	tb_part(fdt, "alpha", h01, 2, MiB(64));
+	tb_end(fdt);
+	tb_end(fdt);
+	tb_end(fdt);
+	tb_end(fdt);
+	fdt = tb_finish(fdt);
+	root = fdt_path_offset(fdt, "/chosen/partvisor-config");
+	assert_true(root > 0);
+	assert_ok(config_parse(fdt, fdt_totalsize(fdt), root, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag));
+	assert_string_equal(cfg.parts[0].node_path, "/chosen/partvisor-config/partitions/alpha");
+	/* the blob's root is not a config */
+	assert_diag(config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag),
+		    PV_ENOENT, "/", "compatible", "missing");
+	free(fdt);
+}
+
+static struct {
+	unsigned n;
+	struct pv_diag d[8];
+} got;
+
+static void collect(void *ctx UNUSED, const struct pv_diag *d)
+{
+	if (got.n < 8)
+		got.d[got.n] = *d;
+	got.n++;
+}
+
+static void test_check_keeps_going(void **state UNUSED)
+{
+	void *fdt = begin_parts();
+	const uint32_t h17[] = { 1, 7 }, pci[] = { 0x10, 0x10 };
+	unsigned n;
+	int rc;
+
+	tb_part(fdt, "alpha", h01, 2, MiB(64) + KiB(4));       /* 1: mem-size */
+	tb_end(fdt);
+	tb_part(fdt, "beta", h17, 2, MiB(64));                  /* 2, 3: hart 1 owned, hart 7 absent */
+	tb_u32s(fdt, "partvisor,pci-devices", pci, 2);          /* 4: listed twice */
+	tb_str(fdt, "partvisor,msi-policy", "never");           /* 5 */
+	tb_end(fdt);
+	fdt = end_parts(fdt);
+	memset(&got, 0, sizeof(got));
+	n = config_check(fdt, fdt_totalsize(fdt), 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, collect, NULL);
+	assert_int_equal(n, 5);
+	assert_int_equal(got.n, 5);
+	assert_int_equal(cfg.nr_parts, 0);
+	assert_string_equal(got.d[1].msg, "hart 1 is already owned by partition alpha");
+	assert_string_equal(got.d[2].msg, "hart 7 is not present on this machine");
+	assert_string_equal(got.d[3].prop, "partvisor,pci-devices");
+	assert_string_equal(got.d[4].prop, "partvisor,msi-policy");
+	/* the firmware stops at the first, the same one */
+	rc = config_parse(fdt, fdt_totalsize(fdt), 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	assert_int_equal(rc, -PV_EINVAL);
+	assert_string_equal(diag.msg, got.d[0].msg);
+	assert_string_equal(diag.prop, "partvisor,mem-size");
+	/* without the machine and the image table: hart 7 and an unknown image pass */
+	memset(&got, 0, sizeof(got));
+	n = config_check(fdt, fdt_totalsize(fdt), 0, NULL, hv, NULL, 0, &cfg, collect, NULL);
+	assert_int_equal(n, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_null(strstr(got.d[i].msg, "hart 7"));
+	free(fdt);
+	fdt = good_blob();
+	assert_int_equal(config_check(fdt, fdt_totalsize(fdt), 0, NULL, hv, NULL, 0, &cfg, collect, NULL), 0);
+	assert_int_equal(cfg.nr_parts, 2);
+	free(fdt);
+}
+
+static void test_diag_escape(void **state UNUSED)
+{
+	struct pv_diag d;
+	char out[4 * sizeof(d)], small[8];
+
+	diag_set(&d, PV_EINVAL, "/partitions/a\x1b[2J", "p\n", "name '%s'", "x\x7f\xff");
+	diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "/partitions/a\\x1b[2J: p\\x0a: name 'x\\x7f\\xff'");
+	diag_escape(small, sizeof(small), "ab\x01" "cd");  /* never cuts an escape in half */
+	assert_string_equal(small, "ab\\x01c");
+	diag_escape(small, 6, "ab\x01");
+	assert_string_equal(small, "ab");
+	memset(&d, 0, sizeof(d));
+	diag_set(&d, PV_EINVAL, NULL, NULL, "why");
+	diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "why");
 }
 
 /* ---- the dts files in the tree ---------------------------------------------------------------- */
@@ -920,6 +1142,14 @@ int main(void)
 		cmocka_unit_test_setup(test_fixed_overlap, setup),
 		cmocka_unit_test_setup(test_no_room, setup),
 		cmocka_unit_test_setup(test_null_args, setup),
+		cmocka_unit_test_setup(test_blob_bounds, setup),
+		cmocka_unit_test_setup(test_duplicate_property, setup),
+		cmocka_unit_test_setup(test_image_initrd_overlap, setup),
+		cmocka_unit_test_setup(test_linux_header, setup),
+		cmocka_unit_test_setup(test_long_name, setup),
+		cmocka_unit_test_setup(test_config_root, setup),
+		cmocka_unit_test_setup(test_check_keeps_going, setup),
+		cmocka_unit_test_setup(test_diag_escape, setup),
 		cmocka_unit_test_setup(test_dts_two_testguests, setup),
 		cmocka_unit_test_setup(test_dts_default, setup),
 		cmocka_unit_test_setup(test_dts_good, setup),
