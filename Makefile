@@ -11,7 +11,7 @@
 # PARTVISOR_CACHE (downloaded riscv64 packages, outside git; default ~/.cache/partvisor),
 # CONFIG_DTB (embed this config blob as it is instead of compiling CONFIG_DTS: boot tests of
 # broken blobs), CONFIG_CHECK (yes: the build runs partvisor-check on the config; no: it does not),
-# CHECK_CONFIGS (yes: the build also runs make check-configs once; the boot tests' builds say no).
+# CHECK_CONFIGS (yes: the build also runs make check-configs once; the boot tests' builds say no; make test runs it again as a test).
 
 PLATFORM   ?= qemu-virt
 BUILD      ?= build
