@@ -149,6 +149,7 @@ TEST_MODS_test_mmio_decode := core/vdev/mmio_decode.c
 TEST_MODS_test_pci         := drivers/pci/pci.c core/vdev/vpci.c core/assign.c lib/diag.c tests/unit/fake_arch.c
 TEST_MODS_test_platform    := core/platform.c drivers/imsic/imsic_geom.c lib/diag.c
 TEST_MODS_test_vuart       := core/vdev/vuart.c
+TEST_MODS_test_vcon        := core/vdev/vcon.c
 TEST_MODS_test_entropy     := lib/entropy.c
 TEST_MODS_test_mem         := lib/mem.c
 TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
