@@ -33,6 +33,7 @@
 #define P_BOOTARGS   "partvisor,bootargs"
 #define P_PCI        PV_PROP_PCI_DEVICES
 #define P_MSI_POLICY "partvisor,msi-policy"
+#define P_CONSOLE "partvisor,console"
 
 #define MEM_ALIGN            MiB(2)       /* guest and host RAM granularity */
 #define LOAD_OFFSET_DEFAULT  MiB(2)
@@ -394,6 +395,23 @@ static int parse_bootargs(const void *fdt, int node, struct pv_part_config *p, s
 	return 0;
 }
 
+/* partvisor,console: optional "uart" (default, the emulated 16550) or "virtio" (the virtio console). */
+static int parse_console(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
+{
+	const char *s;
+	int rc = get_string(fdt, node, p->node_path, P_CONSOLE, &s, diag);
+
+	if (rc)
+		return rc;
+	if (!s || !strcmp(s, "uart"))
+		p->console = PV_CONSOLE_UART;
+	else if (!strcmp(s, "virtio"))
+		p->console = PV_CONSOLE_VIRTIO;
+	else
+		return diag_set(diag, PV_EINVAL, p->node_path, P_CONSOLE, "must be \"uart\" or \"virtio\"");
+	return 0;
+}
+
 /* partvisor,msi-policy: optional "open" (default) or "composed". */
 static int parse_msi_policy(const void *fdt, int node, struct pv_part_config *p, struct pv_diag *diag)
 {
@@ -674,6 +692,8 @@ static int parse_partition(const void *fdt, int node, const struct pv_platform *
 		rc = parse_pci(fdt, node, cfg, p, diag);
 	if (!rc)
 		rc = parse_msi_policy(fdt, node, p, diag);
+	if (!rc)
+		rc = parse_console(fdt, node, p, diag);
 	if (!rc)
 		rc = get_u64(fdt, node, p->node_path, P_HOST_BASE, &host_base, &p->mem_hpa_fixed, diag);
 	if (rc)
