@@ -39,7 +39,8 @@ LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-s
 # One object list per folder (docs/architecture.md has the layers and who may depend on whom).
 LIB_SRC     := $(wildcard lib/*.c)
 ARCH_SRC    := $(wildcard arch/riscv/*.c arch/riscv/*.S)
-DRIVERS_SRC := $(wildcard drivers/imsic/*.c) $(wildcard drivers/iommu/*.c) $(wildcard drivers/pci/*.c)
+DRIVERS_SRC := $(wildcard drivers/imsic/*.c) $(wildcard drivers/iommu/*.c) $(wildcard drivers/pci/*.c) \
+               $(wildcard drivers/aplic/*.c) $(wildcard drivers/uart/*.c)
 CORE_SRC    := $(wildcard core/*.c)
 VDEV_SRC    := $(wildcard core/vdev/*.c)
 VSBI_SRC    := $(wildcard core/vsbi/*.c)
