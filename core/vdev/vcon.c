@@ -287,6 +287,7 @@ static bool process(struct vcon *v, unsigned qi)
 	struct vcon_queue *q = &v->q[qi];
 	struct seg segs[VCON_QUEUE_MAX];
 	bool added = false;
+	uint64_t budget = VCON_TX_NOTIFY_MAX;
 	uint16_t avail_idx;
 
 	if (!running(v) || !q->enabled)
@@ -297,7 +298,7 @@ static bool process(struct vcon *v, unsigned qi)
 		mark_broken(v, VCON_BAD_AVAIL_IDX);
 		return false;
 	}
-	while (q->last_avail != avail_idx) {
+	while (q->last_avail != avail_idx && budget) {
 		uint16_t head = ld16(q->havail + 4 + 2U * (q->last_avail % q->size));
 		uint64_t total;
 		int n = walk_chain(v, q, head, qi == VCON_RXQ, segs, &total);
@@ -324,6 +325,7 @@ static bool process(struct vcon *v, unsigned qi)
 				}
 				left -= k;
 			}
+			budget -= VCON_TX_CHAIN_MAX - left > budget ? budget : VCON_TX_CHAIN_MAX - left;
 		} else {
 			char buf[VCON_RX_CHUNK];
 			size_t got = v->ops->rx(v->ops->ctx, buf, total < sizeof(buf) ? (size_t)total : sizeof(buf));

@@ -48,7 +48,12 @@
 /** Largest queue size offered (queue_size reads this until the driver writes a smaller power of two). */
 #define VCON_QUEUE_MAX       64
 /** Bytes of one transmit chain written to the console at most; the rest is dropped (the chain is still used). */
-#define VCON_TX_CHAIN_MAX    KiB(64)
+#define VCON_TX_CHAIN_MAX    KiB(4)
+/**
+ * Bytes one notify transmits at most (bounds how long the notifying vCPU's exit may
+ * wait for the console): chains left over stay available until the next notify.
+ */
+#define VCON_TX_NOTIFY_MAX   KiB(16)
 /** Bytes of console input put into one receive buffer at most per pass. */
 #define VCON_RX_CHUNK        256
 /** "No vector" value of config_msix_vector / queue_msix_vector [§4.1.4.3]. */

@@ -32,7 +32,7 @@ static struct {
 	uint8_t ram[RAM_SIZE];
 	uint8_t guard_hi[64];
 } mem;
-static char out[VCON_TX_CHAIN_MAX * 2];
+static char out[KiB(64)];
 static size_t nout;
 static const char *input;
 static size_t ninput;
@@ -282,6 +282,24 @@ static void test_tx(void **state)
 	/* A notify with nothing new does nothing. */
 	vcon_bar_write(&dev, VCON_BAR_NOTIFY, 2, VCON_TXQ);
 	assert_int_equal(nout, 18);
+	assert_false(needs_reset());
+}
+
+/* Many full chains in one notify: VCON_TX_NOTIFY_MAX bytes go out, the rest waits for the next notify. */
+static void test_tx_notify_budget(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < QSZ; i++)
+		set_desc(VCON_TXQ, i, RAM_GPA, (uint32_t)VCON_TX_CHAIN_MAX, 0, 0);
+	for (unsigned i = 0; i < QSZ; i++)
+		w16(qavail(VCON_TXQ) + 4 + 2 * i, (uint16_t)i);
+	w16(qavail(VCON_TXQ) + 2, QSZ);
+	vcon_bar_write(&dev, VCON_BAR_NOTIFY, 2, VCON_TXQ);
+	assert_int_equal(nout, VCON_TX_NOTIFY_MAX);
+	assert_int_equal(r16(qused(VCON_TXQ) + 2), VCON_TX_NOTIFY_MAX / VCON_TX_CHAIN_MAX);
+	vcon_bar_write(&dev, VCON_BAR_NOTIFY, 2, VCON_TXQ);
+	assert_int_equal(nout, QSZ * VCON_TX_CHAIN_MAX);
+	assert_int_equal(r16(qused(VCON_TXQ) + 2), QSZ);
 	assert_false(needs_reset());
 }
 
@@ -538,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup(test_features, setup),
 		cmocka_unit_test_setup(test_tx, setup),
 		cmocka_unit_test_setup(test_tx_huge_length_capped, setup),
+		cmocka_unit_test_setup(test_tx_notify_budget, setup),
 		cmocka_unit_test_setup(test_bad_out_of_ram, setup),
 		cmocka_unit_test_setup(test_bad_wrapping_addr, setup),
 		cmocka_unit_test_setup(test_bad_below_ram, setup),
