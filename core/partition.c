@@ -209,6 +209,18 @@ int partition_load(struct partition *p)
 	struct pv_diag diag;
 	int ret;
 
+	/* The console's BAR must not lie under a passed-through BAR (that one is mapped and would win). */
+	for (unsigned i = 0; vcon && i < p->vpci.nr; i++)
+		for (unsigned b = 0; b < 6; b++) {
+			const struct pci_bar *bar = &p->vpci.funcs[i].f->bar[b];
+
+			if (bar->size && !(bar->flags & PCI_BAR_IO) &&
+			    gpa_in(partition_vcon_bar(), gpa(bar->base.v), ALIGN_UP(bar->size, PAGE_SIZE))) {
+				pr("partvisor: %s: the virtio console's BAR at 0x%llx lies under BAR%u of guest 00:%02x.0: "
+				   "the PCI window is full\n", c->name, (ull)partition_vcon_bar().v, b, i);
+				return -PV_EEXIST;
+			}
+		}
 	if (vcon && !gpa_in(partition_vcon_bar(), gpa(info.pci_mem32.cpu_base.v), info.pci_mem32.size)) {
 		/* No host window to share: the guest's bridge gets a window of its own for the console's BAR. */
 		info.pci_mem32.cpu_base = hpa(GUEST_PCIE_MMIO_GPA);
