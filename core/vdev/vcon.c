@@ -20,6 +20,7 @@
 #define CAP_ISR        0x64
 #define CAP_DEVCFG     0x74
 #define CAP_MSIX       0x84   /* 12 bytes */
+#define CAP_PCICFG     0x90   /* virtio_pci_cfg_cap, 20 bytes: BAR access through configuration space */
 #define CFG_STD_END    0x100
 
 #define CMD_WRITABLE   0x0406  /* Memory Space (1), Bus Master (2), Interrupt Disable (10) */
@@ -33,6 +34,7 @@
 #define VIRTIO_PCI_CAP_NOTIFY_CFG 2
 #define VIRTIO_PCI_CAP_ISR_CFG    3
 #define VIRTIO_PCI_CAP_DEVICE_CFG 4
+#define VIRTIO_PCI_CAP_PCI_CFG    5
 
 /* Descriptor flags [§2.7.5], ring flags [§2.7.6, §2.7.8]. */
 #define VIRTQ_DESC_F_NEXT      1
@@ -173,11 +175,31 @@ static uint32_t cfg_dword(const struct vcon *v, unsigned d)
 	put_vcap(b, CAP_ISR, CAP_DEVCFG, 16, VIRTIO_PCI_CAP_ISR_CFG, VCON_BAR_ISR, 1);
 	put_vcap(b, CAP_DEVCFG, CAP_MSIX, 16, VIRTIO_PCI_CAP_DEVICE_CFG, VCON_BAR_DEVCFG, VCON_DEVCFG_LEN);
 	put(b, CAP_MSIX, 0x11, 1);                          /* MSI-X [PCI 3.0 §6.8.2] */
-	put(b, CAP_MSIX + 1, 0, 1);
+	put(b, CAP_MSIX + 1, CAP_PCICFG, 1);
 	put(b, CAP_MSIX + 2, (VCON_MSIX_VECTORS - 1) | v->msix_ctrl, 2);
 	put(b, CAP_MSIX + 4, VCON_BAR_MSIX | 0, 4);         /* table offset, BIR 0 */
 	put(b, CAP_MSIX + 8, VCON_BAR_PBA | 0, 4);          /* PBA offset, BIR 0 */
+	put_vcap(b, CAP_PCICFG, 0, 20, VIRTIO_PCI_CAP_PCI_CFG, v->pcicfg_off, v->pcicfg_len);
+	put(b, CAP_PCICFG + 4, v->pcicfg_bar, 1);
+	put(b, CAP_PCICFG + 16, v->pcicfg_data, 4);
 	return (uint32_t)b[d] | (uint32_t)b[d + 1] << 8 | (uint32_t)b[d + 2] << 16 | (uint32_t)b[d + 3] << 24;
+}
+
+/*
+ * VIRTIO_PCI_CAP_PCI_CFG [Virtio 1.2 §4.1.4.9]: an access of cap.length (1, 2, 4) bytes
+ * at cap.offset of BAR cap.bar through pci_cfg_data. Anything else does nothing.
+ */
+static void pcicfg_access(struct vcon *v, bool write)
+{
+	unsigned len = v->pcicfg_len;
+
+	if (v->pcicfg_bar != 0 || (len != 1 && len != 2 && len != 4) || (v->pcicfg_off & (len - 1)) ||
+	    v->pcicfg_off >= VCON_BAR_SIZE)
+		return;
+	if (write)
+		vcon_bar_write(v, v->pcicfg_off, len, v->pcicfg_data & ones(len));
+	else
+		v->pcicfg_data = (uint32_t)vcon_bar_read(v, v->pcicfg_off, len);
 }
 
 static bool cfg_access_ok(unsigned off, unsigned width)
@@ -185,10 +207,12 @@ static bool cfg_access_ok(unsigned off, unsigned width)
 	return (width == 1 || width == 2 || width == 4) && !(off & (width - 1)) && off < 4096;
 }
 
-uint32_t vcon_cfg_read(const struct vcon *v, unsigned off, unsigned width)
+uint32_t vcon_cfg_read(struct vcon *v, unsigned off, unsigned width)
 {
 	if (!cfg_access_ok(off, width))
 		return 0;
+	if ((off & ~3U) == CAP_PCICFG + 16)
+		pcicfg_access(v, false);   /* a read of pci_cfg_data reads the BAR */
 	return (uint32_t)((cfg_dword(v, off & ~3U) >> (8 * (off & 3))) & ones(width));
 }
 
@@ -205,6 +229,16 @@ void vcon_cfg_write(struct vcon *v, unsigned off, unsigned width, uint32_t val)
 		v->command = (uint16_t)((v->command & ~(lanes & CMD_WRITABLE)) | (w & CMD_WRITABLE));
 	} else if (d == CFG_BAR0) {
 		v->bar_shadow = (v->bar_shadow & ~lanes) | w;
+	} else if (d == CAP_PCICFG + 4) {
+		if (lanes & 0xff)
+			v->pcicfg_bar = (uint8_t)w;
+	} else if (d == CAP_PCICFG + 8) {
+		v->pcicfg_off = (v->pcicfg_off & ~lanes) | w;
+	} else if (d == CAP_PCICFG + 12) {
+		v->pcicfg_len = (v->pcicfg_len & ~lanes) | w;
+	} else if (d == CAP_PCICFG + 16) {
+		v->pcicfg_data = (v->pcicfg_data & ~lanes) | w;
+		pcicfg_access(v, true);
 	} else if (d == CAP_MSIX && (lanes & 0xffff0000U)) {
 		uint32_t m = (uint32_t)(MSIX_ENABLE | MSIX_MASKALL) << 16 & lanes;
 

@@ -121,6 +121,8 @@ struct vcon {
 	uint16_t msix_ctrl;     /**< MSI-X Message Control: Enable (15), Function Mask (14) */
 	struct vcon_msix_entry msix[VCON_MSIX_VECTORS];
 	uint32_t pba;           /**< pending vectors (masked when signalled) */
+	uint8_t pcicfg_bar;     /**< VIRTIO_PCI_CAP_PCI_CFG window: cap.bar, cap.offset, cap.length, pci_cfg_data */
+	uint32_t pcicfg_off, pcicfg_len, pcicfg_data;
 	/* virtio common configuration */
 	uint32_t dev_feat_sel, drv_feat_sel;
 	uint64_t drv_features;
@@ -139,15 +141,19 @@ void vcon_init(struct vcon *v, const struct vcon_ops *ops, gpa_t bar_gpa);
 
 /**
  * Configuration space read of @width bytes (1, 2 or 4, naturally aligned) at @off
- * (0..4095): the type 0 header, the virtio vendor capabilities and the MSI-X
- * capability. Bad widths and the extended space 0x100.. read 0.
+ * (0..4095): the type 0 header, the virtio vendor capabilities (common, notify, ISR,
+ * device, PCI configuration access) and the MSI-X capability. Bad widths and the
+ * extended space 0x100.. read 0. Reading pci_cfg_data of the PCI configuration access
+ * capability performs the BAR read it describes [Virtio 1.2 §4.1.4.9] (hence not const).
  */
-uint32_t vcon_cfg_read(const struct vcon *v, unsigned off, unsigned width);
+uint32_t vcon_cfg_read(struct vcon *v, unsigned off, unsigned width);
 
 /**
  * Configuration space write: Command (Memory Space, Bus Master, Interrupt Disable),
- * BAR0 (shadow only: the BAR keeps decoding at bar_gpa) and MSI-X Message Control
- * (Enable, Function Mask) are writable; everything else is read-only.
+ * BAR0 (shadow only: the BAR keeps decoding at bar_gpa), MSI-X Message Control
+ * (Enable, Function Mask) and the PCI configuration access capability's bar, offset,
+ * length and pci_cfg_data (a write of the latter performs the BAR write) are writable;
+ * everything else is read-only.
  */
 void vcon_cfg_write(struct vcon *v, unsigned off, unsigned width, uint32_t val);
 

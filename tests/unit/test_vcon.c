@@ -194,7 +194,7 @@ static void test_config_space(void **state)
 	assert_int_equal(vcon_cfg_read(&dev, 0x3d, 1), 0);                 /* no INTx pin */
 	assert_int_equal(vcon_cfg_read(&dev, 0x0e, 1), 0);                 /* type 0, single function */
 	/* Walk the capability list: four virtio structures (types 1-4) in BAR 0, and MSI-X. */
-	unsigned seen = 0, p = vcon_cfg_read(&dev, 0x34, 1), steps = 0;
+	unsigned seen = 0, p = vcon_cfg_read(&dev, 0x34, 1), steps = 0, pcicfg = 0;
 	bool msix = false;
 
 	while (p && steps++ < 48) {
@@ -205,7 +205,10 @@ static void test_config_space(void **state)
 			uint32_t off = vcon_cfg_read(&dev, p + 8, 4), len = vcon_cfg_read(&dev, p + 12, 4);
 
 			assert_int_equal(vcon_cfg_read(&dev, p + 4, 1), 0);
-			assert_true(off + len <= VCON_BAR_SIZE && len > 0);
+			if (type != 5)                                         /* 5: the driver sets the window */
+				assert_true(off + len <= VCON_BAR_SIZE && len > 0);
+			else
+				pcicfg = p;
 			seen |= 1U << type;
 			if (type == 2)
 				assert_int_equal(vcon_cfg_read(&dev, p + 2, 1), 20);
@@ -217,8 +220,24 @@ static void test_config_space(void **state)
 		}
 		p = vcon_cfg_read(&dev, p + 1, 1);
 	}
-	assert_int_equal(seen, 0x1e);
+	assert_int_equal(seen, 0x3e);
 	assert_true(msix);
+	/* VIRTIO_PCI_CAP_PCI_CFG: BAR accesses through pci_cfg_data (num_queues; queue_select). */
+	vcon_cfg_write(&dev, pcicfg + 4, 1, 0);
+	vcon_cfg_write(&dev, pcicfg + 8, 4, VCON_BAR_COMMON + 0x12);
+	vcon_cfg_write(&dev, pcicfg + 12, 4, 2);
+	assert_int_equal(vcon_cfg_read(&dev, pcicfg + 16, 4), VCON_NR_QUEUES);
+	vcon_cfg_write(&dev, pcicfg + 8, 4, VCON_BAR_COMMON + 0x16);
+	vcon_cfg_write(&dev, pcicfg + 16, 4, 1);
+	assert_int_equal(cr(0x16, 2), 1);
+	vcon_cfg_write(&dev, pcicfg + 12, 4, 3);                           /* bad length: nothing */
+	vcon_cfg_write(&dev, pcicfg + 16, 4, 0);
+	assert_int_equal(cr(0x16, 2), 1);
+	vcon_cfg_write(&dev, pcicfg + 4, 1, 2);                            /* no BAR 2 */
+	vcon_cfg_write(&dev, pcicfg + 12, 4, 2);
+	vcon_cfg_write(&dev, pcicfg + 16, 4, 0);
+	assert_int_equal(cr(0x16, 2), 1);
+	cw(0x16, 2, 0);
 	/* BAR sizing: all ones reads the size mask; the BAR still decodes where it was put. */
 	assert_int_equal(vcon_cfg_read(&dev, 0x10, 4), (uint32_t)BAR_GPA);
 	vcon_cfg_write(&dev, 0x10, 4, 0xffffffff);
