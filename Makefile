@@ -44,7 +44,8 @@ LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-s
 # One object list per folder (docs/architecture.md has the layers and who may depend on whom).
 LIB_SRC     := $(wildcard lib/*.c)
 ARCH_SRC    := $(wildcard arch/riscv/*.c arch/riscv/*.S)
-DRIVERS_SRC := $(wildcard drivers/imsic/*.c) $(wildcard drivers/iommu/*.c) $(wildcard drivers/pci/*.c)
+DRIVERS_SRC := $(wildcard drivers/imsic/*.c) $(wildcard drivers/iommu/*.c) $(wildcard drivers/pci/*.c) \
+               $(wildcard drivers/aplic/*.c) $(wildcard drivers/uart/*.c)
 CORE_SRC    := $(wildcard core/*.c)
 VDEV_SRC    := $(wildcard core/vdev/*.c)
 VSBI_SRC    := $(wildcard core/vsbi/*.c)
@@ -190,9 +191,10 @@ TEST_MODS_test_mmio_decode := core/vdev/mmio_decode.c
 TEST_MODS_test_pci         := drivers/pci/pci.c drivers/pci/pci_group.c core/vdev/vpci.c core/assign.c lib/diag.c tests/unit/fake_arch.c
 TEST_MODS_test_platform    := core/platform.c drivers/imsic/imsic_geom.c lib/diag.c
 TEST_MODS_test_vuart       := core/vdev/vuart.c
+TEST_MODS_test_vcon        := core/vdev/vcon.c
 TEST_MODS_test_entropy     := lib/entropy.c
 TEST_MODS_test_mem         := lib/mem.c
-TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
+TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c core/vdev/vconsole.c core/vdev/vcon.c core/vdev/mmio.c core/vdev/mmio_decode.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
 TEST_MODS_test_console     := core/console.c lib/log.c tests/unit/fake_arch.c
 TEST_MODS_test_mmio        := core/vdev/mmio.c core/vdev/mmio_decode.c core/vdev/uart.c core/vdev/vuart.c \
                               core/console.c lib/log.c tests/unit/fake_arch.c

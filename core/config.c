@@ -37,6 +37,7 @@
 #define P_BOOTARGS   "partvisor,bootargs"
 #define P_PCI        PV_PROP_PCI_DEVICES
 #define P_MSI_POLICY "partvisor,msi-policy"
+#define P_CONSOLE "partvisor,console"
 
 #define MEM_ALIGN            MiB(2)       /* guest and host RAM granularity */
 #define LOAD_OFFSET_DEFAULT  MiB(2)
@@ -582,6 +583,23 @@ static int parse_bootargs(struct cctx *c, int node, struct pv_part_config *p)
 	return 0;
 }
 
+/* partvisor,console: optional "uart" (default, the emulated 16550) or "virtio" (the virtio console). */
+static int parse_console(struct cctx *c, int node, struct pv_part_config *p)
+{
+	const char *s;
+	int rc = get_string(c, node, p->node_path, P_CONSOLE, &s);
+
+	if (rc)
+		return rc;
+	if (!s || !strcmp(s, "uart"))
+		p->console = PV_CONSOLE_UART;
+	else if (!strcmp(s, "virtio"))
+		p->console = PV_CONSOLE_VIRTIO;
+	else
+		return cfail(c, PV_EINVAL, p->node_path, P_CONSOLE, "must be \"uart\" or \"virtio\"");
+	return 0;
+}
+
 /* partvisor,msi-policy: optional "open" (default) or "composed". */
 static int parse_msi_policy(struct cctx *c, int node, struct pv_part_config *p)
 {
@@ -861,6 +879,7 @@ static int parse_partition(struct cctx *c, int node, struct pv_config *cfg)
 	STEP(parse_bootargs(c, node, p));
 	STEP(parse_pci(c, node, cfg, p));
 	STEP(parse_msi_policy(c, node, p));
+	STEP(parse_console(c, node, p));
 	STEP(get_u64(c, node, p->node_path, P_HOST_BASE, &host_base, &p->mem_hpa_fixed));
 	STEP(0);
 #undef STEP

@@ -31,6 +31,12 @@ enum pv_msi_policy {
 	PV_MSI_COMPOSED,   /**< only files that an MSI_COMPOSE hypercall opened for that function */
 };
 
+/** The partition's console device (partvisor,console, docs/config.md). */
+enum pv_console {
+	PV_CONSOLE_UART,     /**< the emulated 16550 (trap-and-emulate, the guest polls it) */
+	PV_CONSOLE_VIRTIO,   /**< the emulated virtio console on the virtual PCIe bridge (core/vdev/vconsole.h) */
+};
+
 /** One partition as configured. */
 struct pv_part_config {
 	char name[PV_NAME_MAX];        /**< node name of the partition node */
@@ -50,6 +56,7 @@ struct pv_part_config {
 	unsigned nr_pci;
 	uint16_t pci_bdf[PV_MAX_PCI];  /**< PCI functions (bus << 8 | dev << 3 | fn); reserved for passthrough */
 	enum pv_msi_policy msi_policy; /**< partvisor,msi-policy */
+	enum pv_console console;       /**< partvisor,console */
 };
 
 /** The whole configuration. */

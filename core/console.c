@@ -17,7 +17,7 @@
 /* One formatted line at most: prefix, every byte escaped (4 bytes), '\n'. */
 #define EMIT_MAX (PREFIX_MAX + 4 * CON_LINE_MAX + 1)
 /* Bytes read from the physical console per poll. */
-#define POLL_MAX 64
+#define POLL_MAX CON_POLL_MAX
 
 static spinlock_t out_lock;      /* the firmware console and the round-robin position */
 #ifdef PV_HOST_TEST
@@ -34,6 +34,7 @@ static unsigned rr;              /* next client to drain */
 static uint32_t pending;         /* bytes queued in all rings (atomic) */
 static uint64_t poll_interval, last_poll;
 static bool polled_once;
+static void (*switch_hook)(void);
 
 /* ---- output rings ---- */
 
@@ -160,6 +161,7 @@ void console_reset(void)
 	pending = 0;
 	poll_interval = last_poll = 0;
 	polled_once = false;
+	switch_hook = NULL;
 }
 
 void console_stream_init(struct con_stream *s, struct con_client *c)
@@ -300,13 +302,20 @@ static void queue_put(struct con_input *q, char c)
 	}
 }
 
-/* Read what the physical console has (at most POLL_MAX bytes) into the focused client's queue. */
-static void poll_input(void)
+/*
+ * Read what the physical console has (at most POLL_MAX bytes) into the focused client's
+ * queue; tell clients that want to know. Returns how many bytes were read.
+ */
+static unsigned poll_input(void)
 {
 	int ch;
 	bool banner = false;
+	struct con_client *told = NULL;
+	unsigned k;
 
-	for (unsigned k = 0; k < POLL_MAX && (ch = sbi_console_getc()) >= 0; k++) {
+	for (k = 0; k < POLL_MAX && (ch = sbi_console_getc()) >= 0; k++) {
+		struct con_client *got = NULL;
+
 		spin_lock(&input_lock);
 		if (nr_clients && ch == CTRL_A && ++ctrl_a_count == SWITCH_PRESSES) {
 			ctrl_a_count = 0;
@@ -317,13 +326,56 @@ static void poll_input(void)
 			for (; ctrl_a_count; ctrl_a_count--)
 				queue_put(&clients[input_focus]->input, CTRL_A);
 			queue_put(&clients[input_focus]->input, (char)ch);
+			got = clients[input_focus];
 		}
 		spin_unlock(&input_lock);
+		if (told && told != got && told->input_ready)
+			told->input_ready(told, told->input_ctx);
+		told = got ? got : told;
 		if (banner) {
+			if (told && told->input_ready)
+				told->input_ready(told, told->input_ctx);
+			told = NULL;
 			console_input_banner();
+			if (switch_hook)
+				switch_hook();
 			banner = false;
 		}
 	}
+	if (told && told->input_ready)
+		told->input_ready(told, told->input_ctx);
+	return k;
+}
+
+bool console_poll_now(void)
+{
+	unsigned n;
+
+	if (!spin_trylock(&poll_lock))
+		return true;   /* another hart polls right now: look again after the pause */
+	polled_once = true;
+	last_poll = arch_time();
+	n = poll_input();
+	spin_unlock(&poll_lock);
+	return n == POLL_MAX;
+}
+
+void console_set_switch_hook(void (*fn)(void))
+{
+	switch_hook = fn;
+}
+
+size_t console_read(struct con_client *c, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	spin_lock(&input_lock);
+	while (n < max && c->input.tail != c->input.head) {
+		buf[n++] = c->input.buf[c->input.tail];
+		c->input.tail = (c->input.tail + 1) % CON_INPUT_SIZE;
+	}
+	spin_unlock(&input_lock);
+	return n;
 }
 
 int console_getc(struct con_client *c)

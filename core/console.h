@@ -43,6 +43,12 @@ struct con_input {
 struct con_client {
 	const char *name;
 	struct con_input input;
+	/**
+	 * Called (outside the console's locks, on the hart that read the input) when bytes
+	 * were queued for this client, or NULL: the client then polls with console_getc().
+	 */
+	void (*input_ready)(struct con_client *c, void *ctx);
+	void *input_ctx;
 	char out[CON_OUT_SIZE];     /**< formatted lines waiting for the firmware console */
 	unsigned out_head, out_tail;/**< ring indexes; empty when equal */
 	spinlock_t out_lock;        /**< the ring */
@@ -109,6 +115,28 @@ void console_flush(struct con_stream *s);
  * switch are passed on). Then returns the next byte queued for @c, or -1.
  */
 int console_getc(struct con_client *c);
+
+/**
+ * Take up to @max bytes of input queued for @c into @buf without polling the physical
+ * console (for clients told by input_ready). Returns how many.
+ */
+size_t console_read(struct con_client *c, char *buf, size_t max);
+
+/**
+ * Poll the physical console now (its receive interrupt fired): read what it has, at
+ * most CON_POLL_MAX bytes, into the focused client's queue and tell the client.
+ * Returns true if CON_POLL_MAX bytes were read (more may be waiting).
+ */
+bool console_poll_now(void);
+
+/** Bytes console_poll_now() reads from the physical console at most per call. */
+#define CON_POLL_MAX 64
+
+/**
+ * Call @fn after every input focus switch (Ctrl-a three times), outside the console's
+ * locks, e.g. to print a status report. NULL: none.
+ */
+void console_set_switch_hook(void (*fn)(void));
 
 /** Drop every byte of input queued for @c (its partition restarts). */
 void console_input_clear(struct con_client *c);

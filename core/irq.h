@@ -14,6 +14,8 @@
 #define IRQ_ID_IPI   1
 /** Identity of the IOMMU fault-queue interrupt. */
 #define IRQ_ID_IOMMU 2
+/** Identity of the physical console's receive interrupt (core/conirq.c). */
+#define IRQ_ID_CONSOLE 3
 /** Highest identity a handler can be registered for. */
 #define IRQ_ID_MAX   63
 

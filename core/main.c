@@ -12,6 +12,7 @@
 #include "arch/riscv/entry.h"
 #include "arch/riscv/gstage.h"
 #include "arch/riscv/sbi_call.h"
+#include "core/conirq.h"
 #include "core/hv.h"
 #include "core/irq.h"
 #include "core/partition.h"
@@ -124,6 +125,30 @@ void hart_main(struct arch_hart *h)
 	pcpu_init(pc);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	pcpu_run(pc);
+}
+
+/*
+ * A partition with the virtio console needs input without polling: the physical
+ * console's receive interrupt, routed to @irq_hart. The status report (exit counters)
+ * after every input focus switch.
+ */
+static void console_input_irq(unsigned irq_hart)
+{
+	bool need = false;
+	int ret;
+
+	console_set_switch_hook(partition_print_exits);
+	for (unsigned i = 0; i < hv_nr_parts; i++)
+		need |= hv_parts[i].cfg->console == PV_CONSOLE_VIRTIO;
+	if (!need)
+		return;
+	ret = conirq_init(&hv_plat, irq_hart);
+	if (ret == 0)
+		pr("partvisor: console input by interrupt: APLIC source %u -> hart %u, identity %u\n",
+		   hv_plat.con_irq.source, hv_plat.harts[irq_hart].hartid, IRQ_ID_CONSOLE);
+	else
+		pr("partvisor: console input: no receive interrupt (error %d): virtio consoles get input only "
+		   "while a guest polls its UART or DBCN\n", ret);
 }
 
 void hv_main(unsigned long hartid, void *fdt)
@@ -242,6 +267,7 @@ void hv_main(unsigned long hartid, void *fdt)
 	for (unsigned i = 0; i < hv_nr_parts; i++)
 		if (partition_load(&hv_parts[i]) < 0)
 			boot_fail();
+	console_input_irq(irq_hart);
 
 	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
 		if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))

@@ -16,6 +16,7 @@
 #include "core/console.h"
 #include "core/vdev/mmio.h"
 #include "core/vdev/uart.h"
+#include "core/vdev/vconsole.h"
 #include "core/vdev/vpci.h"
 #include "core/vmsi.h"
 #include "lib/ratelimit.h"
@@ -79,7 +80,8 @@ struct partition {
 	uint64_t exits[EXIT_NR];
 	spinlock_t lock;            /**< vCPU and partition state transitions */
 	struct con_client con;      /**< its console: name prefix and input queue */
-	struct uart_port uart;      /**< emulated 16550 console (GUEST_UART_GPA) */
+	struct uart_port uart;      /**< emulated 16550 console (GUEST_UART_GPA), partvisor,console = "uart" */
+	struct vconsole vcon;       /**< virtio console at 00:<nr_pci>.0, partvisor,console = "virtio" */
 	struct mmio_bus mmio;       /**< emulated device windows */
 	struct vpci_bus vpci;       /**< assigned PCI functions: guest 00:i.0 is vpci.funcs[i] */
 	struct vmsi msi;            /**< which interrupt files each function may reach (MSI page tables) */

@@ -15,6 +15,7 @@
 #include "core/partition.h"
 #include "core/passthrough.h"
 #include "core/run.h"
+#include "drivers/imsic/imsic.h"
 #include "lib/entropy.h"
 #include "lib/mem.h"
 #include "lib/log.h"
@@ -55,6 +56,81 @@ static struct con_stream *running_vcpu_stream(void)
 	return pc && pc->vcpu ? &pc->vcpu->dbcn : NULL;
 }
 
+/* vconsole_owner.gpa_to_host: the partition's RAM only. */
+static void *vcon_g2h(void *ctx, gpa_t g, uint64_t len)
+{
+	return partition_gpa_to_host(ctx, g, len);
+}
+
+/*
+ * vconsole_owner.msi: the guest programmed its virtio console's MSI-X entry with
+ * @addr / @data. Delivered only to one of its own vCPUs' virtual IMSIC pages
+ * (seteipnum_le at offset 0) with an identity its guest file implements: the store
+ * goes to that vCPU's guest interrupt file, so the vCPU takes it with no exit.
+ * Anything else is dropped, like an MSI the IOMMU would block.
+ */
+static void vcon_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct partition *p = ctx;
+	uint64_t k = (addr - GUEST_IMSIC_GPA) / PAGE_SIZE;
+
+	if (addr < GUEST_IMSIC_GPA || k >= p->nr_vcpus || (addr & (PAGE_SIZE - 1)) || !data || data > p->guest_ids)
+		return;
+	imsic_send(imsic_guest_file_hpa(&hv_plat.imsic,
+					(unsigned)hv_plat.harts[platform_hart_index(&hv_plat, p->vcpus[k].hartid)].imsic_index,
+					p->vcpus[k].guest_file), data);
+}
+
+static const char *const vcon_fault_names[] = {
+	[VCON_BAD_QUEUE] = "bad queue size or ring alignment", [VCON_BAD_RING_ADDR] = "ring outside guest RAM",
+	[VCON_BAD_AVAIL_IDX] = "avail.idx beyond the queue size", [VCON_BAD_HEAD] = "descriptor index out of range",
+	[VCON_BAD_CHAIN] = "descriptor chain loops", [VCON_BAD_DESC] = "buffer outside guest RAM or INDIRECT",
+	[VCON_BAD_DIRECTION] = "buffer of the wrong direction",
+};
+
+/* vconsole_owner.fault: the guest broke its virtio console's rings (reported from the guest-fault budget). */
+static void vcon_fault(void *ctx, enum vcon_fault why)
+{
+	struct partition *p = ctx;
+	uint32_t dropped;
+
+	if (ratelimit_allow(&p->fault_rl, arch_time(), hv_plat.timebase_hz, 16, &dropped))
+		pr("partvisor: %s: virtio console: %s: device needs reset%s\n", p->cfg->name,
+		   why < ARRAY_SIZE(vcon_fault_names) && vcon_fault_names[why] ? vcon_fault_names[why] : "?",
+		   dropped ? " (earlier reports suppressed)" : "");
+}
+
+gpa_t partition_vcon_bar(void)
+{
+	const struct pci_window *w = &hv_plat.pcie.mem32;
+
+	if (hv_plat.pcie.present && w->size >= 2 * VCON_BAR_SIZE && w->cpu_base.v == w->pci_base)
+		return gpa(w->cpu_base.v + w->size - VCON_BAR_SIZE);
+	return gpa(GUEST_PCIE_MMIO_GPA + GUEST_PCIE_MMIO_SIZE - VCON_BAR_SIZE);
+}
+
+/* The console device of @p: the 16550 window, or the virtio console on the virtual host bridge. */
+static int console_attach(struct partition *p)
+{
+	const struct pv_part_config *cfg = p->cfg;
+	struct vconsole_owner owner = { vcon_g2h, vcon_msi, running_vcpu_stream, vcon_fault, p };
+	int ret;
+
+	if (cfg->console == PV_CONSOLE_UART) {
+		ret = uart_port_attach(&p->uart, &p->mmio, gpa(GUEST_UART_GPA), GUEST_UART_SIZE, &p->con);
+		p->uart.other = running_vcpu_stream;
+		return ret;
+	}
+	/* The stream still exists (DBCN and stop flush it), but no window decodes the 16550. */
+	console_stream_init(&p->uart.out, &p->con);
+	p->vpci.lock = &p->vpci_lock;
+	ret = vconsole_attach(&p->vcon, &p->mmio, &p->vpci, cfg->nr_pci, partition_vcon_bar(), &p->con, &owner);
+	if (ret < 0 || cfg->nr_pci)
+		return ret;   /* with passed-through functions, core/passthrough.c adds the ECAM window */
+	return mmio_add(&p->mmio, &(struct mmio_region){ gpa(GUEST_PCIE_ECAM_GPA), MiB(1), vpci_ecam_read,
+							 vpci_ecam_write, &p->vpci });
+}
+
 int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg)
 {
 	int ret;
@@ -92,10 +168,9 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 		if (ret < 0)
 			return ret;
 	}
-	ret = uart_port_attach(&p->uart, &p->mmio, gpa(GUEST_UART_GPA), GUEST_UART_SIZE, &p->con);
+	ret = console_attach(p);
 	if (ret < 0)
 		return ret;
-	p->uart.other = running_vcpu_stream;
 	ret = console_register(&p->con);
 	if (ret < 0)
 		return ret;
@@ -111,11 +186,30 @@ int partition_load(struct partition *p)
 						 (const uint8_t *)hv_images[c->image].data;
 	uint64_t img_size = c->image_reg.size ? c->image_reg.size : hv_images[c->image].size;
 	uint8_t *ram = (uint8_t *)(uintptr_t)c->mem_hpa.v;
-	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = true, .pcie = c->nr_pci > 0,
+	bool vcon = c->console == PV_CONSOLE_VIRTIO;
+	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = !vcon, .pcie = c->nr_pci > 0 || vcon,
 				       .pci_mem32 = hv_plat.pcie.mem32, .pci_mem64 = hv_plat.pcie.mem64 };
 	struct pv_diag diag;
 	int ret;
 
+	/* The console's BAR must not lie under a passed-through BAR (that one is mapped and would win). */
+	for (unsigned i = 0; vcon && i < p->vpci.nr; i++)
+		for (unsigned b = 0; b < 6; b++) {
+			const struct pci_bar *bar = &p->vpci.funcs[i].f->bar[b];
+
+			if (bar->size && !(bar->flags & PCI_BAR_IO) &&
+			    gpa_in(partition_vcon_bar(), gpa(bar->base.v), ALIGN_UP(bar->size, PAGE_SIZE))) {
+				pr("partvisor: %s: the virtio console's BAR at 0x%llx lies under BAR%u of guest 00:%02x.0: "
+				   "the PCI window is full\n", c->name, (ull)partition_vcon_bar().v, b, i);
+				return -PV_EEXIST;
+			}
+		}
+	if (vcon && !gpa_in(partition_vcon_bar(), gpa(info.pci_mem32.cpu_base.v), info.pci_mem32.size)) {
+		/* No host window to share: the guest's bridge gets a window of its own for the console's BAR. */
+		info.pci_mem32.cpu_base = hpa(GUEST_PCIE_MMIO_GPA);
+		info.pci_mem32.pci_base = GUEST_PCIE_MMIO_GPA;
+		info.pci_mem32.size = GUEST_PCIE_MMIO_SIZE;
+	}
 	/* Fresh seed bytes for every partition and every boot. */
 	info.has_rng_seed = true;
 	entropy_fill(info.rng_seed, sizeof(info.rng_seed), arch_time() ^ ((uint64_t)p->index << 48) ^ p->boots);
@@ -167,7 +261,10 @@ int partition_load(struct partition *p)
 	}
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	/* Nothing of a previous run: UART state, console input typed for it, partial lines. */
-	uart_port_reset(&p->uart);
+	if (vcon)
+		vconsole_reset(&p->vcon);
+	else
+		uart_port_reset(&p->uart);
 	console_input_clear(&p->con);
 	for (unsigned k = 0; k < p->nr_vcpus; k++) {
 		console_stream_init(&p->vcpus[k].dbcn, &p->con);
@@ -207,6 +304,19 @@ static void print_exits(struct partition *p)
 	pr("partvisor: %s exits: %s\n", p->cfg->name, buf);
 }
 
+static bool c_vcon(const struct partition *p)
+{
+	return p->cfg->console == PV_CONSOLE_VIRTIO;
+}
+
+void partition_print_exits(void)
+{
+	pr("partvisor: exit counters at time %llu (timebase %llu Hz)\n", (ull)arch_time(), (ull)hv_plat.timebase_hz);
+	for (unsigned i = 0; i < hv_nr_parts; i++)
+		if (hv_parts[i].state == PART_RUNNING)
+			print_exits(&hv_parts[i]);
+}
+
 static spinlock_t stop_lock;
 
 void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
@@ -241,6 +351,10 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	for (unsigned k = 0; k < p->nr_vcpus; k++)
 		console_flush(&p->vcpus[k].dbcn);
 	console_flush(&p->uart.out);
+	if (c_vcon(p)) {
+		vconsole_flush(&p->vcon);
+		vconsole_reset(&p->vcon);   /* no more ring accesses: the RAM is cleared on a reboot */
+	}
 
 	/* A partition that reboots in a loop must not flood the console: 8 reports, then one per 10 s. */
 	if (ratelimit_allow(&p->stop_rl, arch_time(), 10 * hv_plat.timebase_hz, 8, NULL)) {

@@ -36,4 +36,18 @@ int partition_load(struct partition *p);
  */
 void partition_stop(struct partition *p, struct vcpu *caller, bool reboot) __attribute__((noreturn));
 
+/**
+ * Guest (= host, the window is identity-mapped) physical address of the virtio
+ * console's BAR0: the top VCON_BAR_SIZE bytes of the host bridge's 32-bit window,
+ * which pci_enumerate (it allocates from the bottom) leaves free; without a usable
+ * host window, the top of the guest's own GUEST_PCIE_MMIO window.
+ */
+gpa_t partition_vcon_bar(void);
+
+/**
+ * Print the time (time CSR ticks) and the exit counters of every running
+ * partition: the console's status report after each input focus switch.
+ */
+void partition_print_exits(void);
+
 #endif

@@ -457,6 +457,51 @@ static int discover_iommu_pcie(const void *fdt, struct pv_platform *plat, struct
 	return 0;
 }
 
+/*
+ * The physical console's receive interrupt: /chosen/stdout-path names a "ns16550a"
+ * whose `interrupts` (source, flags) go to an enabled "riscv,aplic" domain in MSI
+ * mode (it has msi-parent). Anything missing or unusual: not recorded (the console
+ * is then polled). Never an error: the machine boots either way.
+ */
+static void discover_console_irq(const void *fdt, struct pv_platform *plat)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), node, ic, len, plen;
+	const char *path = chosen >= 0 ? prop_string(fdt, chosen, "stdout-path", &plen) : NULL;
+	const fdt32_t *irq, *ph;
+	uint64_t base, size, abase, asize;
+	uint32_t shift, width, flags;
+
+	if (!path)
+		return;
+	for (len = 0; path[len] && path[len] != ':'; len++)
+		;   /* the path ends at the options (":115200") */
+	node = fdt_path_offset_namelen(fdt, path, len);
+	if (node < 0 || !node_enabled(fdt, node) || fdt_node_check_compatible(fdt, node, "ns16550a") ||
+	    read_reg(fdt, node, 0, &base, &size) < 0 ||
+	    read_u32_default(fdt, node, "reg-shift", 0, &shift) < 0 ||
+	    read_u32_default(fdt, node, "reg-io-width", 1, &width) < 0)
+		return;
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	ph = fdt_getprop(fdt, node, "interrupt-parent", &plen);
+	if (!irq || len != 8 || !ph || plen != 4)
+		return;
+	ic = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
+	if (ic < 0 || !node_enabled(fdt, ic) || fdt_node_check_compatible(fdt, ic, "riscv,aplic") ||
+	    !fdt_getprop(fdt, ic, "msi-parent", NULL) || read_reg(fdt, ic, 0, &abase, &asize) < 0)
+		return;
+	flags = fdt32_to_cpu(irq[1]);
+	if (flags != 1 && flags != 4)   /* IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH */
+		return;
+	plat->con_irq.present = true;
+	plat->con_irq.uart = hpa(base);
+	plat->con_irq.reg_shift = shift;
+	plat->con_irq.io_width = width;
+	plat->con_irq.source = fdt32_to_cpu(irq[0]);
+	plat->con_irq.level = flags == 4;
+	plat->con_irq.aplic = hpa(abase);
+	plat->con_irq.aplic_size = asize;
+}
+
 int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag *diag)
 {
 	int ret;
@@ -477,6 +522,7 @@ int platform_discover(const void *fdt, struct pv_platform *plat, struct pv_diag 
 	discover_mmio_under(fdt, plat, 0);
 	if ((ret = discover_iommu_pcie(fdt, plat, diag)) < 0)
 		return ret;
+	discover_console_irq(fdt, plat);
 	return 0;
 }
 

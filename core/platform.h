@@ -70,6 +70,15 @@ struct pv_platform {
 		struct pci_window mem64;        /**< first 64-bit memory window of `ranges` */
 		int fdt_node;
 	} pcie;                                     /**< "pci-host-ecam-generic" host bridge, recorded for PCI passthrough */
+	struct {
+		bool present;
+		hpa_t uart;                 /**< the stdout-path 16550 */
+		uint32_t reg_shift, io_width;
+		uint32_t source;            /**< its wired interrupt: APLIC source number */
+		bool level;                 /**< level-high (else rising edge) */
+		hpa_t aplic;                /**< the APLIC domain (MSI mode) the source goes to */
+		uint64_t aplic_size;
+	} con_irq;                                  /**< the physical console's receive interrupt, if it can be used */
 };
 
 /**

@@ -61,6 +61,7 @@ jobs_file=$LOGDIR/jobs
 cat >"$jobs_file" <<'JOBS'
 boot_linux|bash tests/qemu/boot_linux.sh
 console_input|bash tests/qemu/console_input.sh
+idle|bash tests/qemu/idle.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
 isolation|bash tests/qemu/isolation.sh
 hostile|bash tests/qemu/hostile.sh

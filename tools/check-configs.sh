@@ -47,6 +47,7 @@ tests/configs/pci-topo-switch.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/pci-topo-pcipci.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/pci-topo-multifn.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/isolation.dts|4|1G|||$tg
+tests/configs/linux-idle.dts|3|1G|||$tg
 tests/configs/linux-bench.dts|4|1G|||$tg
 tests/configs/linux-pci.dts|4|2G|iommu-sys=on||$tg
 tests/configs/linux-test.dts|4|1G|||$tg

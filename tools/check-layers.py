@@ -22,7 +22,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 # Layers, lowest first. Folders of one layer may use each other (without cycles).
-LAYERS = [["include"], ["lib"], ["arch/riscv"], ["drivers/imsic", "drivers/pci", "drivers/iommu"],
+LAYERS = [["include"], ["lib"], ["arch/riscv"], ["drivers/imsic", "drivers/pci", "drivers/iommu", "drivers/aplic", "drivers/uart"],
           ["core", "core/vdev", "core/vsbi"]]
 RANK = {f: i for i, layer in enumerate(LAYERS) for f in layer}
 # Declared by arch/riscv/trap.h and entry.h, implemented by core/exit.c and core/main.c.

@@ -5,7 +5,7 @@
 #                partitions.dts) through cpp and dtc, as the Makefile's $(BUILD)/config.dtb rule does
 #   platform     QEMU virt host device trees (dumpdtb; /chosen/rng-seed dropped so the output is
 #                stable) when qemu-system-riscv64 is installed, and hand-written trees (dtc) always
-#   guest_fdt, mmio_decode, vpci, vsbi
+#   guest_fdt, mmio_decode, vpci, vsbi, vcon
 #                hand-made binary inputs in each harness's input format (python3, below)
 # Files named regress-* (inputs that once crashed a harness) are left alone.
 # Usage: bash tools/fuzz-seeds.sh   (from anywhere; writes into the repository)
@@ -16,7 +16,7 @@ HOSTCC=${HOSTCC:-gcc}
 DTC=${DTC:-dtc}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-mkdir -p $C/config $C/platform $C/guest_fdt $C/mmio_decode $C/vpci $C/vsbi
+mkdir -p $C/config $C/platform $C/guest_fdt $C/mmio_decode $C/vpci $C/vsbi $C/vcon
 
 # ---- config: the repository's configs ------------------------------------------------------------
 # The LINUX_* macros stand for the kernel and initramfs of platform/qemu-virt/platform.mk (sizes
@@ -308,5 +308,20 @@ msi += call(PV, RELEASE, small(0x08), small(0), small(63)) + call(PV, MSI_ADDR, 
 put('vsbi', 'msi-compose', msi)
 put('vsbi', 'msi-open', setup(4, [STARTED] * 4, devs=3) + call(PV, COMPOSE, small(0x10), small(3), small(255)) +
     call(PV, RELEASE, small(0x10), small(3), small(255)) + call(PV, GET_INFO, small(4)))
+
+# -- vcon: byte 0 bit 0 = replay the driver bring-up, then (kind | width code << 4, u16 offset,
+#    u64 value) operations (tests/fuzz/fuzz_vcon.c): 0/1 config read/write, 2/3 BAR read/write,
+#    4/5 guest RAM write, 6 console input, 7 notify
+def vop(kind, w, off, val):
+    return struct.pack('<BHQ', kind | ({1: 0, 2: 1, 4: 2, 8: 3}[w] << 4), off, val)
+vram = lambda off, v: vop(5, 8, off, v)
+put('vcon', 'tx-one-chain', b'\x01' + vram(0x1400, 0x80008000) + vram(0x1408, 0x10) + vram(0x2400, 0x10000) +
+    vram(0x2408, 0) + vop(7, 2, 0, 1))
+put('vcon', 'tx-loop', b'\x01' + vram(0x1400, 0x80008000) + vram(0x1408, 0x0001000100000010) + vop(5, 8, 0x2400, 0x10000) +
+    vop(7, 2, 0, 1))
+put('vcon', 'rx-input', b'\x01' + vram(0x1000, 0x80009000) + vram(0x1008, 0x0000000200000100) + vram(0x2000, 0x10000) +
+    vop(6, 2, 0, 5) + vop(7, 2, 0, 0))
+put('vcon', 'cfg-bar', b'\x00' + vop(0, 4, 0, 0) + vop(1, 4, 0x10, 0xffffffff) + vop(0, 4, 0x10, 0) + vop(1, 2, 0x86, 0xc000) +
+    vop(3, 4, 0x80c, 0))
 PY
 echo "fuzz-seeds: $(find $C -type f | wc -l) files in $C"

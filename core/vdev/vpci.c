@@ -254,12 +254,21 @@ static struct vpci_func *ecam_func(struct vpci_bus *b, uint64_t off, unsigned wi
 	return &b->funcs[dev];
 }
 
+/* Whether @off is a valid access to the emulated function of @b. */
+static bool ecam_emul(const struct vpci_bus *b, uint64_t off, unsigned width)
+{
+	return b->emul.read && off < MiB(1) && ((off >> 15) & 31) == b->emul.slot && !((off >> 12) & 7) &&
+	       (width == 1 || width == 2 || width == 4) && !(off & (width - 1));
+}
+
 uint64_t vpci_ecam_read(void *bus, uint64_t off, unsigned width)
 {
 	struct vpci_bus *b = bus;
 	struct vpci_func *v = ecam_func(b, off, width);
 	uint32_t val;
 
+	if (ecam_emul(b, off, width))
+		return b->emul.read(b->emul.ctx, off & 0xfff, width);
 	if (!v)
 		return ones(width);  /* no function there: all ones [PCIe Base 6.0 §2.3.2] */
 	if (b->lock)
@@ -275,6 +284,10 @@ void vpci_ecam_write(void *bus, uint64_t off, unsigned width, uint64_t val)
 	struct vpci_bus *b = bus;
 	struct vpci_func *v = ecam_func(b, off, width);
 
+	if (ecam_emul(b, off, width)) {
+		b->emul.write(b->emul.ctx, off & 0xfff, width, (uint32_t)val);
+		return;
+	}
 	if (!v)
 		return;
 	if (b->lock)

@@ -93,10 +93,23 @@ void vpci_cfg_write(struct vpci_func *v, const struct pci_cfg_ops *ops, unsigned
 /** Functions one virtual host bridge can show. */
 #define VPCI_MAX_FUNCS 8
 
+/**
+ * A function the hypervisor emulates on the bridge (the virtio console, vconsole.h):
+ * configuration accesses to 00:slot.0 go to @read / @write (offset 0..4095, width
+ * 1/2/4, naturally aligned), which serialise themselves.
+ */
+struct vpci_emul {
+	unsigned slot;
+	uint32_t (*read)(void *ctx, unsigned off, unsigned width);   /**< NULL: no emulated function */
+	void (*write)(void *ctx, unsigned off, unsigned width, uint32_t val);
+	void *ctx;
+};
+
 /** The functions one partition's virtual host bridge shows, in guest slot order. */
 struct vpci_bus {
 	unsigned nr;                        /**< functions: guest 00:i.0 is funcs[i], i < nr */
 	struct vpci_func funcs[VPCI_MAX_FUNCS];
+	struct vpci_emul emul;              /**< an emulated function at a slot >= nr, if emul.read */
 	const struct pci_cfg_ops *ops;      /**< host configuration space */
 	void *lock;                         /**< serialises accesses (a spinlock_t, NULL in host tests) */
 };
@@ -104,7 +117,8 @@ struct vpci_bus {
 /**
  * Guest ECAM read of @width bytes at offset @off of @bus's window (bus 0 only:
  * offset = dev << 15 | fn << 12 | register). Absent functions, functions other
- * than 0, accesses wider than 4 bytes or misaligned ones read as all ones.
+ * than 0, accesses wider than 4 bytes or misaligned ones read as all ones. The
+ * emulated function's slot goes to its struct vpci_emul.
  */
 uint64_t vpci_ecam_read(void *bus, uint64_t off, unsigned width);
 /** Guest ECAM write; dropped where vpci_ecam_read() would return all ones. */

@@ -30,6 +30,10 @@ static void uart_break(struct vcpu *v)
 {
 	struct uart_port *u = &v->part->uart;
 
+	if (v->part->cfg->console == PV_CONSOLE_VIRTIO) {
+		vconsole_break(&v->part->vcon);
+		return;
+	}
 	if (!u->out.len)
 		return;
 	spin_lock(&u->lock);

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
                $(COMMON_WARN) -Wno-missing-prototypes -I. -Iinclude -Itests/unit -DPV_HOST_TEST -MMD -MP
 FUZZ_ARGS   ?= -timeout=30 -rss_limit_mb=2048
 
-FUZZ_NAMES := config platform guest_fdt mmio_decode vpci vsbi
+FUZZ_NAMES := config platform guest_fdt mmio_decode vpci vsbi vcon
 FUZZ_BINS  := $(foreach n,$(FUZZ_NAMES),$(BUILD)/fuzz/fuzz_$(n))
 
 # Modules under test: the same lists as the unit tests of the same code.
@@ -27,6 +27,7 @@ FUZZ_MODS_guest_fdt   := $(TEST_MODS_test_guest_fdt)
 FUZZ_MODS_mmio_decode := $(TEST_MODS_test_mmio)
 FUZZ_MODS_vpci        := $(TEST_MODS_test_pci)
 FUZZ_MODS_vsbi        := $(TEST_MODS_test_vsbi)
+FUZZ_MODS_vcon        := $(TEST_MODS_test_vcon)
 
 fuzz_objs = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(1))
 FUZZ_OBJS := $(sort $(foreach n,$(FUZZ_NAMES),$(call fuzz_objs,tests/fuzz/fuzz_$(n).c $(FUZZ_MODS_$(n)))))

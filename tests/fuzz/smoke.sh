@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-NAMES="config platform guest_fdt mmio_decode vpci vsbi"
+NAMES="config platform guest_fdt mmio_decode vpci vsbi vcon"
 OUT=$BUILD/fuzz/smoke
 mkdir -p "$OUT"
 

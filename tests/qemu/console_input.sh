@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Default config (make run: two Linux partitions, linux0 and linux1): typed commands reach
-# linux0's shell through the emulated UART, Ctrl-a three times moves console input to linux1 and
-# back; input typed for one partition never reaches the other. Both have their network up.
+# linux0's shell through partvisor's virtio console (hvc0, input by the physical UART's
+# interrupt), Ctrl-a three times moves console input to linux1 and back; input typed for one
+# partition never reaches the other. Both have their network up.
 source tests/qemu/lib.sh
 img=$BUILD/partvisor.bin
 fifo=$LOGDIR/$TEST.in
@@ -22,6 +23,10 @@ wait_for() {
 }
 if wait_for "^\[linux0\] .*Enter 'help'" 400 && wait_for "^\[linux1\] .*Enter 'help'" 200; then
   pass "Linux shells started on both partition consoles"
+  expect "^partvisor: console input by interrupt" "console input arrives by interrupt (no polling)"
+  for p in linux0 linux1; do
+    expect "^\[$p\] .*printk: .*console \[hvc0\] enabled" "$p's kernel console is hvc0 (the virtio console)"
+  done
   sleep 3
   printf 'echo typed-$((6*7))\r' >&3
   if wait_for "^\[linux0\] typed-42" 60; then pass "a typed command ran in linux0's shell"; else fail "typed command produced no output"; fi

@@ -635,6 +635,20 @@ static void test_bootargs(void **state UNUSED)
 		    "partvisor,bootargs", "NUL-terminated");
 }
 
+static void test_console(void **state UNUSED)
+{
+	assert_int_equal(parse(one_with("partvisor,msi-policy", "open", 5)), 0);
+	assert_int_equal(cfg.parts[0].console, PV_CONSOLE_UART);            /* the default */
+	assert_int_equal(parse(one_with("partvisor,console", "uart", 5)), 0);
+	assert_int_equal(cfg.parts[0].console, PV_CONSOLE_UART);
+	assert_int_equal(parse(one_with("partvisor,console", "virtio", 7)), 0);
+	assert_int_equal(cfg.parts[0].console, PV_CONSOLE_VIRTIO);
+	assert_diag(parse(one_with("partvisor,console", "hvc", 4)), PV_EINVAL, ALPHA,
+		    "partvisor,console", "must be \"uart\" or \"virtio\"");
+	assert_diag(parse(one_with("partvisor,console", "virtio\0x", 9)), PV_EINVAL, ALPHA,
+		    "partvisor,console", "");
+}
+
 static void test_msi_policy(void **state UNUSED)
 {
 	assert_int_equal(parse(one_with("partvisor,bootargs", "x", 2)), 0);
@@ -1055,12 +1069,13 @@ static void test_dts_default(void **state UNUSED)
 	assert_int_equal(cfg.parts[0].mem_size, 0x10000000ULL);
 	assert_int_equal(cfg.parts[0].mem_hpa.v, 0x80600000ULL);
 	assert_int_equal(cfg.parts[1].mem_hpa.v, 0x90600000ULL);
-	/* linux0: virtio-net 00:02.0 and virtio-serial 00:04.0; linux1: virtio-net 00:03.0 */
-	assert_int_equal(cfg.parts[0].nr_pci, 2);
+	/* linux0: virtio-net 00:02.0; linux1: virtio-net 00:03.0; both partvisor's virtio console */
+	assert_int_equal(cfg.parts[0].nr_pci, 1);
 	assert_int_equal(cfg.parts[0].pci_bdf[0], 0x10);
-	assert_int_equal(cfg.parts[0].pci_bdf[1], 0x20);
 	assert_int_equal(cfg.parts[1].nr_pci, 1);
 	assert_int_equal(cfg.parts[1].pci_bdf[0], 0x18);
+	assert_int_equal(cfg.parts[0].console, PV_CONSOLE_VIRTIO);
+	assert_int_equal(cfg.parts[1].console, PV_CONSOLE_VIRTIO);
 }
 
 static void test_dts_two_testguests(void **state UNUSED)
@@ -1136,6 +1151,7 @@ int main(void)
 		cmocka_unit_test_setup(test_load_offset, setup),
 		cmocka_unit_test_setup(test_bootargs, setup),
 		cmocka_unit_test_setup(test_msi_policy, setup),
+		cmocka_unit_test_setup(test_console, setup),
 		cmocka_unit_test_setup(test_pci, setup),
 		cmocka_unit_test_setup(test_host_base_checks, setup),
 		cmocka_unit_test_setup(test_host_base_overlaps_platform, setup),

@@ -1663,6 +1663,60 @@ static void test_check_whole_groups(void **state UNUSED)
 		       "PCI function 05:00.0 shares its isolation group with 01:00.0 (the IOMMU sees both as 00:00.0), which is assigned to partition gamma");
 }
 
+/* An emulated function on the virtual bridge: its slot's configuration accesses go to it, nothing else does. */
+static unsigned emul_reads, emul_writes, emul_last_off, emul_last_width;
+static uint32_t emul_last_val;
+
+static uint32_t emul_read(void *ctx, unsigned off, unsigned width)
+{
+	(void)ctx;
+	emul_reads++;
+	emul_last_off = off;
+	emul_last_width = width;
+	return 0x10431af4u >> (8 * (off & 3)) & (width == 4 ? ~0u : (1u << (8 * width)) - 1);
+}
+
+static void emul_write(void *ctx, unsigned off, unsigned width, uint32_t val)
+{
+	(void)ctx;
+	emul_writes++;
+	emul_last_off = off;
+	emul_last_width = width;
+	emul_last_val = val;
+}
+
+static void test_ecam_emulated_slot(void **state UNUSED)
+{
+	static struct vpci_bus b;
+
+	enumerate_ok();
+	memset(&b, 0, sizeof(b));
+	b.nr = 1;
+	b.ops = &ops;
+	vpci_func_init(&b.funcs[0], func(PCI_BDF(0, 0, 0)));
+	b.emul = (struct vpci_emul){ .slot = 1, .read = emul_read, .write = emul_write };
+	emul_reads = emul_writes = 0;
+	assert_int_equal(vpci_ecam_read(&b, 1 << 15, 4), 0x10431af4u);               /* 00:01.0 */
+	assert_int_equal(vpci_ecam_read(&b, (1 << 15) | 2, 2), 0x1043);
+	assert_int_equal(emul_last_off, 2);
+	assert_int_equal(emul_last_width, 2);
+	vpci_ecam_write(&b, (1 << 15) | 0x04, 2, 0x0006);
+	assert_int_equal(emul_writes, 1);
+	assert_int_equal(emul_last_off, 4);
+	assert_int_equal(emul_last_val, 6);
+	/* Not the emulated function: other functions of the slot, slot 2, misaligned or 8-byte accesses. */
+	assert_int_equal(vpci_ecam_read(&b, (1 << 15) | (1 << 12), 4), 0xffffffffu);
+	assert_int_equal(vpci_ecam_read(&b, 2 << 15, 4), 0xffffffffu);
+	assert_int_equal(vpci_ecam_read(&b, (1 << 15) | 1, 2), 0xffff);
+	assert_int_equal(vpci_ecam_read(&b, 1 << 15, 8), ~0ULL);
+	vpci_ecam_write(&b, (1 << 15) | (3 << 12), 4, 0);
+	assert_int_equal(emul_reads, 2);
+	assert_int_equal(emul_writes, 1);
+	/* The passed-through function at 00:00.0 is still the device. */
+	assert_int_equal(vpci_ecam_read(&b, 0, 2), vpci_cfg_read(&b.funcs[0], &ops, 0, 2));
+	assert_int_equal(emul_reads, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1719,6 +1773,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vdevctl2, setup_main),
 		cmocka_unit_test_setup(test_vshadow_reboot, setup_main),
 		cmocka_unit_test_setup(test_vwrite_pm, setup_main),
+		cmocka_unit_test_setup(test_ecam_emulated_slot, setup_main),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

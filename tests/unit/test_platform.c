@@ -45,7 +45,16 @@ struct host {
 	int guest_bits, hart_bits, group_bits, group_shift, num_ids;  /* riscv,* values or OMIT */
 	const char *isa[PV_MAX_HARTS];     /* NULL: full riscv,isa-extensions; "rv...": riscv,isa; */
 	                                   /* else space-separated riscv,isa-extensions */
+	/* console UART + APLIC (QEMU virt's layout): 0 none; else which variant (enum con_variant) */
+	int con;
 };
+
+/* Variants of the stdout UART and its interrupt controller. */
+enum con_variant {
+	CON_NONE, CON_QEMU, CON_OPTIONS, CON_EDGE, CON_NO_MSI, CON_APLIC_OFF, CON_BAD_FLAGS, CON_NOT_16550,
+	CON_NO_PARENT,
+};
+#define APLIC_PH 0x200u
 
 /* @n harts, interrupts-extended in hart order, guest-index-bits 2, hart-index-bits 2, 255 ids. */
 static struct host host_default(unsigned n)
@@ -194,7 +203,34 @@ static void *build(const struct host *h)
 	opt_u32(fdt, "riscv,group-index-bits", h->group_bits);
 	opt_u32(fdt, "riscv,group-index-shift", h->group_shift);
 	ok(fdt_end_node(fdt));
+	if (h->con) {
+		uint64_t ar[1][2] = { { 0x0d000000ULL, KiB(32) } }, ur[1][2] = { { 0x10000000ULL, 0x100 } };
+		fdt32_t irq[2] = { cpu_to_fdt32(10), cpu_to_fdt32(h->con == CON_EDGE ? 1 : h->con == CON_BAD_FLAGS ? 8 : 4) };
+
+		ok(fdt_begin_node(fdt, "interrupt-controller@d000000"));
+		ok(fdt_property_string(fdt, "compatible", "riscv,aplic"));
+		reg2(fdt, ar, 1);
+		if (h->con != CON_NO_MSI)
+			ok(fdt_property_u32(fdt, "msi-parent", 0x300));
+		if (h->con == CON_APLIC_OFF)
+			ok(fdt_property_string(fdt, "status", "disabled"));
+		ok(fdt_property_u32(fdt, "phandle", APLIC_PH));
+		ok(fdt_end_node(fdt));
+		ok(fdt_begin_node(fdt, "serial@10000000"));
+		ok(fdt_property_string(fdt, "compatible", h->con == CON_NOT_16550 ? "sifive,uart0" : "ns16550a"));
+		reg2(fdt, ur, 1);
+		ok(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+		if (h->con != CON_NO_PARENT)
+			ok(fdt_property_u32(fdt, "interrupt-parent", APLIC_PH));
+		ok(fdt_end_node(fdt));
+	}
 	ok(fdt_end_node(fdt));
+	if (h->con) {
+		ok(fdt_begin_node(fdt, "chosen"));
+		ok(fdt_property_string(fdt, "stdout-path",
+				       h->con == CON_OPTIONS ? "/soc/serial@10000000:115200n8" : "/soc/serial@10000000"));
+		ok(fdt_end_node(fdt));
+	}
 
 	ok(fdt_end_node(fdt));
 	ok(fdt_finish(fdt));
@@ -455,6 +491,38 @@ static void test_num_ids_limits(void **state UNUSED)
 
 /* ---- platform_check_hart ------------------------------------------------------------------- */
 
+/* The console's receive interrupt: recorded only for a 16550 wired to an enabled APLIC in MSI mode. */
+static void test_console_irq(void **state UNUSED)
+{
+	struct host h = host_default(2);
+
+	assert_ok(discover(&h));
+	assert_false(plat.con_irq.present);                   /* no /chosen/stdout-path */
+	h.con = CON_QEMU;
+	assert_ok(discover(&h));
+	assert_true(plat.con_irq.present);
+	assert_int_equal(plat.con_irq.uart.v, 0x10000000ULL);
+	assert_int_equal(plat.con_irq.reg_shift, 0);
+	assert_int_equal(plat.con_irq.io_width, 1);
+	assert_int_equal(plat.con_irq.source, 10);
+	assert_true(plat.con_irq.level);
+	assert_int_equal(plat.con_irq.aplic.v, 0x0d000000ULL);
+	assert_int_equal(plat.con_irq.aplic_size, KiB(32));
+	h.con = CON_OPTIONS;                                  /* "path:options" */
+	assert_ok(discover(&h));
+	assert_true(plat.con_irq.present);
+	h.con = CON_EDGE;
+	assert_ok(discover(&h));
+	assert_true(plat.con_irq.present);
+	assert_false(plat.con_irq.level);
+	/* Anything unusual: not used (the machine still boots, discovery does not fail). */
+	for (int v = CON_NO_MSI; v <= CON_NO_PARENT; v++) {
+		h.con = v;
+		assert_ok(discover(&h));
+		assert_false(plat.con_irq.present);
+	}
+}
+
 static void test_check_hart(void **state UNUSED)
 {
 	struct host h = host_default(5);
@@ -501,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup(test_guest_index_bits_limit, setup),
 		cmocka_unit_test_setup(test_num_ids_limits, setup),
 		cmocka_unit_test_setup(test_check_hart, setup),
+		cmocka_unit_test_setup(test_console_irq, setup),
 	};
 
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
