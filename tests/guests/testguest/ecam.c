@@ -68,29 +68,49 @@ void ecam_write(const struct ecam *e, unsigned dev, unsigned fn, unsigned off, u
 		*(volatile uint32_t *)a = v;
 }
 
-int ecam_scan(const struct ecam *e, uint32_t id, unsigned *dev, unsigned *fn, bool *found)
+int ecam_each(const struct ecam *e, ecam_visit_fn *visit, void *ctx)
 {
 	int n = 0;
 
-	*found = false;
 	for (unsigned d = 0; d < 32; d++)
 		for (unsigned f = 0; f < 8; f++) {
 			uint32_t v = ecam_read(e, d, f, PCI_ID, 4);
-			if ((v & 0xffff) == 0xffff) {
+			if ((v & 0xffff) == 0xffff) {   /* no function here */
 				if (f == 0)
 					break;
 				continue;
 			}
 			n++;
-			if (v == id && !*found) {
-				*found = true;
-				*dev = d;
-				*fn = f;
-			}
+			visit(ctx, d, f, v);
 			if (f == 0 && !(ecam_read(e, d, 0, PCI_HEADER_TYPE, 1) & PCI_HEADER_MF))
 				break;
 		}
 	return n;
+}
+
+struct scan_ctx {
+	uint32_t id;
+	unsigned *dev, *fn;
+	bool *found;
+};
+
+static void scan_visit(void *ctx, unsigned dev, unsigned fn, uint32_t id)
+{
+	struct scan_ctx *s = ctx;
+
+	if (id == s->id && !*s->found) {
+		*s->found = true;
+		*s->dev = dev;
+		*s->fn = fn;
+	}
+}
+
+int ecam_scan(const struct ecam *e, uint32_t id, unsigned *dev, unsigned *fn, bool *found)
+{
+	struct scan_ctx s = { id, dev, fn, found };
+
+	*found = false;
+	return ecam_each(e, scan_visit, &s);
 }
 
 unsigned ecam_find_cap(const struct ecam *e, unsigned dev, unsigned fn, unsigned cap, unsigned after)

@@ -2,7 +2,7 @@
 /*
  * testguest: the PCIe host bridge a guest sees (pci-host-ecam-generic) and configuration
  * access to the functions on its first bus through ECAM [PCIe Base 6.0 7.2.2; PCI Local Bus
- * 3.0 ch. 6]. Used by virtio.c; addresses are guest physical (satp = 0).
+ * 3.0 ch. 6]. Used by virtio.c and edu.c; addresses are guest physical (satp = 0).
  */
 #ifndef TESTGUEST_ECAM_H
 #define TESTGUEST_ECAM_H
@@ -41,6 +41,13 @@ uint32_t ecam_read(const struct ecam *e, unsigned dev, unsigned fn, unsigned off
 
 /** Write @width (1, 2 or 4) bytes of @v at offset @off of function @dev.@fn on the first bus. */
 void ecam_write(const struct ecam *e, unsigned dev, unsigned fn, unsigned off, unsigned width, uint32_t v);
+
+/** What ecam_each() calls for a function present at @dev.@fn, @id its ID dword, @ctx the caller's. */
+typedef void ecam_visit_fn(void *ctx, unsigned dev, unsigned fn, uint32_t id);
+
+/** Call @visit for every function present on the first bus, in device then function order
+ * (functions 1..7 only of a multi-function device [PCI Local Bus 3.0 6.2.1]); returns how many. */
+int ecam_each(const struct ecam *e, ecam_visit_fn *visit, void *ctx);
 
 /** Count the functions on the first bus; the first whose ID dword is @id goes to *@dev.*@fn
  * (*@found says whether there was one). */

@@ -34,21 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecam.h"
 #include "hw.h"
 #include "partvisor/hypercall.h"
 #include "testguest.h"
 
-/* PCI configuration space [PCI Local Bus 3.0 ch. 6] */
-#define PCI_ID          0x00   /* device << 16 | vendor */
-#define PCI_COMMAND     0x04
-#define PCI_STATUS      0x06
-#define PCI_HEADER_TYPE 0x0e
-#define PCI_BAR0        0x10
-#define PCI_CAP_PTR     0x34
-#define PCI_CMD_MEM     (1U << 1)
-#define PCI_CMD_MASTER  (1U << 2)
-#define PCI_STATUS_CAPS (1U << 4)
-#define PCI_HEADER_MF   0x80
+/* The MSI capability [PCI Local Bus 3.0 6.8.1]; the rest of configuration space is in ecam.h. */
 #define PCI_CAP_MSI     0x05
 #define MSI_CTRL        0x02   /* Message Control, from the capability */
 #define MSI_ADDR_LO     0x04
@@ -88,16 +79,7 @@
 #define SBI_EXT_BASE_ID       0x10UL
 #define SBI_BASE_PROBE_EXT    3
 
-struct pcie {
-	uint64_t ecam;        /* CPU address of the first bus's configuration space */
-	unsigned bus;         /* first bus (bus-range) */
-	int nwin;
-	struct {
-		uint64_t pci, cpu, size;
-	} win[4];             /* memory windows (`ranges` space codes 2 and 3) */
-};
-
-static struct pcie pci;
+static struct ecam pci;
 static unsigned edu_dev, edu_fn;
 static volatile uint8_t *bar;   /* BAR0, CPU address */
 static unsigned msi_cap;
@@ -114,123 +96,17 @@ static inline void fence_io(void)
 	__asm__ volatile("fence iorw, iorw" ::: "memory");
 }
 
-/* ---- device tree and configuration space -------------------------------------------------- */
+/* ---- configuration space (ecam.c) ---------------------------------------------------------- */
 
-static bool fdt_pcie(const void *fdt, struct pcie *p)
+#define edu_cfg_read(off, w)     ecam_read(&pci, edu_dev, edu_fn, (off), (w))
+#define edu_cfg_write(off, w, v) ecam_write(&pci, edu_dev, edu_fn, (off), (w), (v))
+
+/* Find the MSI capability of edu_dev.edu_fn: msi_cap (0 if there is none) and msi_64. */
+static bool msi_find(void)
 {
-	int node = -1;
-
-	while ((node = fdt_node_offset_by_compatible(fdt, node, "pci-host-ecam-generic")) >= 0) {
-		struct range reg;
-		int len, pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
-		int sc = fdt_size_cells(fdt, node);
-		const fdt32_t *br = fdt_getprop(fdt, node, "bus-range", &len);
-		const fdt32_t *rg;
-
-		if (!node_okay(fdt, node) || node_ranges(fdt, node, &reg, 1) != 1)
-			continue;
-		p->ecam = reg.base;
-		p->bus = br && len >= 8 ? fdt32_to_cpu(br[0]) : 0;
-		p->nwin = 0;
-		rg = fdt_getprop(fdt, node, "ranges", &len);
-		if (rg && pac >= 1 && pac <= 2 && sc >= 1 && sc <= 2) {
-			int step = 3 + pac + sc;   /* PCI address: 3 cells */
-			for (int i = 0; (i + step) * 4 <= len && p->nwin < 4; i += step) {
-				unsigned space = (fdt32_to_cpu(rg[i]) >> 24) & 3;
-				if (space != 2 && space != 3)   /* 32- or 64-bit memory */
-					continue;
-				p->win[p->nwin].pci = cells(rg + i + 1, 2);
-				p->win[p->nwin].cpu = cells(rg + i + 3, pac);
-				p->win[p->nwin].size = cells(rg + i + 3 + pac, sc);
-				p->nwin++;
-			}
-		}
-		return true;
-	}
-	return false;
-}
-
-/* ECAM: bus << 20 | dev << 15 | fn << 12 | offset; only the first bus is used. */
-static uintptr_t cfg_addr(unsigned dev, unsigned fn, unsigned off)
-{
-	return (uintptr_t)(pci.ecam + ((uint64_t)dev << 15 | (uint64_t)fn << 12 | off));
-}
-
-static uint32_t cfg_read(unsigned dev, unsigned fn, unsigned off, unsigned width)
-{
-	uintptr_t a = cfg_addr(dev, fn, off);
-
-	if (width == 1)
-		return *(volatile uint8_t *)a;
-	if (width == 2)
-		return *(volatile uint16_t *)a;
-	return *(volatile uint32_t *)a;
-}
-
-static void cfg_write(unsigned dev, unsigned fn, unsigned off, unsigned width, uint32_t v)
-{
-	uintptr_t a = cfg_addr(dev, fn, off);
-
-	if (width == 1)
-		*(volatile uint8_t *)a = (uint8_t)v;
-	else if (width == 2)
-		*(volatile uint16_t *)a = (uint16_t)v;
-	else
-		*(volatile uint32_t *)a = v;
-}
-
-#define edu_cfg_read(off, w)     cfg_read(edu_dev, edu_fn, (off), (w))
-#define edu_cfg_write(off, w, v) cfg_write(edu_dev, edu_fn, (off), (w), (v))
-
-/* Count the functions on the first bus; the first edu found goes to edu_dev/edu_fn. */
-static int scan_bus(bool *found)
-{
-	int n = 0;
-
-	*found = false;
-	for (unsigned dev = 0; dev < 32; dev++)
-		for (unsigned fn = 0; fn < 8; fn++) {
-			uint32_t id = cfg_read(dev, fn, PCI_ID, 4);
-			if ((id & 0xffff) == 0xffff) {
-				if (fn == 0)
-					break;
-				continue;
-			}
-			n++;
-			if (id == EDU_PCI_ID && !*found) {
-				*found = true;
-				edu_dev = dev;
-				edu_fn = fn;
-			}
-			if (fn == 0 && !(cfg_read(dev, 0, PCI_HEADER_TYPE, 1) & PCI_HEADER_MF))
-				break;
-		}
-	return n;
-}
-
-/* PCI bus address -> CPU address through the host bridge's memory windows; 0 if none. */
-static uint64_t pci_to_cpu(uint64_t a)
-{
-	for (int i = 0; i < pci.nwin; i++)
-		if (a >= pci.win[i].pci && a - pci.win[i].pci < pci.win[i].size)
-			return pci.win[i].cpu + (a - pci.win[i].pci);
-	return 0;
-}
-
-/* Offset of the edu's MSI capability, 0 if none. */
-static unsigned find_msi(void)
-{
-	unsigned off;
-
-	if (!(edu_cfg_read(PCI_STATUS, 2) & PCI_STATUS_CAPS))
-		return 0;
-	off = edu_cfg_read(PCI_CAP_PTR, 1) & 0xfc;
-	for (int guard = 0; off >= 0x40 && guard < 48; guard++) {
-		if (edu_cfg_read(off, 1) == PCI_CAP_MSI)
-			return off;
-		off = edu_cfg_read(off + 1, 1) & 0xfc;
-	}
-	return 0;
+	msi_cap = ecam_find_cap(&pci, edu_dev, edu_fn, PCI_CAP_MSI, 0);
+	msi_64 = msi_cap && (edu_cfg_read(msi_cap + MSI_CTRL, 2) & MSI_CTRL_64);
+	return msi_cap != 0;
 }
 
 /* Program the MSI address and data (with the device as it is: enabled or not); false if the
@@ -732,11 +608,9 @@ static void other_function(unsigned dev, unsigned fn, uint64_t msi_addr, const s
 	edu_dev = dev;
 	edu_fn = fn;
 	b0 = edu_cfg_read(PCI_BAR0, 4);
-	b = b0 & ~0xfULL;
-	if (((b0 >> 1) & 3) == 2)
-		b |= (uint64_t)edu_cfg_read(PCI_BAR0 + 4, 4) << 32;
-	cpu = pci_to_cpu(b);
-	if (!b || (b0 & 1) || !cpu) {
+	b = ecam_bar(&pci, dev, fn, 0);   /* 0 for an I/O BAR */
+	cpu = ecam_to_cpu(&pci, b);
+	if (!b || !cpu) {
 		fail("edu: FAIL function 00:%02x.%x bar0 0x%x is not assigned in a memory window", dev, fn, b0);
 		return;
 	}
@@ -749,12 +623,10 @@ static void other_function(unsigned dev, unsigned fn, uint64_t msi_addr, const s
 	say("edu: function 00:%02x.%x found bar0 0x%lx", dev, fn, (unsigned long)b);
 	if (dma_own_ram())
 		say("edu: function 00:%02x.%x dma own RAM ok", dev, fn);
-	msi_cap = find_msi();
-	if (!msi_cap) {
+	if (!msi_find()) {
 		fail("edu: FAIL function 00:%02x.%x has no MSI capability", dev, fn);
 		return;
 	}
-	msi_64 = edu_cfg_read(msi_cap + MSI_CTRL, 2) & MSI_CTRL_64;
 	w32(EDU_IRQ_ACK, ~0U);
 	if (!msi_set(msi_addr, EDU_MSI_ID)) {
 		fail("edu: FAIL function 00:%02x.%x msi address/data do not read back", dev, fn);
@@ -771,28 +643,32 @@ static void other_function(unsigned dev, unsigned fn, uint64_t msi_addr, const s
 	edu_cfg_write(PCI_COMMAND, 2, edu_cfg_read(PCI_COMMAND, 2) & ~PCI_CMD_MASTER);
 }
 
+/* What other_functions() hands to ecam_each(): the first edu, skipped, and other_function()'s arguments. */
+struct others {
+	unsigned dev0, fn0;
+	uint64_t msi_addr;
+	const struct range *ram;
+};
+
+static void other_visit(void *ctx, unsigned dev, unsigned fn, uint32_t id)
+{
+	const struct others *o = ctx;
+
+	if (id == EDU_PCI_ID && !(dev == o->dev0 && fn == o->fn0))
+		other_function(dev, fn, o->msi_addr, o->ram);
+}
+
 /* i) every edu of our bus but the first (edu_dev.edu_fn, restored afterwards). */
 static void other_functions(uint64_t msi_addr, const struct range *ram)
 {
-	unsigned dev0 = edu_dev, fn0 = edu_fn, cap0 = msi_cap;
+	struct others o = { edu_dev, edu_fn, msi_addr, ram };
+	unsigned cap0 = msi_cap;
 	volatile uint8_t *bar0 = bar;
 	bool m64 = msi_64;
 
-	for (unsigned dev = 0; dev < 32; dev++)
-		for (unsigned fn = 0; fn < 8; fn++) {
-			uint32_t id = cfg_read(dev, fn, PCI_ID, 4);
-			if ((id & 0xffff) == 0xffff) {
-				if (fn == 0)
-					break;
-				continue;
-			}
-			if (id == EDU_PCI_ID && !(dev == dev0 && fn == fn0))
-				other_function(dev, fn, msi_addr, ram);
-			if (fn == 0 && !(cfg_read(dev, 0, PCI_HEADER_TYPE, 1) & PCI_HEADER_MF))
-				break;
-		}
-	edu_dev = dev0;
-	edu_fn = fn0;
+	ecam_each(&pci, other_visit, &o);
+	edu_dev = o.dev0;
+	edu_fn = o.fn0;
 	msi_cap = cap0;
 	bar = bar0;
 	msi_64 = m64;
@@ -814,32 +690,30 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 		fail("edu: FAIL no RAM or IMSIC in the FDT");
 		return;
 	}
-	if (!fdt_pcie(fdt, &pci)) {
+	if (!ecam_find(fdt, &pci)) {
 		fail("edu: FAIL no pci-host-ecam-generic node");
 		return;
 	}
 
 	/* a) the device */
-	nf = scan_bus(&found);
+	nf = ecam_scan(&pci, EDU_PCI_ID, &edu_dev, &edu_fn, &found);
 	say("edu: bus %u shows %d function(s)", pci.bus, nf);
 	if (!found) {
 		fail("edu: FAIL no edu (1234:11e8) on bus %u", pci.bus);
 		return;
 	}
 	uint32_t b0 = edu_cfg_read(PCI_BAR0, 4);
-	uint64_t b = b0 & ~0xfULL;
 	if (b0 & 1) {
 		fail("edu: FAIL bar0 0x%x is an I/O BAR", b0);
 		return;
 	}
-	if (((b0 >> 1) & 3) == 2)   /* 64-bit BAR */
-		b |= (uint64_t)edu_cfg_read(PCI_BAR0 + 4, 4) << 32;
+	uint64_t b = ecam_bar(&pci, edu_dev, edu_fn, 0);
 	say("edu: found %02x:%02x.%x 1234:11e8 bar0 0x%lx", pci.bus, edu_dev, edu_fn, (unsigned long)b);
-	if (!b || !pci_to_cpu(b)) {
+	if (!b || !ecam_to_cpu(&pci, b)) {
 		fail("edu: FAIL bar0 0x%lx is not assigned in a memory window of the host bridge", (unsigned long)b);
 		return;
 	}
-	bar = (volatile uint8_t *)(uintptr_t)pci_to_cpu(b);
+	bar = (volatile uint8_t *)(uintptr_t)ecam_to_cpu(&pci, b);
 	uint32_t cmd = edu_cfg_read(PCI_COMMAND, 2);
 	/* partvisor enables Memory Space and leaves Bus Master to the driver, like firmware on a real board. */
 	if (pv && (cmd & (PCI_CMD_MEM | PCI_CMD_MASTER)) != PCI_CMD_MEM)
@@ -861,12 +735,10 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	dma_own_ram();
 
 	/* c) MSI into our interrupt file */
-	msi_cap = find_msi();
-	if (!msi_cap) {
+	if (!msi_find()) {
 		fail("edu: FAIL no MSI capability");
 		return;
 	}
-	msi_64 = edu_cfg_read(msi_cap + MSI_CTRL, 2) & MSI_CTRL_64;
 	struct sbiret r = sbi_call(PV_EXT_ID, PV_FID_MSI_COMPOSE, hartid, EDU_MSI_ID, 0);
 	if (r.error == 0) {
 		msi_addr = (uint64_t)r.value;
