@@ -12,6 +12,7 @@
  * Pure logic: no CSR or MMIO access, built for the firmware and for the host
  * unit tests (tests/unit/test_config.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
@@ -683,12 +684,23 @@ static int parse_partition(const void *fdt, int node, const struct pv_platform *
 	return 0;
 }
 
-/* Whole-tree checks, every partition, then fixed placements, then automatic ones. */
-static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa_range hv,
+/* True when @off is the offset of a node of @fdt (found by walking the nodes, so any int is safe). */
+static bool is_node(const void *fdt, int off)
+{
+	int node, depth = 0;
+
+	for (node = 0; node >= 0 && node < off; node = fdt_next_node(fdt, node, &depth))
+		;
+	return node == off;
+}
+
+/* Whole-tree checks, then the config under @root: every partition, then fixed placements, then automatic ones. */
+static int parse_all(const void *fdt, int root, const struct pv_platform *plat, struct hpa_range hv,
 		     const struct pv_image *images, unsigned nr_images,
 		     struct pv_config *cfg, struct pv_diag *diag)
 {
 	bool placed[PV_MAX_PARTITIONS] = { false };
+	char root_path[96], parts_path[sizeof(root_path) + 12];
 	int rc, parts, node, count = 0;
 
 	rc = fdt_check_header(fdt);
@@ -700,19 +712,24 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
 		rc = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (rc)
 		return diag_set(diag, PV_EINVAL, "/", NULL, "not a valid device tree blob: %s", fdt_strerror(rc));
-	rc = check_compatible(fdt, 0, "/", ROOT_COMPATIBLE, diag);
+	/* the config node: the root of an embedded blob, /chosen/partvisor-config of a host tree */
+	rc = is_node(fdt, root) ? fdt_get_path(fdt, root, root_path, sizeof(root_path)) : -FDT_ERR_BADOFFSET;
+	if (rc)
+		return diag_set(diag, PV_EINVAL, "/", NULL, "no config node at offset %d: %s", root, fdt_strerror(rc));
+	snprintf(parts_path, sizeof(parts_path), "%s/partitions", root ? root_path : "");
+	rc = check_compatible(fdt, root, root_path, ROOT_COMPATIBLE, diag);
 	if (rc)
 		return rc;
 
-	parts = fdt_path_offset(fdt, "/partitions");
+	parts = fdt_subnode_offset(fdt, root, "partitions");
 	if (parts < 0)
-		return diag_set(diag, PV_ENOENT, "/partitions", NULL, "missing");
+		return diag_set(diag, PV_ENOENT, parts_path, NULL, "missing");
 	fdt_for_each_subnode(node, fdt, parts)
 		count++;
 	if (node != -FDT_ERR_NOTFOUND)
-		return diag_set(diag, PV_EINVAL, "/partitions", NULL, "cannot read: %s", fdt_strerror(node));
+		return diag_set(diag, PV_EINVAL, parts_path, NULL, "cannot read: %s", fdt_strerror(node));
 	if (count < 1 || count > PV_MAX_PARTITIONS)
-		return diag_set(diag, PV_ERANGE, "/partitions", NULL,
+		return diag_set(diag, PV_ERANGE, parts_path, NULL,
 				"has %d partitions, must have 1 to %d", count, PV_MAX_PARTITIONS);
 
 	fdt_for_each_subnode(node, fdt, parts) {
@@ -751,8 +768,8 @@ static int parse_all(const void *fdt, const struct pv_platform *plat, struct hpa
  * Public entry point (contract in config.h): 0, or a negative PV_E* code with
  * @diag set; on failure *cfg is zeroed so nothing half-parsed can be used.
  */
-int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa_range hv,
-		 const struct pv_image *images, unsigned nr_images,
+int config_parse(const void *cfg_fdt, size_t cfg_size, int cfg_root, const struct pv_platform *plat,
+		 struct hpa_range hv, const struct pv_image *images, unsigned nr_images,
 		 struct pv_config *cfg, struct pv_diag *diag)
 {
 	int rc;
@@ -764,8 +781,16 @@ int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa
 	memset(cfg, 0, sizeof(*cfg));
 	if (!cfg_fdt || !plat)
 		return diag_set(diag, PV_EINVAL, NULL, NULL, "no config device tree or no platform");
-	rc = parse_all(cfg_fdt, plat, hv, images, nr_images, cfg, diag);
+	rc = parse_all(cfg_fdt, cfg_root, plat, hv, images, nr_images, cfg, diag);
 	if (rc)
 		memset(cfg, 0, sizeof(*cfg));  /* fail closed: nothing half-parsed survives */
 	return rc;
+}
+
+/* Contract in config.h. */
+int config_host_node(const void *host_fdt)
+{
+	int node = fdt_path_offset(host_fdt, PV_CONFIG_HOST_NODE);
+
+	return node >= 0 ? node : -PV_ENOENT;
 }

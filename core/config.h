@@ -57,16 +57,31 @@ struct pv_config {
 	struct pv_part_config parts[PV_MAX_PARTITIONS];
 };
 
+/** Node of the host device tree (the one the boot chain passes) that may hold the config (docs/config.md). */
+#define PV_CONFIG_HOST_NODE "/chosen/partvisor-config"
+
 /**
- * Parse and validate the config FDT @cfg_fdt against @plat.
+ * Parse and validate the config FDT @cfg_fdt (@cfg_size bytes) against @plat.
+ * @cfg_root is the offset of the node whose child `partitions` is the config and whose
+ * compatible must contain "partvisor,config": 0 (the root) for the embedded config blob,
+ * the offset of PV_CONFIG_HOST_NODE when the config comes in the host device tree
+ * (config_host_node()). Diagnostics name nodes by their full path in @cfg_fdt, e.g.
+ * "/chosen/partvisor-config/partitions/alpha".
  * @hv is the host physical range the hypervisor occupies (image, BSS, stacks);
  * @images/@nr_images is the table of loadable images.
  * On success fills @cfg (placing every partition without mem-host-base) and returns 0.
  * On the first error returns a negative PV_E* code with @diag naming the node, the
  * property and the reason; @cfg must then not be used (fail closed).
  */
-int config_parse(const void *cfg_fdt, const struct pv_platform *plat, struct hpa_range hv,
-		 const struct pv_image *images, unsigned nr_images,
+int config_parse(const void *cfg_fdt, size_t cfg_size, int cfg_root, const struct pv_platform *plat,
+		 struct hpa_range hv, const struct pv_image *images, unsigned nr_images,
 		 struct pv_config *cfg, struct pv_diag *diag);
+
+/**
+ * Offset of PV_CONFIG_HOST_NODE in the host device tree @host_fdt (a blob already checked
+ * with fdt_check_full), to pass to config_parse() as cfg_root; -PV_ENOENT when the host
+ * tree has no such node, and the embedded config is to be used.
+ */
+int config_host_node(const void *host_fdt);
 
 #endif

@@ -252,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&cfg, 0xa5, sizeof(cfg));    /* garbage: config_parse must not rely on it */
 	memset(&diag, 0x5a, sizeof(diag));
-	rc = config_parse(blob, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	rc = config_parse(blob, size, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
 	if (rc) {
 		check_failure(rc);
 	} else {
