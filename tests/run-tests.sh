@@ -53,6 +53,7 @@ cat >"$jobs_file" <<'JOBS'
 boot_linux|bash tests/qemu/boot_linux.sh
 console_input|bash tests/qemu/console_input.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
+config_chosen|bash tests/qemu/config_chosen.sh
 isolation|bash tests/qemu/isolation.sh
 hostile|bash tests/qemu/hostile.sh
 suspend|bash tests/qemu/suspend.sh
