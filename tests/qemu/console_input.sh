@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Default config (make run: two Linux partitions, linux0 and linux1): typed commands reach
 # linux0's shell through the emulated UART, Ctrl-a three times moves console input to linux1 and
-# back; input typed for one partition never reaches the other. Both have their network up.
+# back; input typed for one partition never reaches the other. Both have their network up. The
+# shell prompts without terminal queries (tests/linux/init: line mode on the console).
 source tests/qemu/lib.sh
 img=$BUILD/partvisor.bin
 fifo=$LOGDIR/$TEST.in
@@ -33,6 +34,9 @@ if wait_for "^\[linux0\] .*Enter 'help'" 400 && wait_for "^\[linux1\] .*Enter 'h
   wait_for "console input goes to partition linux0 \(" 30 && pass "Ctrl-a x3 again moves input back to linux0" || fail "no switch back to linux0"
   printf 'echo back-$((7*6))\r' >&3
   if wait_for "^\[linux0\] back-42" 60; then pass "input reaches linux0 again after switching back"; else fail "no output after switching back"; fi
+  # the console is no terminal: the shell prompts without asking it anything (ESC[6n, printed escaped)
+  expect "^\[linux0\] linux0# echo typed-" "linux0's prompt, then the typed command echoed"
+  expect_not '\\x1b\[6n|\^\[\[[0-9]+;[0-9]+R' "no terminal query (ESC[6n) nor a cursor report on the console"
   expect_not "^\[linux0\] other-6" "input typed while linux1 had the focus did not reach linux0"
   expect_not "^\[linux1\] (typed|back)-42" "input typed for linux0 did not reach linux1"
   printf 'ping -c 2 10.0.0.2\r' >&3
