@@ -22,7 +22,7 @@
 #include "sbi.h"
 
 /*
- * Room for the private copy of the host device tree: QEMU virt's is about 12 KiB, board
+ * Room for the private copy of the host device tree: QEMU virt's is about 13 KiB, board
  * trees are tens of KiB, and /chosen/partvisor-config adds about 0.5 KiB per partition.
  * A larger tree stops boot with its size named.
  */

@@ -18,17 +18,16 @@ run_env=$(make -s BUILD="$BUILD" run-env)
 run_args=($(make -s BUILD="$BUILD" HVC_CHARDEV="file,path=$hvc" run-args))
 if [ ! -f "$img" ]; then fail "no stock firmware $img (make all first)"; finish; fi
 
-# host_dtb DTS: make host-dtb for DTS; prints the .dtb path.
+# host_dtb DTS: make host-dtb for DTS; sets DTB to the .dtb path (fails the test if make does).
 host_dtb() {
-  local name out
+  local name
   name=$(basename "$1" .dts)
-  out=$BUILD/host-$name.dtb
-  if make -s BUILD="$BUILD" CONFIG_DTS="$1" host-dtb >"$LOGDIR/$BASE_TEST.host-$name.log" 2>&1 && [ -f "$out" ]; then
-    echo "$out"
-  else
-    fail "make host-dtb CONFIG_DTS=$1 (see $LOGDIR/$BASE_TEST.host-$name.log)"
-    return 1
+  DTB=$BUILD/host-$name.dtb
+  if make -s BUILD="$BUILD" CONFIG_DTS="$1" host-dtb >"$LOGDIR/$BASE_TEST.host-$name.log" 2>&1 && [ -f "$DTB" ]; then
+    return 0
   fi
+  fail "make host-dtb CONFIG_DTS=$1 (see $LOGDIR/$BASE_TEST.host-$name.log)"
+  return 1
 }
 # run_boot FN ARGS...: lib.sh's FN (boot or _boot_poll) for the stock firmware, on make run's
 # machine (run-env: machine options and RAM size), ARGS then make run's QEMU arguments.
@@ -47,10 +46,10 @@ sum_before=$(sha256sum <"$img")
 
 # a. a different config through the device tree
 TEST=${BASE_TEST}_split LOG=$LOGDIR/$BASE_TEST.split.log
-if dtb=$(host_dtb tests/configs/chosen-split.dts); then
+if host_dtb tests/configs/chosen-split.dts; then
   if [ "$(sha256sum <"$img")" = "$sum_before" ]; then pass "make host-dtb left the stock firmware as it was"
   else fail "make host-dtb changed $img"; fi
-  run_boot boot 120 "${run_args[@]}" -dtb "$dtb"
+  run_boot boot 120 "${run_args[@]}" -dtb "$DTB"
   expect "^partvisor: config: host device tree /chosen/partvisor-config$" "log names the host device tree as the config source"
   expect "^partvisor: partition south: 3 vcpus, RAM gpa 0x80000000 host 0x[0-9a-f]+ size 0x6000000" "hypervisor set up south (3 vCPUs, 96 MiB)"
   expect "^\[south\] testguest: hart 0 booted, 3 harts in fdt" "south's guest sees 3 harts"
@@ -83,8 +82,8 @@ fi
 
 # c. a bad config in the tree stops boot, naming the node by its host path
 TEST=${BASE_TEST}_bad LOG=$LOGDIR/$BASE_TEST.bad.log
-if dtb=$(host_dtb tests/configs/bad-hart-twice.dts); then
-  run_boot boot 60 "${run_args[@]}" -dtb "$dtb"
+if host_dtb tests/configs/bad-hart-twice.dts; then
+  run_boot boot 60 "${run_args[@]}" -dtb "$DTB"
   expect "^partvisor: config: host device tree /chosen/partvisor-config$" "log names the host device tree"
   expect "^partvisor: config error: /chosen/partvisor-config/partitions/beta: partvisor,harts: hart 1 is already owned by partition alpha" \
     "boot stops naming /chosen/partvisor-config/partitions/beta, the property and why"
