@@ -41,6 +41,10 @@ if wait_for "^\[linux0\] .*Enter 'help'" 400 && wait_for "^\[linux1\] .*Enter 'h
   expect_not "^\[linux1\] (typed|back)-42" "input typed for linux0 did not reach linux1"
   printf 'ping -c 2 10.0.0.2\r' >&3
   if wait_for "^\[linux0\] 2 packets transmitted, 2 packets received" 60; then pass "linux0 pings linux1 from its shell"; else fail "ping from the linux0 shell failed"; fi
+  # Ctrl-C reaches the foreground job: a long sleep is interrupted and the next command runs
+  printf 'sleep 600\r' >&3; sleep 2; printf '\003' >&3; sleep 1
+  printf 'echo after-ctrl-c-$((40+2))\r' >&3
+  if wait_for "^\[linux0\] after-ctrl-c-42" 30; then pass "Ctrl-C stopped the shell's foreground job"; else fail "Ctrl-C did not stop 'sleep 600'"; fi
   # plain reboot / poweroff (busybox signals /init, which restarts or stops only this partition)
   printf 'reboot\r' >&3
   if wait_for "^partvisor: partition linux0 rebooting" 60; then pass "reboot restarts the linux0 partition"; else fail "reboot did nothing"; fi
