@@ -2,6 +2,12 @@
 #
 #   make            build build/partvisor.elf and build/partvisor.bin
 #   make run        install dependencies if needed, build, boot the default config in QEMU
+#   make run CONFIG_DTS=x.dts
+#                   boot the stock firmware (default config embedded) with QEMU's device tree
+#                   carrying x.dts as /chosen/partvisor-config (make host-dtb; docs/config.md)
+#   make host-dtb CONFIG_DTS=x.dts
+#                   only build that device tree: $(BUILD)/host-x.dtb (and the overlay
+#                   $(BUILD)/partvisor-config-x.dtbo, for U-Boot's `fdt apply`)
 #   make test       install dependencies if needed, run host unit tests, schema checks and QEMU boot tests
 #   make bench      deterministic figures (QEMU -icount instruction counts, exit counts, image size)
 #
@@ -19,7 +25,15 @@ PARTVISOR_CACHE ?= $(HOME)/.cache/partvisor
 export PARTVISOR_CACHE
 
 include platform/$(PLATFORM)/platform.mk
-CONFIG_DTS ?= platform/$(PLATFORM)/partitions.dts
+DEFAULT_CONFIG_DTS := platform/$(PLATFORM)/partitions.dts
+CONFIG_DTS ?= $(DEFAULT_CONFIG_DTS)
+# The config embedded in the firmware: CONFIG_DTS, except for run and host-dtb, where CONFIG_DTS
+# goes into the host device tree and the firmware stays the stock one (the default config).
+ifneq ($(filter run host-dtb,$(MAKECMDGOALS)),)
+EMBED_DTS := $(DEFAULT_CONFIG_DTS)
+else
+EMBED_DTS := $(CONFIG_DTS)
+endif
 
 CROSS   ?= riscv64-unknown-elf-
 CC      := $(CROSS)gcc
@@ -52,7 +66,7 @@ VSBI_SRC    := $(wildcard core/vsbi/*.c)
 HV_SRC := $(LIB_SRC) $(ARCH_SRC) $(DRIVERS_SRC) $(CORE_SRC) $(VDEV_SRC) $(VSBI_SRC)
 HV_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(HV_SRC))) $(BUILD)/obj/images.o $(BUILD)/obj/config_dtb.o
 
-.PHONY: all deps run run-args run-env test unit dtcheck qemu-tests bench clean guests check-configs
+.PHONY: all deps run run-args run-env host-dtb test unit dtcheck qemu-tests bench clean guests check-configs FORCE
 CONFIG_DTB   ?= $(BUILD)/config.dtb
 CONFIG_CHECK ?= yes
 CHECK_CONFIGS ?= yes
@@ -99,7 +113,12 @@ $(BUILD)/obj/%.o: %.S
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
 # The config may use C preprocessor macros (image sizes and addresses from platform.mk).
-$(BUILD)/config.dtb: $(CONFIG_DTS) $(CONFIG_DEPS)
+# $(BUILD)/config.src names the embedded config's source, so switching it rebuilds config.dtb.
+$(BUILD)/config.src: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(EMBED_DTS)" | cmp -s - $@ || echo "$(EMBED_DTS)" > $@
+
+$(BUILD)/config.dtb: $(EMBED_DTS) $(BUILD)/config.src $(CONFIG_DEPS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -E -P -nostdinc -undef -x assembler-with-cpp $(CONFIG_DEFS) -o $(BUILD)/config.pp.dts $<
 	$(DTC) -q -I dts -O dtb -o $@ $(BUILD)/config.pp.dts
@@ -165,9 +184,43 @@ check-configs: $(BUILD)/partvisor-check $(BUILD)/partvisor.elf $(BUILD)/guests/t
 	@BUILD=$(BUILD) NM=$(CROSS)nm CPP_DEFS="$(CONFIG_DEFS)" CHECK_ARGS="$(CHECK_PLATFORM_ARGS)" \
 	  bash tools/check-configs.sh
 
+# ---- config in the host device tree (docs/config.md) ------------------------------------------
+# $(BUILD)/host-machine.dtb: QEMU's own device tree for exactly the machine `make run` starts
+# (run.sh with RUN_ENV and RUN_ARGS, plus -M dumpdtb). QEMU's -dtb replaces the tree it would
+# generate, so a tree for -dtb must come from the same machine options (harts, RAM, AIA,
+# IOMMU); QEMU still re-randomizes /chosen/rng-seed at every start.
+# $(BUILD)/partvisor-config-NAME.dtbo: CONFIG_DTS (preprocessed like the embedded config) as an
+# overlay for /chosen; $(BUILD)/host-NAME.dtb: the machine's tree with it applied.
+CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
+HOST_DTB    := $(BUILD)/host-$(CONFIG_NAME).dtb
+CONFIG_DTBO := $(BUILD)/partvisor-config-$(CONFIG_NAME).dtbo
+
+# (the virtio console's backend is no machine option: null, so no socket is bound for the dump)
+$(BUILD)/host-machine.dtb: HVC_CHARDEV = null
+$(BUILD)/host-machine.dtb: $(BUILD)/partvisor.bin platform/$(PLATFORM)/run.sh $(MAKEFILE_LIST)
+	$(RUN_ENV) bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS) -M dumpdtb=$@ </dev/null >/dev/null 2>$(BUILD)/host-machine.log || \
+	  { cat $(BUILD)/host-machine.log; exit 1; }
+
+$(BUILD)/chosen-cfg/$(CONFIG_NAME).dtb: $(CONFIG_DTS) $(CONFIG_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -E -P -nostdinc -undef -x assembler-with-cpp $(CONFIG_DEFS) -o $(@:.dtb=.pp.dts) $<
+	$(DTC) -q -I dts -O dtb -o $@ $(@:.dtb=.pp.dts)
+
+$(CONFIG_DTBO): $(BUILD)/chosen-cfg/$(CONFIG_NAME).dtb tools/host-dtb.sh
+	bash tools/host-dtb.sh dtbo $< $@
+
+$(HOST_DTB): $(BUILD)/host-machine.dtb $(CONFIG_DTBO) $(BUILD)/chosen-cfg/$(CONFIG_NAME).dtb tools/host-dtb.sh
+	bash tools/host-dtb.sh merge $(BUILD)/host-machine.dtb $(CONFIG_DTBO) $(BUILD)/chosen-cfg/$(CONFIG_NAME).dtb $@
+	@echo "host device tree with $(CONFIG_DTS) as /chosen/partvisor-config: $@"
+
+host-dtb: $(HOST_DTB)
+
 # ---- run and test -------------------------------------------------------------------------
-run: deps all
-	$(RUN_ENV) bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS)
+# make run: the default config (embedded); make run CONFIG_DTS=x.dts: the same stock firmware
+# with $(BUILD)/host-x.dtb passed to QEMU (-dtb), so the config comes from the device tree.
+RUN_DTB := $(if $(filter $(DEFAULT_CONFIG_DTS),$(CONFIG_DTS)),,$(HOST_DTB))
+run: deps all $(RUN_DTB)
+	$(RUN_ENV) bash platform/$(PLATFORM)/run.sh $(BUILD)/partvisor.bin $(RUN_ARGS) $(if $(RUN_DTB),-dtb $(RUN_DTB))
 
 # Print the QEMU arguments the platform needs besides the firmware (used by tests).
 run-args:

@@ -67,7 +67,7 @@ struct cctx {
 	struct pv_diag *first;         /* the first error (config_parse's @diag), may be NULL */
 	unsigned nerr;
 	bool bad[PV_MAX_PARTITIONS];   /* partition had an error: not placed */
-	char parts_path[84];           /* path of the partitions node */
+	char parts_path[112];           /* path of the partitions node */
 };
 
 /* Record an error: the first goes to c->first, every one to the sink. Returns -@err. */
@@ -949,19 +949,30 @@ static int check_blob(struct cctx *c)
 	return 0;
 }
 
+/* True when @off is the offset of a node of @fdt (found by walking the nodes, so any int is safe). */
+static bool is_node(const void *fdt, int off)
+{
+	int node, depth = 0;
+
+	for (node = 0; node >= 0 && node < off; node = fdt_next_node(fdt, node, &depth))
+		;
+	return node == off;
+}
+
 /* Whole-tree checks, every partition, then fixed placements, then automatic ones. */
 static int parse_all(struct cctx *c, struct pv_config *cfg)
 {
 	bool placed[PV_MAX_PARTITIONS] = { false };
-	char root_path[72];
+	char root_path[96];
 	int rc, e, parts, node, count = 0;
 
 	rc = check_blob(c);
 	if (rc)
 		return rc;
-	e = fdt_get_path(c->fdt, c->root, root_path, sizeof(root_path));
+	/* the config node: the root of an embedded blob, /chosen/partvisor-config of a host tree */
+	e = is_node(c->fdt, c->root) ? fdt_get_path(c->fdt, c->root, root_path, sizeof(root_path)) : -FDT_ERR_BADOFFSET;
 	if (e)
-		return cfail(c, PV_EINVAL, "/", NULL, "cannot get the config node's path: %s", fdt_strerror(e));
+		return cfail(c, PV_EINVAL, "/", NULL, "no config node at offset %d: %s", c->root, fdt_strerror(e));
 	e = check_duplicates(c, c->root, root_path);
 	if (e && (rc = e) && !c->keep_going)
 		return rc;
@@ -1092,4 +1103,12 @@ unsigned config_check(const void *cfg_fdt, size_t cfg_size, int cfg_root, const 
 	if (c.nerr)
 		memset(cfg, 0, sizeof(*cfg));
 	return c.nerr;
+}
+
+/* Contract in config.h. */
+int config_host_node(const void *host_fdt)
+{
+	int node = fdt_path_offset(host_fdt, PV_CONFIG_HOST_NODE);
+
+	return node >= 0 ? node : -PV_ENOENT;
 }

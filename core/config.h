@@ -40,7 +40,7 @@ enum pv_console {
 /** One partition as configured. */
 struct pv_part_config {
 	char name[PV_NAME_MAX];        /**< node name of the partition node */
-	char node_path[128];           /**< full node path, for messages (raw bytes: print with diag_escape) */
+	char node_path[160];           /**< full node path, for messages (raw bytes: print with diag_escape) */
 	unsigned nr_vcpus;
 	uint32_t hartids[PV_MAX_VCPUS];/**< physical hart ids; vCPU i (guest hart id i) runs on hartids[i] */
 	uint64_t mem_size;             /**< guest RAM, bytes (multiple of 2 MiB) */
@@ -65,13 +65,19 @@ struct pv_config {
 	struct pv_part_config parts[PV_MAX_PARTITIONS];
 };
 
+/** Node of the host device tree (the one the boot chain passes) that may hold the config (docs/config.md). */
+#define PV_CONFIG_HOST_NODE "/chosen/partvisor-config"
+
 /**
  * Parse and validate the config FDT @cfg_fdt against @plat.
  * @cfg_size is the number of bytes really present at @cfg_fdt: the header (totalsize,
  * block offsets and sizes) is checked against it before anything else is read, so a
  * blob cut short or a header pointing outside gives an error, never a read past it.
- * @cfg_root is the offset of the node whose child `partitions` is the config (0: the
- * blob's root, as for the embedded config); it must be compatible with "partvisor,config".
+ * @cfg_root is the offset of the node whose child `partitions` is the config and whose
+ * compatible must contain "partvisor,config": 0 (the root) for the embedded config blob,
+ * the offset of PV_CONFIG_HOST_NODE when the config comes in the host device tree
+ * (config_host_node()). Diagnostics name nodes by their full path in @cfg_fdt, e.g.
+ * "/chosen/partvisor-config/partitions/alpha".
  * @hv is the host physical range the hypervisor occupies (image, BSS, stacks);
  * @images/@nr_images is the table of loadable images (a Linux Image header in an
  * image's data is honoured: its image_size must fit as well).
@@ -121,5 +127,12 @@ uint64_t config_image_footprint(const void *data, uint64_t size);
  */
 int config_image_fit(const struct pv_part_config *p, const char *name, const void *data, uint64_t size,
 		     struct pv_diag *diag);
+
+/**
+ * Offset of PV_CONFIG_HOST_NODE in the host device tree @host_fdt (a blob already checked
+ * with fdt_check_full), to pass to config_parse() as cfg_root; -PV_ENOENT when the host
+ * tree has no such node, and the embedded config is to be used.
+ */
+int config_host_node(const void *host_fdt);
 
 #endif

@@ -22,7 +22,12 @@
 #include "lib/log.h"
 #include "sbi.h"
 
-#define HOST_FDT_MAX KiB(64)
+/*
+ * Room for the private copy of the host device tree: QEMU virt's is about 13 KiB, board
+ * trees are tens of KiB, and /chosen/partvisor-config adds about 0.5 KiB per partition.
+ * A larger tree stops boot with its size named.
+ */
+#define HOST_FDT_MAX KiB(128)
 #define HV_STACK_SIZE KiB(16)
 
 
@@ -156,7 +161,7 @@ void hv_main(unsigned long hartid, void *fdt)
 	struct hpa_range hv = { hpa((uintptr_t)__hv_start), (uint64_t)(__hv_end - __hv_start) };
 	struct pv_diag diag;
 	unsigned irq_hart;
-	int ret, self;
+	int ret, self, cfg_node;
 
 	console_init();
 	pr("\npartvisor: booting on hart %lu, host FDT at %p, image 0x%llx-0x%llx\n", hartid, fdt,
@@ -164,9 +169,15 @@ void hv_main(unsigned long hartid, void *fdt)
 
 	/* The FDT may sit in RAM a partition will own: keep a private copy. */
 	/* fdt_num_mem_rsv first: libfdt < 1.8 fdt_open_into mis-copies a reservation map without terminator. */
-	if (fdt_check_header(fdt) || fdt_num_mem_rsv(fdt) < 0 || fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) {
-		pr("partvisor: host device tree at %p is invalid or larger than %llu bytes\n", fdt,
-		   (ull)sizeof(host_fdt_copy));
+	if ((ret = fdt_check_header(fdt)) != 0 || (ret = fdt_num_mem_rsv(fdt)) < 0) {
+		pr("partvisor: host device tree at %p is invalid: %s\n", fdt, fdt_strerror(ret));
+		boot_fail();
+	}
+	if (fdt_totalsize(fdt) > sizeof(host_fdt_copy) ||
+	    (ret = fdt_open_into(fdt, host_fdt_copy, sizeof(host_fdt_copy))) != 0) {
+		pr("partvisor: host device tree at %p (%u bytes) does not fit the %llu-byte copy: %s\n", fdt,
+		   (unsigned)fdt_totalsize(fdt), (ull)sizeof(host_fdt_copy),
+		   ret ? fdt_strerror(ret) : "too large");
 		boot_fail();
 	}
 	hv_host_fdt = host_fdt_copy;
@@ -205,9 +216,18 @@ void hv_main(unsigned long hartid, void *fdt)
 
 	hv_images = pv_embedded_images;
 	hv_nr_images = pv_nr_embedded_images;
-	/* the blob's size is what the image holds, not what its header claims */
-	ret = config_parse(pv_config_dtb, (size_t)(pv_config_dtb_end - pv_config_dtb), 0, &hv_plat, hv,
-			   hv_images, hv_nr_images, &hv_cfg, &diag);
+	/* The config: /chosen/partvisor-config of the host device tree if there is one, else the embedded one. */
+	cfg_node = config_host_node(hv_host_fdt);
+	if (cfg_node >= 0) {
+		pr("partvisor: config: host device tree " PV_CONFIG_HOST_NODE "\n");
+		ret = config_parse(hv_host_fdt, fdt_totalsize(hv_host_fdt), cfg_node, &hv_plat, hv, hv_images,
+				   hv_nr_images, &hv_cfg, &diag);
+	} else {
+		pr("partvisor: config: embedded (no " PV_CONFIG_HOST_NODE " in the host device tree)\n");
+		/* the blob's size is what the image holds, not what its header claims */
+		ret = config_parse(pv_config_dtb, (size_t)(pv_config_dtb_end - pv_config_dtb), 0, &hv_plat, hv,
+				   hv_images, hv_nr_images, &hv_cfg, &diag);
+	}
 	if (ret < 0) {
 		report("config", &diag);
 		boot_fail();

@@ -57,6 +57,18 @@ static bool node_enabled(const void *fdt, int node)
 }
 
 /*
+ * True if @node describes a device: enabled, and not inside /chosen, which holds boot
+ * parameters (e.g. /chosen/partvisor-config, docs/config.md), never devices. Whole-tree
+ * searches by compatible go through this, so nothing in a config can pose as hardware.
+ */
+static bool device_node(const void *fdt, int node)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	return node_enabled(fdt, node) && (chosen < 0 || fdt_supernode_atdepth_offset(fdt, node, 1, NULL) != chosen);
+}
+
+/*
  * Read entry @idx of @node's `reg` using the parent's #address-cells/#size-cells.
  * Returns 0, -PV_ENOENT when there is no such entry, -PV_EINVAL for a malformed reg.
  */
@@ -286,8 +298,8 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 		ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
 		if (!ie || len < 8 || len % 8)
 			continue;
-		if (fdt32_to_cpu(ie[1]) != 9 || !node_enabled(fdt, node))
-			continue; /* M-level file (interrupt 11) or disabled */
+		if (fdt32_to_cpu(ie[1]) != 9 || !device_node(fdt, node))
+			continue; /* M-level file (interrupt 11), disabled, or not a device */
 		node_path(fdt, node, path, sizeof(path));
 		if (read_reg(fdt, node, 0, &base, &size) < 0)
 			return diag_set(diag, PV_EINVAL, path, "reg", "missing or malformed");
@@ -417,7 +429,7 @@ static int discover_iommu_pcie(const void *fdt, struct pv_platform *plat, struct
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,iommu");
 	uint64_t base, size;
 
-	while (node >= 0 && !node_enabled(fdt, node))
+	while (node >= 0 && !device_node(fdt, node))
 		node = fdt_node_offset_by_compatible(fdt, node, "riscv,iommu");
 	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
 		if (size < IOMMU_REG_SIZE)
@@ -429,7 +441,7 @@ static int discover_iommu_pcie(const void *fdt, struct pv_platform *plat, struct
 		plat->iommu.fdt_node = node;
 	}
 	node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
-	while (node >= 0 && !node_enabled(fdt, node))
+	while (node >= 0 && !device_node(fdt, node))
 		node = fdt_node_offset_by_compatible(fdt, node, "pci-host-ecam-generic");
 	if (node >= 0 && read_reg(fdt, node, 0, &base, &size) == 0) {
 		const fdt32_t *br;

@@ -4,7 +4,8 @@
 #   config       the repository's partition configs (tests/configs/*.dts, platform/qemu-virt/
 #                partitions.dts) through cpp and dtc, as the Makefile's $(BUILD)/config.dtb rule does
 #   platform     QEMU virt host device trees (dumpdtb; /chosen/rng-seed dropped so the output is
-#                stable) when qemu-system-riscv64 is installed, and hand-written trees (dtc) always
+#                stable; one with a partition config in /chosen) when qemu-system-riscv64 is
+#                installed, and hand-written trees (dtc) always
 #   guest_fdt, mmio_decode, vpci, vsbi, vcon
 #                hand-made binary inputs in each harness's input format (python3, below)
 # Files named regress-* (inputs that once crashed a harness) are left alone.
@@ -48,6 +49,10 @@ if command -v qemu-system-riscv64 >/dev/null 2>&1; then
   dump virt-aia3-smp4-iommu aia=aplic-imsic,aia-guests=3,iommu-sys=on -cpu max -smp 4 -m 2G
   dump virt-aia1-smp4 aia=aplic-imsic,aia-guests=1 -cpu max -smp 4 -m 2G
   dump virt-noaia-smp1 aia=none -cpu rv64 -smp 1 -m 1G
+  # a host tree that carries its partition config (/chosen/partvisor-config, as make host-dtb)
+  bash tools/host-dtb.sh dtbo "$C/config/chosen-split" "$TMP/chosen-split.dtbo"
+  bash tools/host-dtb.sh merge "$C/platform/virt-aia3-smp4-iommu" "$TMP/chosen-split.dtbo" \
+    "$C/config/chosen-split" "$C/platform/virt-aia3-smp4-iommu-chosen-config"
 else
   echo "fuzz-seeds: qemu-system-riscv64 not installed: hand-written platform trees only" >&2
 fi

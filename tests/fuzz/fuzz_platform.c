@@ -12,7 +12,8 @@
  * moved into a heap block of exactly its size, so ASan reports any read past it.
  * Then platform_check_hart() runs for every hart found and for one absent hart id,
  * and config_parse() parses a fixed two-partition config against the discovered
- * platform (the code that consumes discovery's output).
+ * platform (the code that consumes discovery's output), and, like hv_main, the host
+ * tree's own /chosen/partvisor-config when it has one (config_host_node()).
  *
  * Invariants checked:
  *  - failure: a PV_E* error with a non-empty, terminated diagnostic;
@@ -38,7 +39,7 @@
 #include "core/platform.h"
 #include "fuzz_util.h"
 
-#define OPEN_MAX KiB(64)   /* hv_main's host_fdt_copy */
+#define OPEN_MAX KiB(128)  /* hv_main's host_fdt_copy */
 
 static uint8_t opened[OPEN_MAX] __attribute__((aligned(8)));
 static uint8_t cfg_blob[4096] __attribute__((aligned(8)));
@@ -179,13 +180,14 @@ static void check_harts(void)
 	check_diag(&d, rc);
 }
 
-static void check_config(void)
+/* Parse the config under node @root of @fdt against the discovered platform and check the result. */
+static void check_config(const void *fdt, int root)
 {
 	static const struct pv_image images[] = { { "testguest", NULL, 123456 } };
 	static struct pv_config cfg;
 	struct hpa_range hv = { hpa(0x80200000ULL), MiB(2) };
 	struct pv_diag d;
-	int rc = config_parse(cfg_blob, fdt_totalsize(cfg_blob), 0, &plat, hv, images, 1, &cfg, &d);
+	int rc = config_parse(fdt, fdt_totalsize(fdt), root, &plat, hv, images, 1, &cfg, &d);
 
 	if (rc) {
 		check_diag(&d, rc);
@@ -247,7 +249,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_platform();
 		check_harts();
-		check_config();
+		check_config(cfg_blob, 0);
+		if ((rc = config_host_node(blob)) >= 0)
+			check_config(blob, rc);
+		else
+			FUZZ_CHECK(rc == -PV_ENOENT, "config_host_node %d", rc);
 	}
 	free(blob);
 	return 0;

@@ -2,7 +2,8 @@
 # Default config (make run: two Linux partitions, linux0 and linux1): typed commands reach
 # linux0's shell through partvisor's virtio console (hvc0, input by the physical UART's
 # interrupt), Ctrl-a three times moves console input to linux1 and back; input typed for one
-# partition never reaches the other. Both have their network up.
+# partition never reaches the other. Both have their network up. The shell prompts without
+# terminal queries (tests/linux/init).
 source tests/qemu/lib.sh
 img=$BUILD/partvisor.bin
 fifo=$LOGDIR/$TEST.in
@@ -38,10 +39,17 @@ if wait_for "^\[linux0\] .*Enter 'help'" 400 && wait_for "^\[linux1\] .*Enter 'h
   wait_for "console input goes to partition linux0 \(" 30 && pass "Ctrl-a x3 again moves input back to linux0" || fail "no switch back to linux0"
   printf 'echo back-$((7*6))\r' >&3
   if wait_for "^\[linux0\] back-42" 60; then pass "input reaches linux0 again after switching back"; else fail "no output after switching back"; fi
+  # the console is no terminal: the shell prompts without asking it anything (ESC[6n, printed escaped)
+  expect "^\[linux0\] linux0# echo typed-" "linux0's prompt, then the typed command echoed"
+  expect_not '\\x1b\[6n|\^\[\[[0-9]+;[0-9]+R' "no terminal query (ESC[6n) nor a cursor report on the console"
   expect_not "^\[linux0\] other-6" "input typed while linux1 had the focus did not reach linux0"
   expect_not "^\[linux1\] (typed|back)-42" "input typed for linux0 did not reach linux1"
   printf 'ping -c 2 10.0.0.2\r' >&3
   if wait_for "^\[linux0\] 2 packets transmitted, 2 packets received" 60; then pass "linux0 pings linux1 from its shell"; else fail "ping from the linux0 shell failed"; fi
+  # Ctrl-C reaches the foreground job: a long sleep is interrupted and the next command runs
+  printf 'sleep 600\r' >&3; sleep 2; printf '\003' >&3; sleep 1
+  printf 'echo after-ctrl-c-$((40+2))\r' >&3
+  if wait_for "^\[linux0\] after-ctrl-c-42" 30; then pass "Ctrl-C stopped the shell's foreground job"; else fail "Ctrl-C did not stop 'sleep 600'"; fi
   # plain reboot / poweroff (busybox signals /init, which restarts or stops only this partition)
   printf 'reboot\r' >&3
   if wait_for "^partvisor: partition linux0 rebooting" 60; then pass "reboot restarts the linux0 partition"; else fail "reboot did nothing"; fi

@@ -1010,6 +1010,130 @@ static void test_diag_escape(void **state UNUSED)
 	assert_string_equal(out, "why");
 }
 
+/* ---- config in the host device tree (/chosen/partvisor-config) -------------------------------- */
+
+#define HOST_CFG "/chosen/partvisor-config"
+
+/*
+ * A host-like tree (root "riscv-virtio", a /cpus decoy-free skeleton) whose /chosen holds the
+ * config node with compatible @compat (NULL: none) and, if @with_parts, partitions
+ * "north" (hart 0, 32 MiB) and "south" (harts 1-3, 96 MiB; @south_harts overrides its harts).
+ * With @decoy, the host root also has a /partitions node of its own (must never be read).
+ */
+static void *host_tree(const char *compat, bool with_parts, const uint32_t *south_harts, bool decoy)
+{
+	static const uint32_t h123[] = { 1, 2, 3 };
+	void *fdt = tb_begin("riscv-virtio");
+
+	if (decoy) {
+		tb_node(fdt, "partitions");
+		tb_part(fdt, "decoy", h0, 1, MiB(2));
+		tb_end(fdt);
+		tb_end(fdt);
+	}
+	tb_node(fdt, "chosen");
+	tb_str(fdt, "stdout-path", "/soc/serial@10000000");
+	tb_node(fdt, "partvisor-config");
+	if (compat)
+		tb_str(fdt, "compatible", compat);
+	if (with_parts) {
+		tb_node(fdt, "partitions");
+		tb_part(fdt, "north", h0, 1, MiB(32));
+		tb_end(fdt);
+		tb_part(fdt, "south", south_harts ? south_harts : h123, 3, MiB(96));
+		tb_end(fdt);
+		tb_end(fdt);
+	}
+	tb_end(fdt);  /* partvisor-config */
+	tb_end(fdt);  /* chosen */
+	return tb_finish(fdt);
+}
+
+/* Parse the config under the host tree's /chosen/partvisor-config (found with config_host_node). */
+static int parse_host(void *fdt)
+{
+	int root = config_host_node(fdt), rc;
+
+	assert_true(root > 0);
+	rc = config_parse(fdt, fdt_totalsize(fdt), root, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag);
+	free(fdt);
+	return rc;
+}
+
+static void test_host_node_lookup(void **state UNUSED)
+{
+	void *fdt = host_tree("partvisor,config", true, NULL, false);
+	int node = config_host_node(fdt);
+	char path[64];
+
+	assert_true(node > 0);
+	assert_int_equal(fdt_get_path(fdt, node, path, sizeof(path)), 0);
+	assert_string_equal(path, HOST_CFG);
+	free(fdt);
+
+	/* no /chosen at all, and a /chosen without the node: the embedded config is used */
+	fdt = tb_begin("riscv-virtio");
+	assert_int_equal(config_host_node(tb_finish(fdt)), -PV_ENOENT);
+	free(fdt);
+	fdt = tb_begin("riscv-virtio");
+	tb_node(fdt, "chosen");
+	tb_node(fdt, "opensbi-domains");  /* someone else's config under /chosen is not ours */
+	tb_end(fdt);
+	tb_end(fdt);
+	assert_int_equal(config_host_node(tb_finish(fdt)), -PV_ENOENT);
+	free(fdt);
+}
+
+static void test_host_config_good(void **state UNUSED)
+{
+	/* the root's own /partitions (decoy) is not the config: only the node's child counts */
+	assert_ok(parse_host(host_tree("partvisor,config", true, NULL, true)));
+	assert_int_equal(cfg.nr_parts, 2);
+	assert_string_equal(cfg.parts[0].name, "north");
+	assert_string_equal(cfg.parts[0].node_path, HOST_CFG "/partitions/north");
+	assert_int_equal(cfg.parts[0].nr_vcpus, 1);
+	assert_int_equal(cfg.parts[0].mem_size, MiB(32));
+	assert_string_equal(cfg.parts[1].name, "south");
+	assert_int_equal(cfg.parts[1].nr_vcpus, 3);
+	assert_int_equal(cfg.parts[1].hartids[2], 3);
+	assert_int_equal(cfg.parts[1].mem_size, MiB(96));
+}
+
+static void test_host_config_errors(void **state UNUSED)
+{
+	static const uint32_t h012[] = { 0, 1, 2 };
+
+	/* errors name the node by its path in the host tree */
+	assert_diag(parse_host(host_tree("partvisor,config", true, h012, false)), PV_EEXIST,
+		    HOST_CFG "/partitions/south", "partvisor,harts", "hart 0 is already owned by partition north");
+	setup(NULL);
+	assert_diag(parse_host(host_tree(NULL, true, NULL, false)), PV_ENOENT, HOST_CFG, "compatible", "missing");
+	setup(NULL);
+	assert_diag(parse_host(host_tree("opensbi,domain,config", true, NULL, false)), PV_EINVAL, HOST_CFG,
+		    "compatible", "must contain \"partvisor,config\"");
+	setup(NULL);
+	assert_diag(parse_host(host_tree("partvisor,config", false, NULL, true)), PV_ENOENT,
+		    HOST_CFG "/partitions", "", "missing");
+}
+
+static void test_host_config_root_offsets(void **state UNUSED)
+{
+	void *fdt = host_tree("partvisor,config", true, NULL, false);
+	size_t size = fdt_totalsize(fdt);
+
+	/* root 0 of a host tree is not a config (its compatible is the board's) */
+	assert_diag(config_parse(fdt, size, 0, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag), PV_EINVAL,
+		    "/", "compatible", "must contain");
+	/* no node at these offsets: refused, not parsed */
+	assert_diag(config_parse(fdt, size, -1, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag), PV_EINVAL,
+		    "/", "", "no config node at offset -1");
+	assert_diag(config_parse(fdt, size, 3, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag), PV_EINVAL,
+		    "/", "", "no config node at offset 3");
+	assert_diag(config_parse(fdt, size, (int)size, &plat, hv, images, ARRAY_SIZE(images), &cfg, &diag),
+		    PV_EINVAL, "/", "", "no config node");
+	free(fdt);
+}
+
 /* ---- the dts files in the tree ---------------------------------------------------------------- */
 
 /* Repository root derived from this file's path; "" when compiled from the root. */
@@ -1166,6 +1290,10 @@ int main(void)
 		cmocka_unit_test_setup(test_config_root, setup),
 		cmocka_unit_test_setup(test_check_keeps_going, setup),
 		cmocka_unit_test_setup(test_diag_escape, setup),
+		cmocka_unit_test_setup(test_host_node_lookup, setup),
+		cmocka_unit_test_setup(test_host_config_good, setup),
+		cmocka_unit_test_setup(test_host_config_errors, setup),
+		cmocka_unit_test_setup(test_host_config_root_offsets, setup),
 		cmocka_unit_test_setup(test_dts_two_testguests, setup),
 		cmocka_unit_test_setup(test_dts_default, setup),
 		cmocka_unit_test_setup(test_dts_good, setup),

@@ -17,12 +17,32 @@ static char host[BUF], guest[BUF];
 static struct pv_platform plat;
 static struct pv_part_config pc;
 
+static bool host_chosen;  /* make_host: give the host a /chosen with boot parameters and a partition config */
+
 /* A host FDT with one cpu@0 carrying @exts (NUL-separated, @len bytes) and mmu-type sv57. */
 static void make_host(const char *exts, int len)
 {
+	static const fdt32_t harts[] = { 0 };
+
 	assert_int_equal(fdt_create(host, BUF), 0);
 	fdt_finish_reservemap(host);
 	fdt_begin_node(host, "");
+	if (host_chosen) {
+		fdt_begin_node(host, "chosen");
+		fdt_property_string(host, "bootargs", "host-bootargs");
+		fdt_property_u64(host, "linux,initrd-start", 0xb4000000ULL);
+		fdt_begin_node(host, "partvisor-config");
+		fdt_property_string(host, "compatible", "partvisor,config");
+		fdt_begin_node(host, "partitions");
+		fdt_begin_node(host, "other");
+		fdt_property_string(host, "compatible", "partvisor,partition");
+		fdt_property(host, "partvisor,harts", harts, sizeof(harts));
+		fdt_property_string(host, "partvisor,bootargs", "secret=other-partition");
+		fdt_end_node(host);
+		fdt_end_node(host);
+		fdt_end_node(host);
+		fdt_end_node(host);
+	}
 	fdt_begin_node(host, "cpus");
 	fdt_begin_node(host, "cpu@0");
 	fdt_property(host, "riscv,isa-extensions", exts, len);
@@ -121,6 +141,40 @@ static void test_memory_imsic_chosen(void **state)
 	assert_true(fdt_node_offset_by_compatible(guest, -1, "ns16550a") >= 0);
 }
 
+/* Nothing of the host's /chosen reaches a guest: not its bootargs or initrd, not the partition config. */
+static void test_host_chosen_not_copied(void **state)
+{
+	static const char exts[] = "i\0m\0a\0sstc";
+	struct guest_fdt_info info = { .boot_count = 1, .uart = true };
+	int node, depth = 0, len;
+
+	(void)state;
+	host_chosen = true;
+	make_host(exts, sizeof(exts));
+	host_chosen = false;
+	assert_true(fdt_path_offset(host, "/chosen/partvisor-config/partitions/other") >= 0);
+	assert_int_equal(guest_fdt_build(guest, BUF, host, &plat, &pc, &info, NULL), 0);
+	node = fdt_path_offset(guest, "/chosen");
+	assert_true(node >= 0);
+	assert_string_equal(fdt_getprop(guest, node, "bootargs", NULL), "console=ttyS0");  /* the partition's own */
+	assert_null(fdt_getprop(guest, node, "linux,initrd-start", NULL));
+	assert_int_equal(fdt_first_subnode(guest, node), -FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_node_offset_by_compatible(guest, -1, "partvisor,config"), -FDT_ERR_NOTFOUND);
+	/* no node other than the root says partvisor,partition, and no property holds the other config */
+	for (node = fdt_next_node(guest, 0, &depth); node >= 0; node = fdt_next_node(guest, node, &depth)) {
+		int prop;
+
+		assert_int_not_equal(fdt_node_check_compatible(guest, node, "partvisor,partition"), 0);
+		fdt_for_each_property_offset(prop, guest, node) {
+			const char *name, *v = fdt_getprop_by_offset(guest, prop, &name, &len);
+
+			assert_null(strstr(name, "partvisor,harts"));
+			for (int i = 0; i + 22 <= len; i++)
+				assert_int_not_equal(memcmp(v + i, "secret=other-partition", 22), 0);
+		}
+	}
+}
+
 /* A partition with PCI functions gets the virtual host bridge; one without gets none. */
 static void test_pcie(void **state)
 {
@@ -176,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_and_isa),
 		cmocka_unit_test(test_memory_imsic_chosen),
 		cmocka_unit_test(test_pcie),
+		cmocka_unit_test(test_host_chosen_not_copied),
 		cmocka_unit_test(test_too_small),
 	};
 

@@ -43,6 +43,7 @@ struct host {
 	unsigned nr_win;                   /* S-level `reg` entries; 0: one window at IMSIC_BASE for nr_ie harts */
 	uint64_t win[4][2];                /* base, size */
 	int guest_bits, hart_bits, group_bits, group_shift, num_ids;  /* riscv,* values or OMIT */
+	bool chosen_decoys;                /* a /chosen/partvisor-config with device-like nodes, before /soc */
 	const char *isa[PV_MAX_HARTS];     /* NULL: full riscv,isa-extensions; "rv...": riscv,isa; */
 	                                   /* else space-separated riscv,isa-extensions */
 	/* console UART + APLIC (QEMU virt's layout): 0 none; else which variant (enum con_variant) */
@@ -173,6 +174,33 @@ static void *build(const struct host *h)
 	ok(fdt_property_string(fdt, "device_type", "memory"));
 	reg2(fdt, mem, 1);
 	ok(fdt_end_node(fdt));
+
+	if (h->chosen_decoys) {
+		/* a partition config in /chosen, with nodes that look like an S-level IMSIC, an IOMMU, a PCIe host */
+		uint64_t dwin[1][2] = { { 0x3c000000ULL, MiB(16) } };
+
+		ok(fdt_begin_node(fdt, "chosen"));
+		ok(fdt_begin_node(fdt, "partvisor-config"));
+		ok(fdt_property_string(fdt, "compatible", "partvisor,config"));
+		ok(fdt_property_u32(fdt, "#address-cells", 2));
+		ok(fdt_property_u32(fdt, "#size-cells", 2));
+		ok(fdt_begin_node(fdt, "imsics@3c000000"));
+		ok(fdt_property_string(fdt, "compatible", "riscv,imsics"));
+		imsic_ie(fdt, h->ie, h->nr_ie, 9);
+		reg2(fdt, dwin, 1);
+		ok(fdt_property_u32(fdt, "riscv,num-ids", 255));
+		ok(fdt_end_node(fdt));
+		ok(fdt_begin_node(fdt, "iommu@3c000000"));
+		ok(fdt_property_string(fdt, "compatible", "riscv,iommu"));
+		reg2(fdt, dwin, 1);
+		ok(fdt_end_node(fdt));
+		ok(fdt_begin_node(fdt, "pci@3c000000"));
+		ok(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
+		reg2(fdt, dwin, 1);
+		ok(fdt_end_node(fdt));
+		ok(fdt_end_node(fdt));
+		ok(fdt_end_node(fdt));
+	}
 
 	ok(fdt_begin_node(fdt, "soc"));
 	ok(fdt_property_string(fdt, "compatible", "simple-bus"));
@@ -556,6 +584,23 @@ static void test_check_hart(void **state UNUSED)
 		    "the IMSIC has no guest interrupt files");
 }
 
+/* Nodes inside /chosen (a partition config) are never taken for devices. */
+static void test_chosen_is_not_hardware(void **state UNUSED)
+{
+	struct host h = host_default(4);
+
+	h.chosen_decoys = true;
+	assert_ok(discover(&h));
+	assert_int_equal(plat.nr_harts, 4);
+	assert_int_equal(plat.imsic.s_base.v, IMSIC_BASE);   /* /soc's, not the decoy at 0x3c000000 */
+	assert_int_equal(plat.imsic.nr_harts, 4);
+	assert_false(plat.iommu.present);
+	assert_false(plat.pcie.present);
+	for (unsigned i = 0; i < plat.nr_mmio; i++)
+		assert_true(plat.mmio[i].r.base.v != 0x3c000000ULL);
+	assert_int_equal(plat.nr_mem, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +615,7 @@ int main(void)
 		cmocka_unit_test_setup(test_num_ids_limits, setup),
 		cmocka_unit_test_setup(test_check_hart, setup),
 		cmocka_unit_test_setup(test_console_irq, setup),
+		cmocka_unit_test_setup(test_chosen_is_not_hardware, setup),
 	};
 
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
