@@ -23,9 +23,12 @@
 struct partition hv_parts[PV_MAX_PARTITIONS];
 unsigned hv_nr_parts;
 
-/* Table pages for every partition's G-stage come from this pool (no heap in the firmware). */
-/* (also the per-function second stages of IOMMUs without MSI_FLAT: 24 KiB each, core/passthrough.c) */
-#define GSTAGE_POOL_SIZE MiB(1)
+/*
+ * Table pages for every partition's G-stage come from this pool (no heap in the firmware),
+ * and so do the per-function second stages of an IOMMU without MSI_FLAT (24 KiB each,
+ * core/passthrough.c); a full pool stops boot naming the partition or the function.
+ */
+#define GSTAGE_POOL_SIZE KiB(640)
 static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
 static size_t gstage_pool_used;
 static spinlock_t pool_lock;
