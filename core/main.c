@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/riscv/bulk.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/entry.h"
 #include "arch/riscv/gstage.h"
@@ -26,7 +27,8 @@
 
 
 static uint8_t host_fdt_copy[HOST_FDT_MAX] __attribute__((aligned(8)));
-static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
+/* Not zeroed at entry (.noinit): a stack is written before it is read. */
+static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16), section(".noinit.hart_stacks")));
 
 extern const uint8_t pv_config_dtb[];
 extern const struct pv_image pv_embedded_images[];
@@ -68,8 +70,11 @@ static void pcpu_init(struct pcpu *pc)
 	struct arch_hart_features f = { .zicbom = h->has_zicbom, .zicboz = h->has_zicboz,
 					.svpbmt = h->has_svpbmt, .smstateen = h->has_smstateen, .v = h->has_v };
 
+	struct arch_bulk_features bf = { .cboz_block = h->has_zicboz ? h->cboz_block : 0, .v = h->has_v };
+
 	arch_hart_set_current(&pc->arch);
 	arch_hart_init(&f);
+	arch_bulk_hart_init(&bf);  /* probes need the fixup of a current arch_hart */
 	irq_hart_init(hv_plat.timebase_hz / 1000);
 }
 
@@ -78,17 +83,22 @@ static void pcpu_init(struct pcpu *pc)
 #define HART_START_WAIT_TICKS(hz) ((hz) / 10)
 #define HART_START_TRIES 50
 
-/*
- * Start @pc's hart with SBI HSM and wait until it runs partvisor. Seen with
- * fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop can
- * miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with an
- * SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED is
- * asked again. If the hart never comes up, the machine is powered off.
- */
-static void start_hart(struct pcpu *pc)
+/* Ask SBI HSM to start @pc's hart at secondary_entry; start_hart_wait waits for it. */
+static long start_hart(struct pcpu *pc)
 {
-	long err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
+	pc->started_at = csr_read(instret) - arch_boot_stamp.instret;
+	return sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
+}
 
+/*
+ * Wait until @pc's hart, started by start_hart (which returned @err), runs partvisor.
+ * Seen with fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop
+ * can miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with
+ * an SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED
+ * is asked again. If the hart never comes up, the machine is powered off.
+ */
+static void start_hart_wait(struct pcpu *pc, long err)
+{
 	for (int tries = 0; tries < HART_START_TRIES; tries++) {
 		uint64_t t0 = csr_read(time);
 		long status;
@@ -116,6 +126,8 @@ void hart_main(struct arch_hart *h)
 {
 	struct pcpu *pc = pcpu_of(h);
 
+	if (!pc->instret0)
+		pc->instret0 = csr_read(instret);  /* a secondary hart's first instructions in partvisor */
 	hv_hartid = pc->hartid;
 	csr_clear(sip, 1ULL << IRQ_S_SOFT);  /* a start nudge (SBI IPI) may have left SSIP set */
 	pcpu_init(pc);
@@ -234,9 +246,24 @@ void hv_main(unsigned long hartid, void *fdt)
 		if (partition_load(&hv_parts[i]) < 0)
 			boot_fail();
 
-	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
-		if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
-			start_hart(&hv_pcpus[i]);
+	/* All at once (their partitions' loads run on them in parallel), then wait for each. */
+	{
+		long err[PV_MAX_HARTS] = { 0 };
+		uint64_t now;
+
+		for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
+				err[i] = start_hart(&hv_pcpus[i]);
+		now = arch_time();
+		pr("partvisor: milestone: harts started at time %llu us, %llu instructions on the boot hart since "
+		   "hypervisor entry at time %llu us\n", (ull)(now * 1000000 / hv_plat.timebase_hz),
+		   (ull)(csr_read(instret) - arch_boot_stamp.instret),
+		   (ull)(arch_boot_stamp.time * 1000000 / hv_plat.timebase_hz));
+		for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
+				start_hart_wait(&hv_pcpus[i], err[i]);
+	}
+	hv_pcpus[self].instret0 = arch_boot_stamp.instret;  /* its partition's critical path starts at _start */
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
 	hart_switch(&hv_pcpus[self].arch);
 }

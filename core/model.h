@@ -18,6 +18,7 @@
 #include "core/vdev/uart.h"
 #include "core/vdev/vpci.h"
 #include "core/vmsi.h"
+#include "lib/mem.h"
 #include "lib/ratelimit.h"
 #include "types.h"
 
@@ -84,6 +85,9 @@ struct partition {
 	struct vpci_bus vpci;       /**< assigned PCI functions: guest 00:i.0 is vpci.funcs[i] */
 	struct vmsi msi;            /**< which interrupt files each function may reach (MSI page tables) */
 	spinlock_t vpci_lock;
+	struct mem_job load;        /**< clearing and loading its RAM, shared by its harts (partition_load) */
+	uint64_t load_time;         /**< time (ticks) when the current load began */
+	bool entry_pending;         /**< vCPU 0 has not entered the guest since the last load (milestone report) */
 };
 
 /** Requests one hart posts to another through its mailbox (bit numbers). */
@@ -105,6 +109,8 @@ struct pcpu {
 	volatile uint32_t mailbox;  /**< pending enum pcpu_req bits */
 	volatile uint32_t fence_ack;/**< REQ_FENCE completions */
 	bool online;
+	uint64_t instret0;          /**< instret when this hart entered partvisor (the boot hart: at _start) */
+	uint64_t started_at;        /**< instructions the boot hart had retired since _start when it started this hart */
 	uint8_t tls[HV_TLS_SIZE] __attribute__((aligned(16)));
 };
 

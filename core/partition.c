@@ -24,7 +24,8 @@ unsigned hv_nr_parts;
 
 /* Table pages for every partition's G-stage come from this pool (no heap in the firmware). */
 #define GSTAGE_POOL_SIZE KiB(512)
-static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
+/* Not zeroed at entry (.noinit): pool_alloc zeroes what it hands out. */
+static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384), section(".noinit.gstage_pool")));
 static size_t gstage_pool_used;
 static spinlock_t pool_lock;
 
@@ -121,25 +122,35 @@ static uint64_t image_footprint(const uint8_t *data, uint64_t size)
 	return magic == IMAGE_MAGIC2 && isz > size ? isz : size;
 }
 
+/* Pieces the harts of a partition take when they clear and load its RAM (lib/mem.c memory job). */
+#define LOAD_CHUNK MiB(2)
+
 int partition_load(struct partition *p)
 {
 	const struct pv_part_config *c = p->cfg;
 	const uint8_t *img = c->image_reg.size ? (const uint8_t *)(uintptr_t)c->image_reg.base.v :
 						 (const uint8_t *)hv_images[c->image].data;
 	uint64_t img_size = c->image_reg.size ? c->image_reg.size : hv_images[c->image].size;
+	uint64_t fdt_off = c->mem_size - GUEST_FDT_RESERVE, img_end = c->load_offset + img_size;
 	uint8_t *ram = (uint8_t *)(uintptr_t)c->mem_hpa.v;
 	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = true, .pcie = c->nr_pci > 0,
 				       .pci_mem32 = hv_plat.pcie.mem32, .pci_mem64 = hv_plat.pcie.mem64 };
 	struct pv_diag diag;
 	int ret;
 
+	p->load_time = arch_time();
 	/* Fresh seed bytes for every partition and every boot. */
 	info.has_rng_seed = true;
 	entropy_fill(info.rng_seed, sizeof(info.rng_seed), arch_time() ^ ((uint64_t)p->index << 48) ^ p->boots);
-	p->fdt_gpa = gpa(c->mem_gpa.v + c->mem_size - GUEST_FDT_RESERVE);
-	p->fdt_hpa = hpa(c->mem_hpa.v + c->mem_size - GUEST_FDT_RESERVE);
+	p->fdt_gpa = gpa(c->mem_gpa.v + fdt_off);
+	p->fdt_hpa = hpa(c->mem_hpa.v + fdt_off);
+	if (img_end > fdt_off) {
+		pr("partvisor: %s: the image (0x%llx bytes at offset 0x%llx) reaches the guest device tree at 0x%llx\n",
+		   c->name, (ull)img_size, (ull)c->load_offset, (ull)fdt_off);
+		return -PV_ERANGE;
+	}
 	if (c->initrd_reg.size) {
-		uint64_t off = ALIGN_DOWN(c->mem_size - GUEST_FDT_RESERVE - c->initrd_reg.size, PAGE_SIZE);
+		uint64_t off = ALIGN_DOWN(fdt_off - c->initrd_reg.size, PAGE_SIZE);
 
 		/* config_parse checked the file sizes; the kernel's BSS must not reach the initrd either. */
 		if (c->load_offset + image_footprint(img, img_size) > off) {
@@ -153,27 +164,30 @@ int partition_load(struct partition *p)
 	}
 
 	/*
-	 * Clear everything the image and initrd are not copied over, so nothing of a previous run
-	 * or of the boot leaks in (the initrd lies above the image, checked above and by config_parse).
+	 * The partition's RAM as one memory job its own harts share (core/run.c): every byte below
+	 * the guest device tree is either copied (image, initrd) or zeroed, so nothing of a previous
+	 * run or of the boot leaks in, and nothing is written twice. The device tree area is
+	 * written here.
 	 */
-	mem_zero(ram, c->load_offset);
-	mem_copy(ram + c->load_offset, img, img_size);
+	mem_job_begin(&p->load, LOAD_CHUNK);
+	mem_job_add(&p->load, ram, NULL, c->load_offset);
+	mem_job_add(&p->load, ram + c->load_offset, img, img_size);
 	if (info.initrd_size) {
 		uint64_t ioff = info.initrd_start.v - c->mem_gpa.v;
 
-		mem_zero(ram + c->load_offset + img_size, ioff - c->load_offset - img_size);
-		mem_copy(ram + ioff, (const void *)(uintptr_t)c->initrd_reg.base.v, info.initrd_size);
-		mem_zero(ram + ioff + info.initrd_size, c->mem_size - ioff - info.initrd_size);
+		mem_job_add(&p->load, ram + img_end, NULL, ioff - img_end);
+		mem_job_add(&p->load, ram + ioff, (const void *)(uintptr_t)c->initrd_reg.base.v, info.initrd_size);
+		mem_job_add(&p->load, ram + ioff + info.initrd_size, NULL, fdt_off - ioff - info.initrd_size);
 	} else {
-		mem_zero(ram + c->load_offset + img_size, c->mem_size - c->load_offset - img_size);
+		mem_job_add(&p->load, ram + img_end, NULL, fdt_off - img_end);
 	}
+	mem_zero(ram + fdt_off, GUEST_FDT_RESERVE);
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
 	if (ret < 0) {
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, diag.msg);
 		return ret;
 	}
-	__asm__ volatile("fence rw, rw" ::: "memory");
 	/* Nothing of a previous run: UART state, console input typed for it, partial lines. */
 	uart_port_reset(&p->uart);
 	console_input_clear(&p->con);
@@ -182,10 +196,15 @@ int partition_load(struct partition *p)
 		p->vcpus[k].state = VCPU_STOPPED;
 	}
 	memset(p->exits, 0, sizeof(p->exits));
+	/* Bus Master stays off until the guest's driver turns it on: no DMA into RAM being loaded. */
 	passthrough_partition_start(p);
 	p->boots++;
+	p->entry_pending = true;
 	p->vcpus[0].start_pc = gpa_add(c->mem_gpa, c->load_offset);
 	p->vcpus[0].start_arg = p->fdt_gpa.v;
+	/* Release: the job, the device tree and the vCPU state are visible to the partition's harts. */
+	mem_job_publish(&p->load);
+	__atomic_thread_fence(__ATOMIC_RELEASE);  /* pairs with pcpu_run's acquire after it sees START_PENDING */
 	p->vcpus[0].state = VCPU_START_PENDING;
 	p->state = PART_RUNNING;
 	return 0;
@@ -258,10 +277,10 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 
 	if (reboot) {
 		if (partition_load(p) == 0) {
-			struct vcpu *v0 = &p->vcpus[0];
-
-			if (v0->pcpu != pc)
-				pcpu_send(v0->pcpu, REQ_WAKE);
+			/* Its harts clear and load its RAM together (core/run.c), then vCPU 0 starts. */
+			for (unsigned k = 0; k < p->nr_vcpus; k++)
+				if (p->vcpus[k].pcpu != pc)
+					pcpu_send(p->vcpus[k].pcpu, REQ_WAKE);
 			pcpu_run(pc);
 		}
 		pr("partvisor: partition %s cannot restart; it stays stopped\n", p->cfg->name);

@@ -172,6 +172,13 @@ static int discover_cpus(const void *fdt, struct pv_platform *plat, struct pv_di
 		h->has_svpbmt = cpu_has_ext(fdt, node, "svpbmt");
 		h->has_zicbom = cpu_has_ext(fdt, node, "zicbom");
 		h->has_zicboz = cpu_has_ext(fdt, node, "zicboz");
+		if (h->has_zicboz) {
+			/* Only used to clear partition RAM faster: a malformed size means "do not use cbo.zero". */
+			const fdt32_t *bs = fdt_getprop(fdt, node, "riscv,cboz-block-size", &len);
+			uint32_t b = bs && len == 4 ? fdt32_to_cpu(*bs) : 0;
+
+			h->cboz_block = b >= 8 && b <= 4096 && !(b & (b - 1)) ? b : 0;
+		}
 		h->has_v = cpu_has_ext(fdt, node, "v");
 		h->has_f = cpu_has_ext(fdt, node, "f");
 	}

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-hart run loop, mailbox and vCPU start/stop on the hart. See run.h. */
+#include "arch/riscv/bulk.h"
+#include "arch/riscv/csr.h"
 #include "arch/riscv/trap.h"
+#include "core/hv.h"
 #include "core/irq.h"
 #include "core/run.h"
 #include "lib/log.h"
@@ -63,14 +66,64 @@ static bool vcpu_load(struct pcpu *pc, struct vcpu *v)
 	return true;
 }
 
+/*
+ * Take pieces of @p's RAM load (partition_load's memory job) until none is left, with
+ * the widest stores this hart has. Whoever finishes the last piece wakes vCPU 0's hart.
+ */
+static void partition_help_load(struct pcpu *pc, struct partition *p)
+{
+	struct mem_piece piece;
+
+	while (mem_job_take(&p->load, &piece)) {
+		if (piece.src)
+			arch_bulk_copy(piece.dst, piece.src, piece.len);
+		else
+			arch_bulk_zero(piece.dst, piece.len);
+		if (mem_job_finish(&p->load) && p->vcpus[0].pcpu != pc)
+			pcpu_send(p->vcpus[0].pcpu, REQ_WAKE);
+	}
+}
+
+/*
+ * Boot milestone of @v's partition (vCPU 0, first entry after a load), printed before
+ * it enters: the time since the load began (ticks, all harts) and, for the first
+ * boot, the instructions on the critical path since the hypervisor was entered:
+ * what the boot hart retired until it started this hart plus what this hart retired
+ * since (instret; the boot hart's own partition: everything since _start).
+ */
+static void report_guest_entry(struct pcpu *pc, struct partition *p)
+{
+	uint64_t now = arch_time(), ir = csr_read(instret);
+	uint64_t hz = hv_plat.timebase_hz;
+
+	p->entry_pending = false;
+	if (p->boots == 1)
+		pr("partvisor: milestone: %s guest entry at time %llu us, %llu us after hypervisor entry; "
+		   "%llu instructions on the critical path (boot hart %llu, hart %u %llu)\n", p->cfg->name,
+		   (ull)(now * 1000000 / hz), (ull)((now - arch_boot_stamp.time) * 1000000 / hz),
+		   (ull)(pc->started_at + ir - pc->instret0), (ull)pc->started_at, pc->hartid,
+		   (ull)(ir - pc->instret0));
+	else
+		pr("partvisor: milestone: %s boot %u guest entry %llu us after its reload began\n", p->cfg->name,
+		   p->boots, (ull)((now - p->load_time) * 1000000 / hz));
+}
+
 void pcpu_run(struct pcpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
 
 	for (;;) {
 		pcpu_handle_mailbox(pc);
-		if (v && v->state == VCPU_START_PENDING && vcpu_claim_start(v) && vcpu_load(pc, v))
-			guest_enter(&pc->arch);
+		if (v)
+			partition_help_load(pc, v->part);
+		if (v && v->state == VCPU_START_PENDING) {
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);  /* see the load partition_load published */
+			if (mem_job_done(&v->part->load) && vcpu_claim_start(v) && vcpu_load(pc, v)) {
+				if (v->vhartid == 0 && v->part->entry_pending)
+					report_guest_entry(pc, v->part);
+				guest_enter(&pc->arch);
+			}
+		}
 		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
 		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
 			arch_wait_for_interrupt();

@@ -36,6 +36,14 @@ extern __thread uint32_t hv_hartid;
 /** The running hart's arch state (per-hart TLS; NULL on the boot hart until its pcpu runs). */
 extern __thread struct arch_hart *arch_this_hart;
 
+/** What the boot hart read at its first instructions in partvisor (_start, arch/riscv/entry.S). */
+struct arch_boot_stamp {
+	uint64_t time;      /**< time CSR (platform timebase ticks since reset) */
+	uint64_t instret;   /**< instret CSR of the boot hart */
+};
+/** The boot hart's entry stamp: the "hypervisor entry" milestone. */
+extern struct arch_boot_stamp arch_boot_stamp;
+
 /** ISA features of a hart that decide its CSR setup (from the host device tree). */
 struct arch_hart_features {
 	bool zicbom;      /**< henvcfg.CBIE/CBCFE */
