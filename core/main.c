@@ -86,7 +86,6 @@ static void pcpu_init(struct pcpu *pc)
 /* Ask SBI HSM to start @pc's hart at secondary_entry; start_hart_wait waits for it. */
 static long start_hart(struct pcpu *pc)
 {
-	pc->started_at = csr_read(instret) - arch_boot_stamp.instret;
 	return sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
 }
 
@@ -103,9 +102,14 @@ static void start_hart_wait(struct pcpu *pc, long err)
 		uint64_t t0 = csr_read(time);
 		long status;
 
+		/* Sleep in 50 us steps (stimecmp wakes wfi even with SIE off): a spinning hart would take
+		 * its share of a shared core, or of an emulator's single thread, from the harts it waits for. */
 		while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) &&
-		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz))
-			;
+		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz)) {
+			arch_hv_timer_set(csr_read(time) + hv_plat.timebase_hz / 20000 + 1);
+			arch_wait_for_interrupt();
+		}
+		arch_hv_timer_set(-1ULL);
 		if (__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
 			return;
 		status = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, pc->hartid, 0, 0, 0, 0, 0).value;
@@ -126,8 +130,6 @@ void hart_main(struct arch_hart *h)
 {
 	struct pcpu *pc = pcpu_of(h);
 
-	if (!pc->instret0)
-		pc->instret0 = csr_read(instret);  /* a secondary hart's first instructions in partvisor */
 	hv_hartid = pc->hartid;
 	csr_clear(sip, 1ULL << IRQ_S_SOFT);  /* a start nudge (SBI IPI) may have left SSIP set */
 	pcpu_init(pc);
@@ -255,15 +257,13 @@ void hv_main(unsigned long hartid, void *fdt)
 			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
 				err[i] = start_hart(&hv_pcpus[i]);
 		now = arch_time();
-		pr("partvisor: milestone: harts started at time %llu us, %llu instructions on the boot hart since "
-		   "hypervisor entry at time %llu us\n", (ull)(now * 1000000 / hv_plat.timebase_hz),
-		   (ull)(csr_read(instret) - arch_boot_stamp.instret),
-		   (ull)(arch_boot_stamp.time * 1000000 / hv_plat.timebase_hz));
+		pr("partvisor: milestone: hypervisor entry at %llu ns; harts started at %llu ns (boot hart: %llu instructions retired)\n",
+		   (ull)arch_ticks_to_ns(arch_boot_stamp.time, hv_plat.timebase_hz),
+		   (ull)arch_ticks_to_ns(now, hv_plat.timebase_hz), (ull)(csr_read(instret) - arch_boot_stamp.instret));
 		for (unsigned i = 0; i < hv_plat.nr_harts; i++)
 			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
 				start_hart_wait(&hv_pcpus[i], err[i]);
 	}
-	hv_pcpus[self].instret0 = arch_boot_stamp.instret;  /* its partition's critical path starts at _start */
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
 	hart_switch(&hv_pcpus[self].arch);
 }

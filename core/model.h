@@ -109,8 +109,6 @@ struct pcpu {
 	volatile uint32_t mailbox;  /**< pending enum pcpu_req bits */
 	volatile uint32_t fence_ack;/**< REQ_FENCE completions */
 	bool online;
-	uint64_t instret0;          /**< instret when this hart entered partvisor (the boot hart: at _start) */
-	uint64_t started_at;        /**< instructions the boot hart had retired since _start when it started this hart */
 	uint8_t tls[HV_TLS_SIZE] __attribute__((aligned(16)));
 };
 

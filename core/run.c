@@ -85,27 +85,26 @@ static void partition_help_load(struct pcpu *pc, struct partition *p)
 }
 
 /*
- * Boot milestone of @v's partition (vCPU 0, first entry after a load), printed before
- * it enters: the time since the load began (ticks, all harts) and, for the first
- * boot, the instructions on the critical path since the hypervisor was entered:
- * what the boot hart retired until it started this hart plus what this hart retired
- * since (instret; the boot hart's own partition: everything since _start).
+ * Boot milestone of @p (vCPU 0, first entry after a load), printed before it enters:
+ * the time (ns since reset) and how long since the hypervisor was entered (first
+ * boot) or since its reload began, with what its harts did to its RAM. Under QEMU
+ * -icount shift=0 a nanosecond is one instruction of any hart.
  */
-static void report_guest_entry(struct pcpu *pc, struct partition *p)
+static void report_guest_entry(struct partition *p)
 {
-	uint64_t now = arch_time(), ir = csr_read(instret);
-	uint64_t hz = hv_plat.timebase_hz;
+	uint64_t hz = hv_plat.timebase_hz, now = arch_time();
+	uint64_t since = p->boots == 1 ? arch_boot_stamp.time : p->load_time;
+	uint64_t copied = 0, zeroed;
 
+	for (unsigned i = 0; i < p->load.nr_seg; i++)
+		if (p->load.seg[i].src)
+			copied += p->load.seg[i].len;
+	zeroed = mem_job_bytes(&p->load) - copied;
 	p->entry_pending = false;
-	if (p->boots == 1)
-		pr("partvisor: milestone: %s guest entry at time %llu us, %llu us after hypervisor entry; "
-		   "%llu instructions on the critical path (boot hart %llu, hart %u %llu)\n", p->cfg->name,
-		   (ull)(now * 1000000 / hz), (ull)((now - arch_boot_stamp.time) * 1000000 / hz),
-		   (ull)(pc->started_at + ir - pc->instret0), (ull)pc->started_at, pc->hartid,
-		   (ull)(ir - pc->instret0));
-	else
-		pr("partvisor: milestone: %s boot %u guest entry %llu us after its reload began\n", p->cfg->name,
-		   p->boots, (ull)((now - p->load_time) * 1000000 / hz));
+	pr("partvisor: milestone: %s boot %u guest entry at %llu ns, %llu ns after %s; RAM: %llu KiB copied, "
+	   "%llu KiB zeroed (%s) by %u harts\n", p->cfg->name, p->boots, (ull)arch_ticks_to_ns(now, hz),
+	   (ull)arch_ticks_to_ns(now - since, hz), p->boots == 1 ? "hypervisor entry" : "its reload began",
+	   (ull)(copied >> 10), (ull)(zeroed >> 10), arch_bulk_method_name(arch_bulk_zero_method()), p->nr_vcpus);
 }
 
 void pcpu_run(struct pcpu *pc)
@@ -120,7 +119,7 @@ void pcpu_run(struct pcpu *pc)
 			__atomic_thread_fence(__ATOMIC_ACQUIRE);  /* see the load partition_load published */
 			if (mem_job_done(&v->part->load) && vcpu_claim_start(v) && vcpu_load(pc, v)) {
 				if (v->vhartid == 0 && v->part->entry_pending)
-					report_guest_entry(pc, v->part);
+					report_guest_entry(v->part);
 				guest_enter(&pc->arch);
 			}
 		}

@@ -67,6 +67,12 @@ void arch_hart_set_current(struct arch_hart *h);
 /** The time CSR (ticks of the platform timebase). */
 uint64_t arch_time(void);
 
+/** @ticks of a @hz timebase in nanoseconds (no overflow for ticks < 2^64 / 10^9 * hz). */
+static inline uint64_t arch_ticks_to_ns(uint64_t ticks, uint64_t hz)
+{
+	return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
+}
+
 /**
  * The hypervisor's own timer (stimecmp, Sstc): an S-level timer interrupt at
  * time @when (ticks), which wakes wfi and traps from a running guest; -1 = none.
