@@ -233,6 +233,14 @@ void hv_main(unsigned long hartid, void *fdt)
 		   (ull)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
+	{
+		uint64_t ram = 0;
+
+		for (unsigned i = 0; i < hv_nr_parts; i++)
+			ram += hv_cfg.parts[i].mem_size;
+		pr("partvisor: G-stage tables: %llu bytes for %llu KiB of guest RAM in %u partitions\n",
+		   (ull)partition_gstage_bytes(), (ull)(ram >> 10), hv_nr_parts);
+	}
 	/* Device interrupts (IOMMU faults) go to a hart that runs no guest if there is one. */
 	irq_hart = (unsigned)self;
 	for (unsigned i = 0; i < hv_plat.nr_harts; i++)

@@ -47,6 +47,11 @@ static void *pool_alloc(void *ctx, size_t size)
 	return p;
 }
 
+size_t partition_gstage_bytes(void)
+{
+	return gstage_pool_used;
+}
+
 /* The DBCN stream of the vCPU running on this hart (ended before its UART bytes, to keep their order). */
 static struct con_stream *running_vcpu_stream(void)
 {

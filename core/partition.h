@@ -21,6 +21,9 @@ extern unsigned hv_nr_parts;
  */
 int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg);
 
+/** Bytes of G-stage table pages handed out so far, for every partition together (footprint report). */
+size_t partition_gstage_bytes(void);
+
 /**
  * (Re)load @p: write the guest device tree, reset its vCPUs and PCI functions,
  * and publish the memory job (p->load) that clears its RAM and copies the image
