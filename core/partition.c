@@ -5,6 +5,7 @@
  * the hypervisor owns (checked by config_parse), mapped 1:1 in size at its
  * guest base; vCPU k's virtual IMSIC page maps to its hart's guest interrupt file.
  */
+#include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,7 +173,7 @@ int partition_load(struct partition *p)
 	 * The partition's RAM as one memory job its own harts share (core/run.c): every byte below
 	 * the guest device tree is either copied (image, initrd) or zeroed, so nothing of a previous
 	 * run or of the boot leaks in, and nothing is written twice. The device tree area is
-	 * written here.
+	 * written here (the device tree, then zeros up to the end of RAM).
 	 */
 	mem_job_begin(&p->load, LOAD_CHUNK);
 	mem_job_add(&p->load, ram, NULL, c->load_offset);
@@ -186,13 +187,14 @@ int partition_load(struct partition *p)
 	} else {
 		mem_job_add(&p->load, ram + img_end, NULL, fdt_off - img_end);
 	}
-	mem_zero(ram + fdt_off, GUEST_FDT_RESERVE);
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
 	if (ret < 0) {
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, diag.msg);
 		return ret;
 	}
+	/* libfdt's sequential writer leaves its first copy of the strings at the buffer's end: clear the tail. */
+	mem_zero(ram + fdt_off + fdt_totalsize(ram + fdt_off), GUEST_FDT_RESERVE - fdt_totalsize(ram + fdt_off));
 	/* Nothing of a previous run: UART state, console input typed for it, partial lines. */
 	uart_port_reset(&p->uart);
 	console_input_clear(&p->con);

@@ -3,6 +3,7 @@
 #include "arch/riscv/bulk.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/trap.h"
+#include "core/guest_layout.h"
 #include "core/hv.h"
 #include "core/irq.h"
 #include "core/run.h"
@@ -101,10 +102,11 @@ static void report_guest_entry(struct partition *p)
 			copied += p->load.seg[i].len;
 	zeroed = mem_job_bytes(&p->load) - copied;
 	p->entry_pending = false;
-	pr("partvisor: milestone: %s boot %u guest entry at %llu ns, %llu ns after %s; RAM: %llu KiB copied, "
-	   "%llu KiB zeroed (%s) by %u harts\n", p->cfg->name, p->boots, (ull)arch_ticks_to_ns(now, hz),
-	   (ull)arch_ticks_to_ns(now - since, hz), p->boots == 1 ? "hypervisor entry" : "its reload began",
-	   (ull)(copied >> 10), (ull)(zeroed >> 10), arch_bulk_method_name(arch_bulk_zero_method()), p->nr_vcpus);
+	pr("partvisor: milestone: %s boot %u guest entry at %llu ns, %llu ns after %s; RAM: %llu bytes copied, "
+	   "%llu bytes zeroed (%s) by %u harts, %llu bytes of device tree area\n", p->cfg->name, p->boots,
+	   (ull)arch_ticks_to_ns(now, hz), (ull)arch_ticks_to_ns(now - since, hz),
+	   p->boots == 1 ? "hypervisor entry" : "its reload began", (ull)copied, (ull)zeroed,
+	   arch_bulk_method_name(arch_bulk_zero_method()), p->nr_vcpus, (ull)GUEST_FDT_RESERVE);
 }
 
 void pcpu_run(struct pcpu *pc)

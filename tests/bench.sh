@@ -43,6 +43,10 @@ mi() { awk -v n="$1" 'BEGIN { if (n == "") print "?"; else printf "%.2f", n / 1e
 # ---- block: image and footprint ------------------------------------------------------------
 echo "== image"
 read -r text data bss _ < <(riscv64-unknown-elf-size "$BUILD/partvisor.elf" | tail -1)
+# size(1) counts .noinit (stacks, G-stage pool: not cleared at entry) as bss too.
+sym() { echo $((16#$(riscv64-unknown-elf-nm "$BUILD/partvisor.elf" | awk -v s="$1" '$3 == s { print $1 }'))); }
+bss_clear=$(( $(sym __bss_end) - $(sym __bss_start) ))
+noinit=$(( bss - bss_clear ))
 binsz=$(stat -c %s "$BUILD/partvisor.bin")
 # libfdt's share: input sections from libfdt.a placed in the image (link map, after the discards).
 read -r fdt_text fdt_rodata fdt_data < <(python3 - "$BUILD/partvisor.map" <<'PY'
@@ -69,7 +73,7 @@ for l in lines[start:]:
 print(tot["text"], tot["rodata"], tot["data"])
 PY
 )
-echo "partvisor.elf: text $text, data $data, bss $bss bytes; partvisor.bin $binsz bytes"
+echo "partvisor.elf: text $text, data $data, bss $bss_clear + noinit $noinit bytes; partvisor.bin $binsz bytes"
 echo "libfdt in the image: text $fdt_text, rodata $fdt_rodata, data/bss $fdt_data bytes"
 {
   echo "## Image and footprint"
@@ -78,7 +82,8 @@ echo "libfdt in the image: text $fdt_text, rodata $fdt_rodata, data/bss $fdt_dat
   echo "|---|---|"
   echo "| \`partvisor.elf\` text (code, read-only data, embedded test guest and config) | $text |"
   echo "| data | $data |"
-  echo "| BSS (cleared at entry) | $bss |"
+  echo "| BSS (cleared at entry) | $bss_clear |"
+  echo "| \`.noinit\` (not cleared) | $noinit |"
   echo "| \`partvisor.bin\` | $binsz |"
   echo "| of the text: libfdt code (\`.text\` from libfdt.a, link map \`$BUILD/partvisor.map\`) | $fdt_text |"
   echo "| of the text: libfdt read-only data | $fdt_rodata |"
@@ -123,6 +128,7 @@ echo "== Linux boot milestones: native vs partvisor (-smp 2 -m 768M, $RUNS runs 
 BM_MACHINE=(-M virt,aia=aplic-imsic,aia-guests=3 -cpu max -smp 2 -m 768M)
 BM_ARGS="console=ttyS0 earlycon=sbi pvtest=check pvtest.cpus=2 pvtest.mem_mib=512"
 BM_KADDR=0xa4000000 BM_IADDR=0xa6000000
+rm -f "$BUILD/cfg-bench-linux/config.dtb"   # the addresses below are make variables: rebuild the config
 bm_img=$(TEST=bench_linux build_config bench-linux tests/configs/linux-bench.dts \
          LINUX_KERNEL_ADDR=$BM_KADDR LINUX_INITRD_ADDR=$BM_IADDR)
 BM_INITRD=$BUILD/cfg-bench-linux/linux/initramfs.cpio

@@ -53,6 +53,7 @@ cat >"$jobs_file" <<'JOBS'
 boot_linux|bash tests/qemu/boot_linux.sh
 console_input|bash tests/qemu/console_input.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
+ramclean|bash tests/qemu/ramclean.sh
 isolation|bash tests/qemu/isolation.sh
 hostile|bash tests/qemu/hostile.sh
 suspend|bash tests/qemu/suspend.sh
