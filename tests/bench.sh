@@ -293,6 +293,16 @@ grep -E "LINUX-INFO: net: rtt|LINUX-TEST: net " "$LOG"
   echo "tables: 4 KiB per assigned PCI function (flat, core/vmsi.c), independent of RAM."
 } >"$SECT/50-tables.md"
 
+# ---- block: what is not measured yet ------------------------------------------------------------
+{
+  echo "## Not measured yet"
+  echo
+  echo "- MSI delivery latency (QEMU edu raises -> the guest's handler runs), natively and under"
+  echo "  partvisor: the test guest's edu mode needs BAR assignment of its own to run natively."
+  echo "- Per-hart instruction counts: QEMU's \`instret\` is the global count under -icount, and host"
+  echo "  ticks without it."
+} >"$SECT/90-notes.md"
+
 # ---- block: assemble docs/benchmarks.md and the chart ------------------------------------------
 echo "== $DOC"
 {
