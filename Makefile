@@ -123,9 +123,14 @@ $(BUILD)/config.dtb: $(EMBED_DTS) $(BUILD)/config.src $(CONFIG_DEPS)
 	$(HOSTCC) -E -P -nostdinc -undef -x assembler-with-cpp $(CONFIG_DEFS) -o $(BUILD)/config.pp.dts $<
 	$(DTC) -q -I dts -O dtb -o $@ $(BUILD)/config.pp.dts
 
-$(BUILD)/linux/initramfs.cpio: tools/mkinitramfs.sh tests/linux/init
+$(BUILD)/linux/initramfs.cpio: tools/mkinitramfs.sh tests/linux/init $(BUILD)/linux/rdtime
 	@mkdir -p $(dir $@)
-	bash tools/mkinitramfs.sh $@
+	PARTVISOR_RDTIME=$(BUILD)/linux/rdtime bash tools/mkinitramfs.sh $@
+
+# /bin/rdtime of the initramfs (boot milestones): a static riscv64 Linux executable without libc.
+$(BUILD)/linux/rdtime: tests/linux/rdtime.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_ARCH) -nostdlib -nostartfiles -static -Wl,--build-id=none -o $@ $<
 
 # Embedded images: "name=path" pairs from platform.mk (IMAGES).
 IMAGE_FILES := $(foreach i,$(IMAGES),$(word 2,$(subst =, ,$(i))))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/riscv/bulk.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/entry.h"
 #include "arch/riscv/gstage.h"
@@ -32,7 +33,8 @@
 
 
 static uint8_t host_fdt_copy[HOST_FDT_MAX] __attribute__((aligned(8)));
-static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
+/* Not zeroed at entry (.noinit): a stack is written before it is read. */
+static uint8_t hart_stacks[PV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16), section(".noinit.hart_stacks")));
 
 extern const uint8_t pv_config_dtb[], pv_config_dtb_end[];
 extern const struct pv_image pv_embedded_images[];
@@ -77,8 +79,11 @@ static void pcpu_init(struct pcpu *pc)
 	struct arch_hart_features f = { .zicbom = h->has_zicbom, .zicboz = h->has_zicboz,
 					.svpbmt = h->has_svpbmt, .smstateen = h->has_smstateen, .v = h->has_v };
 
+	struct arch_bulk_features bf = { .cboz_block = h->has_zicboz ? h->cboz_block : 0, .v = h->has_v };
+
 	arch_hart_set_current(&pc->arch);
 	arch_hart_init(&f);
+	arch_bulk_hart_init(&bf);  /* probes need the fixup of a current arch_hart */
 	irq_hart_init(hv_plat.timebase_hz / 1000);
 }
 
@@ -87,24 +92,33 @@ static void pcpu_init(struct pcpu *pc)
 #define HART_START_WAIT_TICKS(hz) ((hz) / 10)
 #define HART_START_TRIES 50
 
-/*
- * Start @pc's hart with SBI HSM and wait until it runs partvisor. Seen with
- * fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop can
- * miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with an
- * SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED is
- * asked again. If the hart never comes up, the machine is powered off.
- */
-static void start_hart(struct pcpu *pc)
+/* Ask SBI HSM to start @pc's hart at secondary_entry; start_hart_wait waits for it. */
+static long start_hart(struct pcpu *pc)
 {
-	long err = sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
+	return sbi_hart_start(pc->hartid, (uintptr_t)secondary_entry, (uintptr_t)&pc->arch);
+}
 
+/*
+ * Wait until @pc's hart, started by start_hart (which returned @err), runs partvisor.
+ * Seen with fw_jump under load: a hart still on its way into OpenSBI's HSM wait loop
+ * can miss the wake-up and sit in START_PENDING forever. Such a hart is nudged with
+ * an SBI IPI (which reaches it through the same M-level IPI); a hart still STOPPED
+ * is asked again. If the hart never comes up, the machine is powered off.
+ */
+static void start_hart_wait(struct pcpu *pc, long err)
+{
 	for (int tries = 0; tries < HART_START_TRIES; tries++) {
 		uint64_t t0 = csr_read(time);
 		long status;
 
+		/* Sleep in 50 us steps (stimecmp wakes wfi even with SIE off): a spinning hart would take
+		 * its share of a shared core, or of an emulator's single thread, from the harts it waits for. */
 		while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) &&
-		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz))
-			;
+		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz)) {
+			arch_hv_timer_set(csr_read(time) + hv_plat.timebase_hz / 20000 + 1);
+			arch_wait_for_interrupt();
+		}
+		arch_hv_timer_set(-1ULL);
 		if (__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
 			return;
 		status = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, pc->hartid, 0, 0, 0, 0, 0).value;
@@ -273,6 +287,14 @@ void hv_main(unsigned long hartid, void *fdt)
 		   (ull)c->mem_size, img, c->initrd_reg.size ? " + initrd" : "");
 	}
 	hv_nr_parts = hv_cfg.nr_parts;
+	{
+		uint64_t ram = 0;
+
+		for (unsigned i = 0; i < hv_nr_parts; i++)
+			ram += hv_cfg.parts[i].mem_size;
+		pr("partvisor: G-stage tables: %llu bytes for %llu KiB of guest RAM in %u partitions\n",
+		   (ull)partition_gstage_bytes(), (ull)(ram >> 10), hv_nr_parts);
+	}
 	/* Device interrupts (IOMMU faults) go to a hart that runs no guest if there is one. */
 	irq_hart = (unsigned)self;
 	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
@@ -289,9 +311,22 @@ void hv_main(unsigned long hartid, void *fdt)
 			boot_fail();
 	console_input_irq(irq_hart);
 
-	for (unsigned i = 0; i < hv_plat.nr_harts; i++)
-		if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
-			start_hart(&hv_pcpus[i]);
+	/* All at once (their partitions' loads run on them in parallel), then wait for each. */
+	{
+		long err[PV_MAX_HARTS] = { 0 };
+		uint64_t now;
+
+		for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
+				err[i] = start_hart(&hv_pcpus[i]);
+		now = arch_time();
+		pr("partvisor: milestone: hypervisor entry at %llu ns; harts started at %llu ns (boot hart: %llu instructions retired)\n",
+		   (ull)arch_ticks_to_ns(arch_boot_stamp.time, hv_plat.timebase_hz),
+		   (ull)arch_ticks_to_ns(now, hv_plat.timebase_hz), (ull)(csr_read(instret) - arch_boot_stamp.instret));
+		for (unsigned i = 0; i < hv_plat.nr_harts; i++)
+			if ((int)i != self && (hv_pcpus[i].vcpu || i == irq_hart))
+				start_hart_wait(&hv_pcpus[i], err[i]);
+	}
 	pr("partvisor: starting %u partitions\n", hv_nr_parts);
 	hart_switch(&hv_pcpus[self].arch);
 }

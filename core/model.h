@@ -19,6 +19,7 @@
 #include "core/vdev/vconsole.h"
 #include "core/vdev/vpci.h"
 #include "core/vmsi.h"
+#include "lib/mem.h"
 #include "lib/ratelimit.h"
 #include "types.h"
 
@@ -86,6 +87,9 @@ struct partition {
 	struct vpci_bus vpci;       /**< assigned PCI functions: guest 00:i.0 is vpci.funcs[i] */
 	struct vmsi msi;            /**< which interrupt files each function may reach (MSI page tables) */
 	spinlock_t vpci_lock;
+	struct mem_job load;        /**< clearing and loading its RAM, shared by its harts (partition_load) */
+	uint64_t load_time;         /**< time (ticks) when the current load began */
+	bool entry_pending;         /**< vCPU 0 has not entered the guest since the last load (milestone report) */
 };
 
 /** Requests one hart posts to another through its mailbox (bit numbers). */

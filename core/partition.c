@@ -5,6 +5,7 @@
  * the hypervisor owns (checked by config_parse), mapped 1:1 in size at its
  * guest base; vCPU k's virtual IMSIC page maps to its hart's guest interrupt file.
  */
+#include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,7 +30,8 @@ unsigned hv_nr_parts;
  * core/passthrough.c); a full pool stops boot naming the partition or the function.
  */
 #define GSTAGE_POOL_SIZE KiB(640)
-static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384)));
+/* Not zeroed at entry (.noinit): pool_alloc zeroes what it hands out. */
+static uint8_t gstage_pool[GSTAGE_POOL_SIZE] __attribute__((aligned(16384), section(".noinit.gstage_pool")));
 static size_t gstage_pool_used;
 static spinlock_t pool_lock;
 
@@ -49,6 +51,11 @@ static void *pool_alloc(void *ctx, size_t size)
 	if (p)
 		memset(p, 0, size);
 	return p;
+}
+
+size_t partition_gstage_bytes(void)
+{
+	return gstage_pool_used;
 }
 
 /* The DBCN stream of the vCPU running on this hart (ended before its UART bytes, to keep their order). */
@@ -182,12 +189,16 @@ int partition_setup(struct partition *p, unsigned index, const struct pv_part_co
 	return 0;
 }
 
+/* Pieces the harts of a partition take when they clear and load its RAM (lib/mem.c memory job). */
+#define LOAD_CHUNK MiB(2)
+
 int partition_load(struct partition *p)
 {
 	const struct pv_part_config *c = p->cfg;
 	const uint8_t *img = c->image_reg.size ? (const uint8_t *)(uintptr_t)c->image_reg.base.v :
 						 (const uint8_t *)hv_images[c->image].data;
 	uint64_t img_size = c->image_reg.size ? c->image_reg.size : hv_images[c->image].size;
+	uint64_t fdt_off = c->mem_size - GUEST_FDT_RESERVE, img_end = c->load_offset + img_size;
 	uint8_t *ram = (uint8_t *)(uintptr_t)c->mem_hpa.v;
 	bool vcon = c->console == PV_CONSOLE_VIRTIO;
 	struct guest_fdt_info info = { .boot_count = p->boots + 1, .uart = !vcon, .pcie = c->nr_pci > 0 || vcon,
@@ -213,11 +224,12 @@ int partition_load(struct partition *p)
 		info.pci_mem32.pci_base = GUEST_PCIE_MMIO_GPA;
 		info.pci_mem32.size = GUEST_PCIE_MMIO_SIZE;
 	}
+	p->load_time = arch_time();
 	/* Fresh seed bytes for every partition and every boot. */
 	info.has_rng_seed = true;
 	entropy_fill(info.rng_seed, sizeof(info.rng_seed), arch_time() ^ ((uint64_t)p->index << 48) ^ p->boots);
-	p->fdt_gpa = gpa(c->mem_gpa.v + c->mem_size - GUEST_FDT_RESERVE);
-	p->fdt_hpa = hpa(c->mem_hpa.v + c->mem_size - GUEST_FDT_RESERVE);
+	p->fdt_gpa = gpa(c->mem_gpa.v + fdt_off);
+	p->fdt_hpa = hpa(c->mem_hpa.v + fdt_off);
 	/*
 	 * config_parse checked the embedded images; a boot-loader image's Linux header (its
 	 * image_size, BSS included) can only be read now: it must not reach the initrd, the
@@ -232,26 +244,29 @@ int partition_load(struct partition *p)
 		return ret;
 	}
 	if (c->initrd_reg.size) {
-		uint64_t off = ALIGN_DOWN(c->mem_size - GUEST_FDT_RESERVE - c->initrd_reg.size, PAGE_SIZE);
+		uint64_t off = ALIGN_DOWN(fdt_off - c->initrd_reg.size, PAGE_SIZE);
 
 		info.initrd_start = gpa(c->mem_gpa.v + off);
 		info.initrd_size = c->initrd_reg.size;
 	}
 
 	/*
-	 * Clear everything the image and initrd are not copied over, so nothing of a previous run
-	 * or of the boot leaks in (the initrd lies above the image, checked above and by config_parse).
+	 * The partition's RAM as one memory job its own harts share (core/run.c): every byte below
+	 * the guest device tree is either copied (image, initrd) or zeroed, so nothing of a previous
+	 * run or of the boot leaks in, and nothing is written twice. The device tree area is
+	 * written here (the device tree, then zeros up to the end of RAM).
 	 */
-	mem_zero(ram, c->load_offset);
-	mem_copy(ram + c->load_offset, img, img_size);
+	mem_job_begin(&p->load, LOAD_CHUNK);
+	mem_job_add(&p->load, ram, NULL, c->load_offset);
+	mem_job_add(&p->load, ram + c->load_offset, img, img_size);
 	if (info.initrd_size) {
 		uint64_t ioff = info.initrd_start.v - c->mem_gpa.v;
 
-		mem_zero(ram + c->load_offset + img_size, ioff - c->load_offset - img_size);
-		mem_copy(ram + ioff, (const void *)(uintptr_t)c->initrd_reg.base.v, info.initrd_size);
-		mem_zero(ram + ioff + info.initrd_size, c->mem_size - ioff - info.initrd_size);
+		mem_job_add(&p->load, ram + img_end, NULL, ioff - img_end);
+		mem_job_add(&p->load, ram + ioff, (const void *)(uintptr_t)c->initrd_reg.base.v, info.initrd_size);
+		mem_job_add(&p->load, ram + ioff + info.initrd_size, NULL, fdt_off - ioff - info.initrd_size);
 	} else {
-		mem_zero(ram + c->load_offset + img_size, c->mem_size - c->load_offset - img_size);
+		mem_job_add(&p->load, ram + img_end, NULL, fdt_off - img_end);
 	}
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
@@ -262,7 +277,8 @@ int partition_load(struct partition *p)
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, why);
 		return ret;
 	}
-	__asm__ volatile("fence rw, rw" ::: "memory");
+	/* libfdt's sequential writer leaves its first copy of the strings at the buffer's end: clear the tail. */
+	mem_zero(ram + fdt_off + fdt_totalsize(ram + fdt_off), GUEST_FDT_RESERVE - fdt_totalsize(ram + fdt_off));
 	/* Nothing of a previous run: UART state, console input typed for it, partial lines. */
 	if (vcon)
 		vconsole_reset(&p->vcon);
@@ -274,10 +290,15 @@ int partition_load(struct partition *p)
 		p->vcpus[k].state = VCPU_STOPPED;
 	}
 	memset(p->exits, 0, sizeof(p->exits));
+	/* Bus Master stays off until the guest's driver turns it on: no DMA into RAM being loaded. */
 	passthrough_partition_start(p);
 	p->boots++;
+	p->entry_pending = true;
 	p->vcpus[0].start_pc = gpa_add(c->mem_gpa, c->load_offset);
 	p->vcpus[0].start_arg = p->fdt_gpa.v;
+	/* Release: the job, the device tree and the vCPU state are visible to the partition's harts. */
+	mem_job_publish(&p->load);
+	__atomic_thread_fence(__ATOMIC_RELEASE);  /* pairs with pcpu_run's acquire after it sees START_PENDING */
 	p->vcpus[0].state = VCPU_START_PENDING;
 	p->state = PART_RUNNING;
 	return 0;
@@ -367,10 +388,10 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 
 	if (reboot) {
 		if (partition_load(p) == 0) {
-			struct vcpu *v0 = &p->vcpus[0];
-
-			if (v0->pcpu != pc)
-				pcpu_send(v0->pcpu, REQ_WAKE);
+			/* Its harts clear and load its RAM together (core/run.c), then vCPU 0 starts. */
+			for (unsigned k = 0; k < p->nr_vcpus; k++)
+				if (p->vcpus[k].pcpu != pc)
+					pcpu_send(p->vcpus[k].pcpu, REQ_WAKE);
 			pcpu_run(pc);
 		}
 		pr("partvisor: partition %s cannot restart; it stays stopped\n", p->cfg->name);

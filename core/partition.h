@@ -21,10 +21,17 @@ extern unsigned hv_nr_parts;
  */
 int partition_setup(struct partition *p, unsigned index, const struct pv_part_config *cfg);
 
+/** Bytes of G-stage table pages handed out so far, for every partition together (footprint report). */
+size_t partition_gstage_bytes(void);
+
 /**
- * (Re)load @p: clear its RAM, copy the image (and initrd), write the guest
- * device tree, reset its vCPUs and PCI functions; vCPU 0 becomes START_PENDING.
- * Returns 0 or a negative PV_E* code with the reason printed.
+ * (Re)load @p: write the guest device tree, reset its vCPUs and PCI functions,
+ * and publish the memory job (p->load) that clears its RAM and copies the image
+ * (and initrd) into it, which the partition's own harts carry out in parallel
+ * in their run loop (core/run.c) before vCPU 0, now START_PENDING, enters the
+ * guest. Bytes the images overwrite are not cleared first; everything else below
+ * the device tree is zeroed. Returns 0 or a negative PV_E* code with the reason
+ * printed.
  */
 int partition_load(struct partition *p);
 

@@ -69,12 +69,12 @@ static bool device_node(const void *fdt, int node)
 }
 
 /*
- * Read entry @idx of @node's `reg` using the parent's #address-cells/#size-cells.
+ * Read entry @idx of @node's `reg` using the #address-cells/#size-cells of its parent
+ * @parent (the caller knows it when walking subnodes: no tree walk per entry).
  * Returns 0, -PV_ENOENT when there is no such entry, -PV_EINVAL for a malformed reg.
  */
-static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+static int read_reg_in(const void *fdt, int parent, int node, int idx, uint64_t *base, uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
 	int ac, sc, len;
 	const fdt32_t *reg;
 
@@ -95,6 +95,12 @@ static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t
 	*base = read_cells(reg, ac);
 	*size = sc ? read_cells(reg + ac, sc) : 0;
 	return 0;
+}
+
+/* read_reg_in with @node's parent looked up (fdt_parent_offset walks the tree from the root: O(size)). */
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	return read_reg_in(fdt, fdt_parent_offset(fdt, node), node, idx, base, size);
 }
 
 static int read_u32_default(const void *fdt, int node, const char *prop, uint32_t def, uint32_t *out)
@@ -167,7 +173,7 @@ static int discover_cpus(const void *fdt, struct pv_platform *plat, struct pv_di
 
 		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, node))
 			continue;
-		if (read_reg(fdt, node, 0, &hartid, &unused) < 0 || hartid > UINT32_MAX)
+		if (read_reg_in(fdt, cpus, node, 0, &hartid, &unused) < 0 || hartid > UINT32_MAX)
 			return diag_set(diag, PV_EINVAL, node_path(fdt, node, path, sizeof(path)), "reg",
 					"missing or malformed hart id");
 		if (plat->nr_harts == PV_MAX_HARTS)
@@ -184,6 +190,13 @@ static int discover_cpus(const void *fdt, struct pv_platform *plat, struct pv_di
 		h->has_svpbmt = cpu_has_ext(fdt, node, "svpbmt");
 		h->has_zicbom = cpu_has_ext(fdt, node, "zicbom");
 		h->has_zicboz = cpu_has_ext(fdt, node, "zicboz");
+		if (h->has_zicboz) {
+			/* Only used to clear partition RAM faster: a malformed size means "do not use cbo.zero". */
+			const fdt32_t *bs = fdt_getprop(fdt, node, "riscv,cboz-block-size", &len);
+			uint32_t b = bs && len == 4 ? fdt32_to_cpu(*bs) : 0;
+
+			h->cboz_block = b >= 8 && b <= 4096 && !(b & (b - 1)) ? b : 0;
+		}
 		h->has_v = cpu_has_ext(fdt, node, "v");
 		h->has_f = cpu_has_ext(fdt, node, "f");
 	}
@@ -203,7 +216,7 @@ static int discover_memory(const void *fdt, struct pv_platform *plat, struct pv_
 
 		if (!type || strcmp(type, "memory") || !node_enabled(fdt, node))
 			continue;
-		for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+		for (int i = 0; read_reg_in(fdt, 0, node, i, &base, &size) == 0; i++) {
 			if (plat->nr_mem == PV_MAX_MEM)
 				return diag_set(diag, PV_ERANGE, node_path(fdt, node, path, sizeof(path)), "reg",
 						"more than %d memory ranges", PV_MAX_MEM);
@@ -218,7 +231,7 @@ static int discover_memory(const void *fdt, struct pv_platform *plat, struct pv_
 		fdt_for_each_subnode(node, fdt, rsv) {
 			uint64_t base, size;
 
-			for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+			for (int i = 0; read_reg_in(fdt, rsv, node, i, &base, &size) == 0; i++) {
 				if (plat->nr_reserved == PV_MAX_RESERVED)
 					return diag_set(diag, PV_ERANGE, node_path(fdt, node, path, sizeof(path)),
 							"reg", "more than %d reserved regions", PV_MAX_RESERVED);
@@ -259,7 +272,7 @@ static void discover_mmio_under(const void *fdt, struct pv_platform *plat, int p
 			discover_mmio_under(fdt, plat, node);
 			continue;
 		}
-		for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+		for (int i = 0; read_reg_in(fdt, parent, node, i, &base, &size) == 0; i++) {
 			if (plat->nr_mmio == PV_MAX_MMIO || !size)
 				break;
 			plat->mmio[plat->nr_mmio].r = (struct hpa_range){ hpa(base), size };
@@ -280,6 +293,29 @@ static unsigned ceil_log2(unsigned n)
 }
 
 /*
+ * Index in plat->harts[] of the hart whose cpu node has the interrupt controller with
+ * @phandle as a child; -1 if it is a cpu node that discover_cpus skipped (disabled), -2
+ * if @phandle is no cpu's interrupt controller. The enabled harts' own subnodes are
+ * tried first: fdt_node_offset_by_phandle and fdt_parent_offset each walk the whole tree.
+ */
+static int hart_of_intc(const void *fdt, const struct pv_platform *plat, uint32_t phandle)
+{
+	int intc, cpu, cpus;
+	uint64_t hartid, unused;
+
+	for (unsigned h = 0; h < plat->nr_harts; h++)
+		fdt_for_each_subnode(intc, fdt, plat->harts[h].fdt_node)
+			if (fdt_get_phandle(fdt, intc) == phandle)
+				return (int)h;
+	intc = fdt_node_offset_by_phandle(fdt, phandle);
+	cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
+	cpus = cpu >= 0 ? fdt_parent_offset(fdt, cpu) : -1;
+	if (cpus < 0 || read_reg_in(fdt, cpus, cpu, 0, &hartid, &unused) < 0)
+		return -2;
+	return platform_hart_index(plat, (uint32_t)hartid);
+}
+
+/*
  * The S-level IMSIC: a "riscv,imsics" node whose interrupts-extended entries
  * name supervisor external interrupt 9 [binding riscv,imsics.yaml].
  */
@@ -291,7 +327,7 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
 		struct imsic_geom *im = &plat->imsic;
 		const fdt32_t *ie;
-		int len;
+		int len, parent;
 		uint32_t v;
 		uint64_t base, size;
 
@@ -301,7 +337,8 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 		if (fdt32_to_cpu(ie[1]) != 9 || !device_node(fdt, node))
 			continue; /* M-level file (interrupt 11), disabled, or not a device */
 		node_path(fdt, node, path, sizeof(path));
-		if (read_reg(fdt, node, 0, &base, &size) < 0)
+		parent = fdt_parent_offset(fdt, node);
+		if (read_reg_in(fdt, parent, node, 0, &base, &size) < 0)
 			return diag_set(diag, PV_EINVAL, path, "reg", "missing or malformed");
 		memset(im, 0, sizeof(*im));
 		im->s_base = hpa(base);
@@ -347,7 +384,7 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 						(unsigned long long)wb, (unsigned long long)ws);
 			for (unsigned i = 0; i < im->nr_harts; i++) {
 				while (used + stride > ws) {
-					int rc = read_reg(fdt, node, ++w, &wb, &ws);
+					int rc = read_reg_in(fdt, parent, node, ++w, &wb, &ws);
 
 					if (rc == -PV_ENOENT)
 						return diag_set(diag, PV_EINVAL, path, "reg",
@@ -369,14 +406,11 @@ static int discover_imsic(const void *fdt, struct pv_platform *plat, struct pv_d
 		}
 
 		for (unsigned i = 0; i < im->nr_harts; i++) {
-			int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
-			int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
-			uint64_t hartid, unused;
+			int h = hart_of_intc(fdt, plat, fdt32_to_cpu(ie[2 * i]));
 
-			if (cpu < 0 || read_reg(fdt, cpu, 0, &hartid, &unused) < 0)
+			if (h == -2)
 				return diag_set(diag, PV_EINVAL, path, "interrupts-extended",
 						"entry %u does not point at a cpu interrupt controller", i);
-			int h = platform_hart_index(plat, (uint32_t)hartid);
 			if (h >= 0)
 				plat->harts[h].imsic_index = (int)i;
 		}

@@ -29,6 +29,7 @@ struct pv_hart_info {
 	bool has_svpbmt;      /**< Svpbmt: henvcfg.PBMTE may be set */
 	bool has_zicbom;      /**< Zicbom: henvcfg.CBIE/CBCFE */
 	bool has_zicboz;      /**< Zicboz: henvcfg.CBZE */
+	uint32_t cboz_block;  /**< Zicboz cache-block size in bytes (riscv,cboz-block-size: a power of two, 8..4096), 0 = none or malformed */
 	bool has_v;           /**< V extension */
 	bool has_f;           /**< F/D extensions */
 };

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-hart run loop, mailbox and vCPU start/stop on the hart. See run.h. */
+#include "arch/riscv/bulk.h"
+#include "arch/riscv/csr.h"
 #include "arch/riscv/trap.h"
+#include "core/guest_layout.h"
+#include "core/hv.h"
 #include "core/irq.h"
 #include "core/run.h"
 #include "lib/log.h"
@@ -63,14 +67,64 @@ static bool vcpu_load(struct pcpu *pc, struct vcpu *v)
 	return true;
 }
 
+/*
+ * Take pieces of @p's RAM load (partition_load's memory job) until none is left, with
+ * the widest stores this hart has. Whoever finishes the last piece wakes vCPU 0's hart.
+ */
+static void partition_help_load(struct pcpu *pc, struct partition *p)
+{
+	struct mem_piece piece;
+
+	while (mem_job_take(&p->load, &piece)) {
+		if (piece.src)
+			arch_bulk_copy(piece.dst, piece.src, piece.len);
+		else
+			arch_bulk_zero(piece.dst, piece.len);
+		if (mem_job_finish(&p->load) && p->vcpus[0].pcpu != pc)
+			pcpu_send(p->vcpus[0].pcpu, REQ_WAKE);
+	}
+}
+
+/*
+ * Boot milestone of @p (vCPU 0, first entry after a load), printed before it enters:
+ * the time (ns since reset) and how long since the hypervisor was entered (first
+ * boot) or since its reload began, with what its harts did to its RAM. Under QEMU
+ * -icount shift=0 a nanosecond is one instruction of any hart.
+ */
+static void report_guest_entry(struct partition *p)
+{
+	uint64_t hz = hv_plat.timebase_hz, now = arch_time();
+	uint64_t since = p->boots == 1 ? arch_boot_stamp.time : p->load_time;
+	uint64_t copied = 0, zeroed;
+
+	for (unsigned i = 0; i < p->load.nr_seg; i++)
+		if (p->load.seg[i].src)
+			copied += p->load.seg[i].len;
+	zeroed = mem_job_bytes(&p->load) - copied;
+	p->entry_pending = false;
+	pr("partvisor: milestone: %s boot %u guest entry at %llu ns, %llu ns after %s; RAM: %llu bytes copied, "
+	   "%llu bytes zeroed (%s) by %u harts, %llu bytes of device tree area\n", p->cfg->name, p->boots,
+	   (ull)arch_ticks_to_ns(now, hz), (ull)arch_ticks_to_ns(now - since, hz),
+	   p->boots == 1 ? "hypervisor entry" : "its reload began", (ull)copied, (ull)zeroed,
+	   arch_bulk_method_name(arch_bulk_zero_method()), p->nr_vcpus, (ull)GUEST_FDT_RESERVE);
+}
+
 void pcpu_run(struct pcpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
 
 	for (;;) {
 		pcpu_handle_mailbox(pc);
-		if (v && v->state == VCPU_START_PENDING && vcpu_claim_start(v) && vcpu_load(pc, v))
-			guest_enter(&pc->arch);
+		if (v)
+			partition_help_load(pc, v->part);
+		if (v && v->state == VCPU_START_PENDING) {
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);  /* see the load partition_load published */
+			if (mem_job_done(&v->part->load) && vcpu_claim_start(v) && vcpu_load(pc, v)) {
+				if (v->vhartid == 0 && v->part->entry_pending)
+					report_guest_entry(v->part);
+				guest_enter(&pc->arch);
+			}
+		}
 		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
 		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
 			arch_wait_for_interrupt();

@@ -59,6 +59,7 @@ console_input|bash tests/qemu/console_input.sh
 idle|bash tests/qemu/idle.sh
 boot_testguest|bash tests/qemu/boot_testguest.sh
 config_chosen|bash tests/qemu/config_chosen.sh
+ramclean|bash tests/qemu/ramclean.sh
 isolation|bash tests/qemu/isolation.sh
 hostile|bash tests/qemu/hostile.sh
 suspend|bash tests/qemu/suspend.sh

@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { printf 'deps: %s\n' "$*"; }
 
-host_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf device-tree-compiler dt-schema
+host_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf device-tree-compiler dt-schema gnuplot-nox
            libcmocka-dev libfdt-dev cpio make gcc xz-utils clang libclang-rt-dev)
 bpo_pkgs=(qemu-system-riscv opensbi)
 

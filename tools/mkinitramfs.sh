@@ -6,7 +6,7 @@
 #   tools/mkinitramfs.sh OUT.cpio.gz    the same, gzip -9 (slower to unpack under emulation)
 #   tools/mkinitramfs.sh --kernel-path  print the path of the kernel Image in the cache
 #
-# Contents: /bin/busybox, /bin/sh -> busybox (the other applet links are made by /init with
+# Contents: /bin/busybox, /bin/sh -> busybox, /bin/rdtime if PARTVISOR_RDTIME names it (the other applet links are made by /init with
 # `busybox --install -s`), /init from tests/linux/init, /dev/console, empty /proc /sys /tmp /root
 # /mnt /sbin /usr/{bin,sbin}, a minimal /etc, kernel modules under /lib/modules/<ver>. All files root:root with a fixed mtime
 # (SOURCE_DATE_EPOCH, default 0) and a sorted file list: the output is reproducible.
@@ -57,6 +57,11 @@ chmod 0700 "$R/root"
 install -m 0755 "$BUSYBOX" "$R/bin/busybox"
 ln -s busybox "$R/bin/sh"
 install -m 0755 "$INIT" "$R/init"
+# PARTVISOR_RDTIME: /bin/rdtime (tests/linux/rdtime.S, built by make), for the boot milestones.
+if [ -n "${PARTVISOR_RDTIME:-}" ]; then
+  [ -f "$PARTVISOR_RDTIME" ] || die "no $PARTVISOR_RDTIME"
+  install -m 0755 "$PARTVISOR_RDTIME" "$R/bin/rdtime"
+fi
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\n' > "$R/etc/group"
 printf 'partvisor-linux\n' > "$R/etc/hostname"

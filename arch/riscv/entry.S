@@ -10,6 +10,9 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	/* The "hypervisor entry" milestone: time and instret before anything else (s2, s3). */
+	csrr	s2, time
+	csrr	s3, instret
 	/* Defensive: should a platform enter more than one hart here, park all but the first. */
 	lla	t0, boot_claimed
 	li	t1, 1
@@ -21,14 +24,28 @@ _start:
 	lla	t0, trap_entry
 	csrw	stvec, t0
 
-	/* Clear BSS. */
+	/* Clear BSS (16-byte aligned): 64 bytes per iteration, then doublewords. */
 	lla	t0, __bss_start
 	lla	t1, __bss_end
-1:	bgeu	t0, t1, 2f
+	addi	t2, t1, -64
+1:	bgtu	t0, t2, 2f
+	sd	zero, 0(t0)
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
+	j	1b
+2:	bgeu	t0, t1, 3f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	1b
-2:
+	j	2b
+3:	lla	t0, arch_boot_stamp
+	sd	s2, 0(t0)
+	sd	s3, 8(t0)
 	lla	sp, boot_stack_top
 	lla	tp, boot_tls
 	mv	s0, a0

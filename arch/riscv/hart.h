@@ -36,6 +36,14 @@ extern __thread uint32_t hv_hartid;
 /** The running hart's arch state (per-hart TLS; NULL on the boot hart until its pcpu runs). */
 extern __thread struct arch_hart *arch_this_hart;
 
+/** What the boot hart read at its first instructions in partvisor (_start, arch/riscv/entry.S). */
+struct arch_boot_stamp {
+	uint64_t time;      /**< time CSR (platform timebase ticks since reset) */
+	uint64_t instret;   /**< instret CSR of the boot hart */
+};
+/** The boot hart's entry stamp: the "hypervisor entry" milestone. */
+extern struct arch_boot_stamp arch_boot_stamp;
+
 /** ISA features of a hart that decide its CSR setup (from the host device tree). */
 struct arch_hart_features {
 	bool zicbom;      /**< henvcfg.CBIE/CBCFE */
@@ -58,6 +66,12 @@ void arch_hart_set_current(struct arch_hart *h);
 
 /** The time CSR (ticks of the platform timebase). */
 uint64_t arch_time(void);
+
+/** @ticks of a @hz timebase in nanoseconds (no overflow for ticks < 2^64 / 10^9 * hz). */
+static inline uint64_t arch_ticks_to_ns(uint64_t ticks, uint64_t hz)
+{
+	return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
+}
 
 /**
  * The hypervisor's own timer (stimecmp, Sstc): an S-level timer interrupt at

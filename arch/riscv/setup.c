@@ -16,6 +16,9 @@ uintptr_t __stack_chk_guard;
 
 __thread uint32_t hv_hartid;
 
+/* Written by _start right after it cleared BSS (the values were read first thing). */
+struct arch_boot_stamp arch_boot_stamp;
+
 extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[];
 
 __attribute__((no_stack_protector)) void tls_init_block(uint8_t *block)

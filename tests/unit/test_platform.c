@@ -48,6 +48,7 @@ struct host {
 	                                   /* else space-separated riscv,isa-extensions */
 	/* console UART + APLIC (QEMU virt's layout): 0 none; else which variant (enum con_variant) */
 	int con;
+	uint32_t cboz[PV_MAX_HARTS];       /* riscv,cboz-block-size, 0: no such property */
 };
 
 /* Variants of the stdout UART and its interrupt controller. */
@@ -160,6 +161,8 @@ static void *build(const struct host *h)
 		else
 			str_list(fdt, "riscv,isa-extensions",
 				 isa ? isa : "i m a f d c h zicsr zifencei sstc smaia ssaia smstateen");
+		if (h->cboz[i])
+			ok(fdt_property_u32(fdt, "riscv,cboz-block-size", h->cboz[i]));
 		ok(fdt_begin_node(fdt, "interrupt-controller"));
 		ok(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
 		ok(fdt_property_u32(fdt, "#interrupt-cells", 1));
@@ -353,6 +356,28 @@ static void test_one_group(void **state UNUSED)
 	assert_files((unsigned)plat.harts[3].imsic_index, 0x28008000ULL);
 	assert_files((unsigned)plat.harts[1].imsic_index, 0x2800c000ULL);
 	assert_int_equal(imsic_guest_file_hpa(&plat.imsic, 1, 3).v, 0x28007000ULL);
+}
+
+/* riscv,cboz-block-size is taken only with Zicboz and only as a power of two in 8..4096. */
+static void test_cboz_block(void **state UNUSED)
+{
+	struct host h = host_default(4);
+	static const char zicboz[] = "i m a f d c h zicsr zifencei sstc smaia ssaia smstateen zicboz";
+	static const uint32_t want[] = { 64, 0, 0, 0 };
+
+	h.isa[0] = h.isa[1] = h.isa[2] = zicboz;   /* hart 3: no Zicboz, but the property */
+	h.cboz[0] = 64;
+	h.cboz[1] = 48;
+	h.cboz[2] = 8192;
+	h.cboz[3] = 64;
+	assert_ok(discover(&h));
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(plat.harts[i].has_zicboz, i < 3);
+		assert_int_equal(plat.harts[i].cboz_block, want[i]);
+	}
+	h.cboz[0] = 0;   /* Zicboz without a block size: not used either */
+	assert_ok(discover(&h));
+	assert_int_equal(plat.harts[0].cboz_block, 0);
 }
 
 /* QEMU virt -smp 8,sockets=2: two groups, one window each at 0x28000000 and 0x29000000. */
@@ -605,6 +630,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_one_group, setup),
+		cmocka_unit_test_setup(test_cboz_block, setup),
 		cmocka_unit_test_setup(test_two_groups, setup),
 		cmocka_unit_test_setup(test_two_groups_one_window, setup),
 		cmocka_unit_test_setup(test_uneven_groups, setup),

@@ -6,6 +6,8 @@
  * console_write per whole line; the device tree is read with libfdt only.
  * With the word "heartbeat" in /chosen/bootargs the boot hart does not shut down after the
  * checks: once the other harts have stopped it prints "testguest: heartbeat <n>" every second.
+ * With "ramclean" the boot hart first checks that its RAM outside the image and the device tree
+ * reads as zero, and on boot 1 fills it with a pattern and reboots, so boot 2 checks the reload.
  * With the word "edu" the boot hart then tests QEMU's edu PCI device (edu.c) before the result.
  * With "suspend" the boot hart tests HSM hart_suspend (retentive and non-retentive) while its
  * siblings watch its HSM status and wake it with an SBI IPI (suspend.c). With "laststop" the
@@ -376,6 +378,60 @@ static void ram_test(const void *fdt)
 		    (unsigned long)mem[m].size);
 }
 
+/* ---- stale data ("ramclean" in bootargs) ------------------------------------------------ */
+
+/* Non-zero doublewords in [lo, hi) (8-byte aligned); with @fill, they are all set to @fill after. */
+static uint64_t count_nonzero(uint64_t lo, uint64_t hi, bool fill, uint64_t pattern)
+{
+	uint64_t nz = 0;
+
+	for (volatile uint64_t *w = (uint64_t *)(uintptr_t)lo; (uintptr_t)w < hi; w++) {
+		nz += *w != 0;
+		if (fill)
+			*w = pattern;
+	}
+	return nz;
+}
+
+/*
+ * The partition's RAM outside our image (up to _end: code, data, BSS and stacks) and the device
+ * tree (from its header to its totalsize) must read as zero at every boot: nothing of a previous
+ * run or of the boot loader. On boot 1 (/chosen/partvisor,boot-count) that RAM is then filled
+ * with a pattern and the partition reboots (SRST cold reboot), so boot 2 shows whether the
+ * hypervisor cleared it again.
+ */
+static void ramclean(const void *fdt)
+{
+	struct range mem[MAX_RANGES];
+	uint64_t start = (uintptr_t)_start, end = ((uintptr_t)_end + 7) & ~7UL;
+	uint64_t fdt_lo = (uintptr_t)fdt & ~7UL, fdt_hi = ((uintptr_t)fdt + fdt_totalsize(fdt) + 7) & ~7UL;
+	int nm = fdt_memory(fdt, mem, MAX_RANGES), m, chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
+	const fdt32_t *bc = chosen >= 0 ? fdt_getprop(fdt, chosen, "partvisor,boot-count", &len) : NULL;
+	uint32_t boot = bc && len == 4 ? fdt32_to_cpu(*bc) : 0;
+	uint64_t ram_end, nz;
+
+	for (m = 0; m < nm; m++)
+		if (start >= mem[m].base && end <= mem[m].base + mem[m].size)
+			break;
+	if (m == nm || fdt_lo < end) {
+		fail("testguest: ramclean FAIL: image or device tree outside the first /memory range");
+		return;
+	}
+	ram_end = mem[m].base + mem[m].size;
+	nz = count_nonzero(end, fdt_lo, false, 0) + count_nonzero(fdt_hi, ram_end, false, 0);
+	say("testguest: ramclean: boot %u: %lu bytes outside image and device tree, %lu non-zero doublewords",
+	    boot, (unsigned long)(fdt_lo - end + ram_end - fdt_hi), (unsigned long)nz);
+	if (nz)
+		fail("testguest: ramclean FAIL: stale data in RAM at boot %u", boot);
+	if (boot == 1) {
+		count_nonzero(end, fdt_lo, true, 0xa5a5a5a5a5a5a5a5ULL);
+		count_nonzero(fdt_hi, ram_end, true, 0xa5a5a5a5a5a5a5a5ULL);
+		say("testguest: ramclean: RAM filled with 0xa5, rebooting");
+		sbi_call(SBI_EXT_SRST, 0, 1 /* cold reboot */, 0, 0);
+		fail("testguest: ramclean FAIL: SRST reboot returned");
+	}
+}
+
 /* ---- timer ------------------------------------------------------------------------------ */
 
 /* Timer interrupts this hart has taken so far. */
@@ -704,6 +760,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 		fail("hart %lu: hart_stop FAIL error %ld", hartid, r.error);
 		return;
 	}
+	if (boot && bootargs_has(fdt, "ramclean"))
+		ramclean(fdt);   /* before ram_test writes its words */
 	/* virtio.c's rounds: a vCPU restarted by the boot hart's virtio_test runs only its round */
 	if (!boot && n > 0 && bootargs_has(fdt, "virtio") && virtio_secondary(hartid)) {
 		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);

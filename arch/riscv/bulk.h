@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bulk zeroing and copying of partition RAM with the widest stores the hart has:
+ * Zicboz cbo.zero (one cache block per instruction) [Zicboz "cbo.zero"], or whole
+ * vector register groups (vs8r.v / vl8re8.v: 8 x VLEN bits per instruction) [V spec
+ * "Vector Load/Store Whole Register Instructions"], else lib/mem.c's doubleword loops.
+ * Each hart probes what works for it (arch_bulk_hart_init); the choice is per hart.
+ */
+#ifndef PV_ARCH_BULK_H
+#define PV_ARCH_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** What a hart may use, from the host device tree (platform discovery). */
+struct arch_bulk_features {
+	uint32_t cboz_block;   /**< Zicboz cache-block size in bytes (riscv,cboz-block-size), 0 = none */
+	bool v;                /**< V extension (riscv,isa-extensions has "v") */
+};
+
+/** How a hart zeroes and copies (arch_bulk_zero_method / arch_bulk_copy_method). */
+enum arch_bulk_method { BULK_SCALAR, BULK_CBO_ZERO, BULK_VECTOR };
+
+/**
+ * Probe on the running hart (after arch_hart_set_current: a trap resumes at the
+ * probe's fixup) whether cbo.zero executes (M-mode must have set menvcfg.CBZE;
+ * OpenSBI does when the DT announces Zicboz) and whether vector instructions do
+ * (sstatus.VS can be turned on), then choose per operation the method that
+ * stores the most bytes per instruction: cbo.zero writes one block, a vector
+ * whole-register store of 8 registers writes 8 * vlenb bytes; a tie goes to
+ * cbo.zero (no read for ownership on real caches).
+ */
+void arch_bulk_hart_init(const struct arch_bulk_features *f);
+
+/**
+ * Set @n bytes at @p to zero on this hart. Uses the vector registers when that
+ * is the method (their previous contents are lost: only while no guest state
+ * lives in them, i.e. before a vCPU load, which resets them).
+ */
+void arch_bulk_zero(void *p, size_t n);
+
+/** Copy @n bytes from @src to @dst (not overlapping) on this hart; vector registers as arch_bulk_zero. */
+void arch_bulk_copy(void *dst, const void *src, size_t n);
+
+/** The method this hart uses for zeroing / for copying. */
+enum arch_bulk_method arch_bulk_zero_method(void);
+enum arch_bulk_method arch_bulk_copy_method(void);
+
+/** Bytes one instruction writes with @m on this hart (8 for BULK_SCALAR). */
+uint32_t arch_bulk_width(enum arch_bulk_method m);
+
+/** Name of @m for messages: "doubleword stores", "cbo.zero", "vector". */
+const char *arch_bulk_method_name(enum arch_bulk_method m);
+
+#endif
