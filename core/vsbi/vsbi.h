@@ -25,7 +25,7 @@ enum vsbi_action {
 /** One SBI call as the guest made it: a7 = eid, a6 = fid, a0..a5. */
 struct vsbi_call {
 	unsigned long eid, fid;
-	unsigned long a[6];
+	const uint64_t *a;    /**< a[0..5]: the guest's a0..a5 (in its register frame, not copied) */
 };
 
 /** The result of a call: a0 = error, a1 = value (left alone for legacy calls), and the action. */
@@ -49,19 +49,24 @@ struct vsbi_ext {
 	void (*handle)(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r);
 };
 
-/** The extension table (vsbi.c), ordered by nothing in particular, terminated by a NULL handler. */
+/** Every extension offered (vsbi.c), ordered by nothing in particular, terminated by NULL. */
 extern const struct vsbi_ext *const vsbi_exts[];
 
-/** The extension that answers @eid, or NULL (probe_extension reports it as absent). */
+/**
+ * The extension that answers @eid, or NULL (probe_extension reports it as absent).
+ * A direct look-up: one slot of a table indexed by a hash of @eid, then a range
+ * check (no search; two extensions in one slot do not compile).
+ */
 const struct vsbi_ext *vsbi_find(unsigned long eid);
 
 /**
- * Handle the ecall of vCPU @v whose registers are @r: dispatch on a7/a6, count
- * the exit, write a0 (and a1 unless legacy), advance sepc past the ecall.
- * Returns what the caller must do next; if @out is not NULL the whole result is
- * copied there (the suspend parameters of VSBI_SUSPEND).
+ * Handle the ecall of vCPU @v whose registers are @r (only a0-a7 and sepc are
+ * used: see struct guest_regs.partial): dispatch on a7/a6, count the exit, write
+ * a0 (and a1 unless legacy), advance sepc past the ecall. Returns the result:
+ * the action the caller must carry out and, for VSBI_SUSPEND, its parameters.
+ * It is this hart's, valid until its next call (never NULL).
  */
-enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r, struct vsbi_ret *out);
+const struct vsbi_ret *vsbi_handle(struct vcpu *v, struct guest_regs *r);
 
 /* The extensions. */
 extern const struct vsbi_ext vsbi_ext_base, vsbi_ext_time, vsbi_ext_ipi, vsbi_ext_rfence, vsbi_ext_hsm,
