@@ -44,6 +44,19 @@
 
 #define HS_FRAME_SIZE 256
 
+/*
+ * Back from C: a0 = the hart's struct arch_hart (tp is the hypervisor's again, C
+ * does not change it); a partial frame resumes with the live callee-saved
+ * registers, a whole one (guest_enter, next) restores them.
+ */
+.macro RESUME_AFTER_C
+	lui	a0, %tprel_hi(arch_this_hart)
+	add	a0, a0, tp, %tprel_add(arch_this_hart)
+	ld	a0, %tprel_lo(arch_this_hart)(a0)
+	ld	t0, REGS_PARTIAL_OFF(a0)
+	bnez	t0, guest_resume
+.endm
+
 	.section .text
 	.balign 4
 	.globl trap_entry
@@ -67,7 +80,8 @@ trap_entry:
 	bne	a1, t0, 1f
 	sd	t0, REGS_PARTIAL_OFF(a0)
 	call	vcpu_handle_ecall	/* vcpu_handle_ecall(h) */
-	j	3f
+	RESUME_AFTER_C
+	j	guest_enter
 1:	mv	t1, a1			/* an interrupt: partial frame (partial = scause, non-zero) */
 	bltz	a1, 2f
 	/* an exception: the whole frame (partial = 0) */
@@ -81,12 +95,7 @@ trap_entry:
 	li	t1, 0
 2:	sd	t1, REGS_PARTIAL_OFF(a0)
 	call	guest_trap		/* guest_trap(h, scause) */
-	/* The hart's struct arch_hart (tp is the hypervisor's again, C does not change it). */
-3:	lui	a0, %tprel_hi(arch_this_hart)
-	add	a0, a0, tp, %tprel_add(arch_this_hart)
-	ld	a0, %tprel_lo(arch_this_hart)(a0)
-	ld	t0, REGS_PARTIAL_OFF(a0)
-	bnez	t0, guest_resume
+	RESUME_AFTER_C
 
 /* void guest_enter(struct pcpu *pc): restore the whole guest frame and sret (V=1 via hstatus.SPV). */
 	.globl guest_enter
