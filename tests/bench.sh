@@ -2,6 +2,7 @@
 # make bench: deterministic figures for docs/benchmarks.md.
 #  - firmware image size (text/data/bss, .bin bytes)
 #  - hypervisor exits by cause: test guest partitions, and one Linux boot to /init and poweroff
+#  - exit cost: null hypercall and emulated 16550 register accesses, guest-observed instructions
 #  - Linux guest time at /init under QEMU -icount shift=0 (virtual time advances 1 ns per
 #    instruction, so it counts instructions), under partvisor and natively (the baseline:
 #    the same kernel, initramfs and command line booted directly by OpenSBI).
@@ -28,6 +29,11 @@ TEST=bench_hcall; LOG=$LOGDIR/$TEST.log
 img=$(build_config bench-hcall tests/configs/hcall-bench.dts) &&
   MACHINE_OPTS=iommu-sys=on boot "$img" 300 -device edu,addr=5 -device edu,addr=6 $ICOUNT
 grep -E "hcallbench:" "$LOG"
+
+echo "== emulated 16550 register access (tests/configs/uart-bench.dts, guest-observed instret, -icount shift=0)"
+TEST=bench_uart; LOG=$LOGDIR/$TEST.log
+img=$(build_config bench-uart tests/configs/uart-bench.dts) && boot "$img" 120 $ICOUNT
+grep -E "uartbench:" "$LOG"
 
 echo "== Linux under partvisor (tests/configs/linux-bench.dts, -icount shift=0)"
 TEST=bench_linux; LOG=$LOGDIR/$TEST.log
