@@ -58,15 +58,18 @@ void guest_trap(struct arch_hart *h, uint64_t scause)
 		switch (e->cause) {
 		case CAUSE_FETCH_GUEST_PAGE_FAULT:
 		case CAUSE_LOAD_GUEST_PAGE_FAULT:
-		case CAUSE_STORE_GUEST_PAGE_FAULT:
+		case CAUSE_STORE_GUEST_PAGE_FAULT: {
+			uint64_t tval = csr_read(stval), htval = csr_read(htval);
+
 			e->kind = ARCH_EXIT_GUEST_PAGE_FAULT;
-			e->tval = csr_read(stval);
-			e->htval = csr_read(htval);
+			e->tval = tval;
+			e->htval = htval;
 			e->htinst = csr_read(htinst);
-			e->gpa = gpa((e->htval << 2) | (e->tval & 3));
-			e->fetch = e->cause == CAUSE_FETCH_GUEST_PAGE_FAULT;
-			e->write = e->cause == CAUSE_STORE_GUEST_PAGE_FAULT;
+			e->gpa = gpa((htval << 2) | (tval & 3));
+			e->fetch = scause == CAUSE_FETCH_GUEST_PAGE_FAULT;
+			e->write = scause == CAUSE_STORE_GUEST_PAGE_FAULT;
 			break;
+		}
 		case CAUSE_VIRTUAL_INSN:
 			e->kind = ARCH_EXIT_VIRTUAL_INSN;
 			e->tval = csr_read(stval);
