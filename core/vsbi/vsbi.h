@@ -101,10 +101,7 @@ static inline const struct vsbi_ret *vsbi_handle(struct vcpu *v, struct guest_re
 	c->eid = r->x[17];
 	c->fid = r->x[16];
 	c->a = &r->x[10];
-	ret->error = SBI_ERR_NOT_SUPPORTED;
-	ret->value = 0;
-	ret->legacy = false;
-	ret->action = VSBI_RESUME;
+	*ret = (struct vsbi_ret){ .error = SBI_ERR_NOT_SUPPORTED, .action = VSBI_RESUME };  /* nothing of the last call */
 	r->sepc += 4;  /* ecall is always 4 bytes */
 	partition_count_exit(v->part, e ? e->cause : EXIT_SBI_OTHER);
 	if (e)

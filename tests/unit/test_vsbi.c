@@ -758,6 +758,11 @@ static void test_hsm_suspend(void **state UNUSED)
 	assert_true(r->suspend.non_retentive);
 	assert_int_equal(r->suspend.resume_addr.v, RAM_GPA + 0x100);
 	assert_int_equal(r->suspend.opaque, 0x1234);
+	/* the next call starts from a clean result: a retentive suspend is not taken for the last one */
+	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0),
+			 VSBI_SUSPEND);
+	assert_false(vsbi_this_call.ret.suspend.non_retentive);
+	assert_int_equal(vsbi_this_call.ret.suspend.resume_addr.v, 0);
 	/* ... and the resume address must be in the partition's RAM */
 	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT,
 			      RAM_END, 0), VSBI_RESUME);
