@@ -34,18 +34,19 @@ static bool may_report(struct partition *p)
 	return true;
 }
 
-/* A guest-page fault not emulated: report (rate-limited) and inject the access fault. */
-static __attribute__((noinline, cold)) void guest_access_fault(struct pcpu *pc, const struct arch_exit *e)
+/* A guest-page fault (@cause) at @g not emulated: report (rate-limited) and inject the access fault. */
+static __attribute__((noinline, cold)) void guest_access_fault(struct pcpu *pc, uint64_t cause, gpa_t g, uint64_t tval)
 {
 	struct vcpu *v = pc->vcpu;
 	struct partition *p = v->part;
-	uint64_t inject = e->fetch ? CAUSE_FETCH_ACCESS : e->write ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
+	uint64_t inject = cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? CAUSE_FETCH_ACCESS :
+			  cause == CAUSE_STORE_GUEST_PAGE_FAULT ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
 
 	if (may_report(p))
 		pr("partvisor: %s vcpu %u: %s at gpa 0x%llx (pc 0x%llx): injecting %s\n", p->cfg->name,
-		   v->vhartid, arch_cause_name(e->cause), (ull)e->gpa.v, (ull)pc->arch.regs.sepc,
+		   v->vhartid, arch_cause_name(cause), (ull)g.v, (ull)pc->arch.regs.sepc,
 		   arch_cause_name(inject));
-	arch_inject_exception(&pc->arch.regs, inject, e->tval);
+	arch_inject_exception(&pc->arch.regs, inject, tval);
 }
 
 /* A virtual instruction (illegal for the guest) or any other exception not delegated: injected back. */
@@ -68,9 +69,10 @@ static __attribute__((noinline, cold)) void guest_exception(struct pcpu *pc, con
 	arch_inject_exception(&pc->arch.regs, e->cause, e->tval);
 }
 
-/* A guest access to an unmapped guest physical address: emulated MMIO, or the guest gets an access fault. */
-static void guest_page_fault(struct pcpu *pc, const struct arch_exit *e)
+/* A load or store to an unmapped guest physical address: emulated MMIO, or the guest gets an access fault. */
+void vcpu_handle_guest_page_fault(struct arch_hart *h, gpa_t g, uint64_t tval, uint64_t htinst, bool write)
 {
+	struct pcpu *pc = pcpu_of(h);
 	struct partition *p = pc->vcpu->part;
 
 	partition_count_exit(p, EXIT_GUEST_PAGE_FAULT);
@@ -79,10 +81,10 @@ static void guest_page_fault(struct pcpu *pc, const struct arch_exit *e)
 	 * explicit access: an implicit one (the guest's page-table walk) has a guest-virtual
 	 * address (stval) whose page offset differs from the faulting guest-physical one.
 	 */
-	if (!e->fetch && (e->htinst || (e->tval & (PAGE_SIZE - 1)) == (e->gpa.v & (PAGE_SIZE - 1))) &&
-	    mmio_emulate(&p->mmio, &pc->arch.regs, e->gpa, e->htinst, e->write))
+	if ((htinst || (tval & (PAGE_SIZE - 1)) == (g.v & (PAGE_SIZE - 1))) &&
+	    mmio_emulate(&p->mmio, &h->regs, g, htinst, write))
 		return;
-	guest_access_fault(pc, e);
+	guest_access_fault(pc, write ? CAUSE_STORE_GUEST_PAGE_FAULT : CAUSE_LOAD_GUEST_PAGE_FAULT, g, tval);
 }
 
 /* Carry out what SBI call result @r asked for (anything but VSBI_RESUME). Returns only if the guest resumes. */
@@ -134,7 +136,9 @@ void vcpu_handle_exit(struct arch_hart *h, const struct arch_exit *e)
 
 	switch (e->kind) {
 	case ARCH_EXIT_GUEST_PAGE_FAULT:
-		guest_page_fault(pc, e);
+		/* an instruction fetch (loads and stores go to vcpu_handle_guest_page_fault) */
+		partition_count_exit(pc->vcpu->part, EXIT_GUEST_PAGE_FAULT);
+		guest_access_fault(pc, e->cause, e->gpa, e->tval);
 		return;
 	case ARCH_EXIT_IRQ_EXT:
 		/* The only HS interrupt enabled is the S-level IMSIC file: hart requests and registered devices. */

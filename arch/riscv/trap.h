@@ -4,8 +4,9 @@
  * except for load/store guest-page faults: see struct guest_regs.partial) and
  * calls vcpu_handle_ecall() for an ecall, else guest_trap(), which reads the trap
  * CSRs the cause defines once (before anything can clobber them), decodes the
- * trap into a struct arch_exit and hands it to vcpu_handle_exit(). Those two are
- * the entry points the layer above implements (core/exit.c). Traps taken in HS-mode itself
+ * trap into a struct arch_exit and hands it to vcpu_handle_exit() (load and store
+ * guest-page faults, in registers, to vcpu_handle_guest_page_fault()). Those three
+ * are the entry points the layer above implements (core/exit.c). Traps taken in HS-mode itself
  * resume at a guest-probe fixup or panic.
  */
 #ifndef PV_ARCH_TRAP_H
@@ -16,7 +17,7 @@
 
 /** What made the guest exit, as decoded from scause (an ecall goes to vcpu_handle_ecall instead). */
 enum arch_exit_kind {
-	ARCH_EXIT_GUEST_PAGE_FAULT, /**< fetch/load/store guest-page fault at @gpa */
+	ARCH_EXIT_GUEST_PAGE_FAULT, /**< instruction guest-page fault at @gpa (loads/stores: vcpu_handle_guest_page_fault) */
 	ARCH_EXIT_VIRTUAL_INSN,     /**< an instruction VS-mode may not execute */
 	ARCH_EXIT_IRQ_EXT,          /**< S-level external interrupt (the hypervisor's IMSIC file) */
 	ARCH_EXIT_IRQ_OTHER,        /**< any other HS interrupt */
@@ -54,6 +55,15 @@ void vcpu_handle_exit(struct arch_hart *h, const struct arch_exit *e);
  * (only a0-a7 and sepc of which are read or written: struct guest_regs.partial).
  */
 void vcpu_handle_ecall(struct arch_hart *h);
+
+/**
+ * Handle a load (@write false) or store/AMO (@write true) guest-page fault of the
+ * vCPU running on hart @h at guest physical address @g [Priv ISA "Hypervisor
+ * Extension", guest-page faults]: @tval is stval (the guest virtual address),
+ * @htinst the transformed instruction or 0. The frame is whole (partial = 0).
+ * Implemented by core/exit.c (MMIO emulation, else an access fault is injected).
+ */
+void vcpu_handle_guest_page_fault(struct arch_hart *h, gpa_t g, uint64_t tval, uint64_t htinst, bool write);
 
 /** Name of exception cause @cause, for messages ("load guest-page fault", ...; "unknown"). */
 const char *arch_cause_name(uint64_t cause);
