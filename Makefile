@@ -49,7 +49,7 @@ LIBFDT_A   := $(LIBFDT_DIR)/lib/riscv64-linux-gnu/libfdt.a
 TARGET_ARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
 COMMON_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  := $(TARGET_ARCH) -specs=picolibc.specs -O2 -g -std=gnu11 -ffreestanding -fno-common \
-           -fno-omit-frame-pointer -fstack-protector-strong -ffunction-sections -fdata-sections \
+           -fomit-frame-pointer -fstack-protector-strong -ffunction-sections -fdata-sections \
            $(COMMON_WARN) -I. -Iinclude -isystem $(LIBFDT_DIR)/include -MMD -MP
 ASFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -g -I. -Iinclude -MMD -MP
 LDFLAGS := $(TARGET_ARCH) -specs=picolibc.specs -nostartfiles -static -Wl,--gc-sections \

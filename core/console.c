@@ -381,11 +381,16 @@ size_t console_read(struct con_client *c, char *buf, size_t max)
 int console_getc(struct con_client *c)
 {
 	int ret = -1;
+	uint64_t now = arch_time();
 
-	/* One hart polls at a time, at most once per poll interval: guests polling their UART cannot hog the firmware. */
-	if (spin_trylock(&poll_lock)) {
-		uint64_t now = arch_time();
-
+	/*
+	 * One hart polls at a time, at most once per poll interval: guests polling their
+	 * UART cannot hog the firmware. The unlocked look at last_poll only skips the lock
+	 * when no poll is due; the decision is taken again under it.
+	 */
+	if ((!__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
+	     now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval) &&
+	    spin_trylock(&poll_lock)) {
 		if (!polled_once || now - last_poll >= poll_interval) {
 			polled_once = true;
 			last_poll = now;
@@ -393,6 +398,9 @@ int console_getc(struct con_client *c)
 		}
 		spin_unlock(&poll_lock);
 	}
+	/* Nothing queued: an unlocked look says so as the locked one would have a moment earlier. */
+	if (__atomic_load_n(&c->input.tail, __ATOMIC_RELAXED) == __atomic_load_n(&c->input.head, __ATOMIC_ACQUIRE))
+		return -1;
 	spin_lock(&input_lock);
 	if (c->input.tail != c->input.head) {
 		ret = (unsigned char)c->input.buf[c->input.tail];

@@ -8,9 +8,9 @@ Two graphs are built and both must respect the layer order and have no cycle:
     is resolved to the object that defines it (riscv64-unknown-elf-nm).
 A folder may depend only on folders of a lower layer (or its own); modules
 (a .c with its .h) of core/ and its subfolders must not form a cycle; drivers
-never reach core. The one upcall the arch layer declares for the layer above
-(vcpu_handle_exit in arch/riscv/trap.h; hv_main and hart_main in
-arch/riscv/entry.h) are the only edges allowed upwards.
+never reach core. The upcalls the arch layer declares for the layer above
+(vcpu_handle_exit, vcpu_handle_ecall and vcpu_handle_guest_page_fault in
+arch/riscv/trap.h; hv_main and hart_main in arch/riscv/entry.h) are the only edges allowed upwards.
 Prints one PASS:/FAIL: line per check; exits 1 on any failure.
 Usage: check-layers.py [BUILD]   (BUILD defaults to build)
 """
@@ -26,7 +26,7 @@ LAYERS = [["include"], ["lib"], ["arch/riscv"], ["drivers/imsic", "drivers/pci",
           ["core", "core/vdev", "core/vsbi"]]
 RANK = {f: i for i, layer in enumerate(LAYERS) for f in layer}
 # Declared by arch/riscv/trap.h and entry.h, implemented by core/exit.c and core/main.c.
-UPCALLS = {"vcpu_handle_exit", "hv_main", "hart_main"}
+UPCALLS = {"vcpu_handle_exit", "vcpu_handle_ecall", "vcpu_handle_guest_page_fault", "hv_main", "hart_main"}
 # Inserted by the compiler (-fstack-protector), defined by arch/riscv/setup.c.
 RUNTIME = {"__stack_chk_fail", "__stack_chk_guard"}
 # Folders checked as one module: the extension table and its entries refer to each other by design.

@@ -16,6 +16,7 @@ _Static_assert(offsetof(struct arch_hart, regs) == 0, "trap.S: regs first");
 _Static_assert(offsetof(struct guest_regs, sepc) == REGS_SEPC_OFF, "trap.S offset");
 _Static_assert(offsetof(struct guest_regs, sstatus) == REGS_SSTATUS_OFF, "trap.S offset");
 _Static_assert(offsetof(struct guest_regs, hstatus) == REGS_HSTATUS_OFF, "trap.S offset");
+_Static_assert(offsetof(struct guest_regs, partial) == REGS_PARTIAL_OFF, "trap.S offset");
 _Static_assert(offsetof(struct arch_hart, stack_top) == PCPU_STACK_TOP_OFF, "trap.S offset");
 _Static_assert(offsetof(struct arch_hart, tp) == PCPU_TP_OFF, "trap.S offset");
 
@@ -115,7 +116,7 @@ void arch_wait_for_interrupt(void)
 void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64_t a1, unsigned guest_file,
 			  bool has_v)
 {
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, sizeof(*r));   /* partial = 0: the way back restores every register */
 	r->x[10] = a0;
 	r->x[11] = a1;
 	r->sepc = pc;
@@ -268,7 +269,8 @@ void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval)
 
 int arch_guest_read_u16(uint64_t gva, uint16_t *out)
 {
-	uint64_t val = 0, err, fix;
+	/* A fault traps to HS again, which rewrites sstatus.SPP/SPIE and hstatus.SPV/GVA: put them back. */
+	uint64_t val = 0, err, fix, sstatus = csr_read(sstatus), hstatus = csr_read(hstatus);
 
 	__asm__ volatile(
 		"lla	%[fix], 1f\n"
@@ -283,6 +285,10 @@ int arch_guest_read_u16(uint64_t gva, uint16_t *out)
 		: [val] "+&r"(val), [err] "=&r"(err), [fix] "=&r"(fix), [slot] "=m"(arch_this_hart->fixup)
 		: [a] "r"(gva)
 		: "memory");
+	if (err) {
+		csr_write(sstatus, sstatus);
+		csr_write(hstatus, hstatus);
+	}
 	*out = (uint16_t)val;
 	return err ? -PV_EINVAL : 0;
 }

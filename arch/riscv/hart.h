@@ -17,6 +17,15 @@ struct guest_regs {
 	uint64_t sepc;      /**< guest pc */
 	uint64_t sstatus;   /**< HS sstatus at the trap (SPP, SPIE) */
 	uint64_t hstatus;   /**< hstatus at the trap (SPV, SPVP, GVA, VGEIN) */
+	/**
+	 * Non-zero while the exit being handled (an ecall or an interrupt) saved only
+	 * what C may clobber: gp, s0-s11, sstatus and hstatus stay live in the hart, and
+	 * x[3], x[8], x[9], x[18..27], sstatus and hstatus here are stale. trap_entry.S
+	 * saves everything (0) for exceptions, whose handling may read or write any
+	 * register (MMIO emulation) or inject an exception. Whoever rewrites the whole
+	 * frame sets it to 0, so the way back restores it all.
+	 */
+	uint64_t partial;
 };
 
 /**
@@ -92,7 +101,9 @@ void tls_init_block(uint8_t *block);
 /**
  * Reset @r to enter VS-mode at guest address @pc with a0 = @a0, a1 = @a1, guest
  * interrupt file @guest_file (hstatus.VGEIN), VSXL = 64, FPU (and vector if
- * @has_v) usable, guest interrupts off.
+ * @has_v) usable, guest interrupts off; every other register 0. The whole frame
+ * is then current (@r->partial = 0): the way back into the guest restores it all,
+ * also at the end of an exit that had saved only part of it.
  */
 void arch_vcpu_regs_reset(struct guest_regs *r, uint64_t pc, uint64_t a0, uint64_t a1, unsigned guest_file,
 			  bool has_v);
@@ -157,8 +168,9 @@ void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval);
 
 /**
  * Read 16 bits of guest memory at guest virtual address @gva with the guest's
- * translation and execute permission (HLVX.HU); a fault resumes at a fixup.
- * Returns 0, or -PV_EINVAL if the access faulted.
+ * translation and execute permission (HLVX.HU); a fault resumes at a fixup and
+ * leaves sstatus and hstatus as they were (the exit being handled returns with
+ * them). Returns 0, or -PV_EINVAL if the access faulted.
  */
 int arch_guest_read_u16(uint64_t gva, uint16_t *out);
 

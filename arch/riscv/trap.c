@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Trap dispatch [Priv ISA "Hypervisor Extension", "Trap Cause Codes"]: guest
- * traps are decoded into a struct arch_exit (trap CSRs read once, at entry) and
- * handed to vcpu_handle_exit(); traps in HS-mode resume at a probe fixup or panic.
+ * traps are decoded into a struct arch_exit (the trap CSRs the cause defines,
+ * read once, at entry) and handed to vcpu_handle_exit(); traps in HS-mode resume
+ * at a probe fixup or panic.
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/trap.h"
@@ -31,44 +32,62 @@ const char *arch_cause_name(uint64_t c)
 	return c < ARRAY_SIZE(cause_names) && cause_names[c] ? cause_names[c] : "unknown";
 }
 
-struct arch_hart *guest_trap(struct arch_hart *h);
+_Static_assert(CAUSE_LOAD_GUEST_PAGE_FAULT == 21 && CAUSE_STORE_GUEST_PAGE_FAULT == 23,
+	       "trap_entry.S saves the whole frame for causes 21 and 23");
+_Static_assert(CAUSE_VS_ECALL == 10, "trap_entry.S calls vcpu_handle_ecall for cause 10");
 
-/** Called by trap.S for every trap from the guest. Returns @h to resume the guest. */
-struct arch_hart *guest_trap(struct arch_hart *h)
+/* The exit being handled on this hart (no stack copy, no address of a local on the hot path). */
+static __thread struct arch_exit this_exit;
+
+void guest_trap(struct arch_hart *h, uint64_t scause);
+
+/**
+ * Called by trap_entry.S for every trap from the guest but an ecall (which goes
+ * to vcpu_handle_ecall), with scause as read at entry. Load and store guest-page
+ * faults go to vcpu_handle_guest_page_fault, everything else to vcpu_handle_exit. Reads the other trap CSRs the cause defines (before anything can
+ * clobber them: a guest memory probe's fault in HS rewrites them), decodes, and
+ * hands the exit to vcpu_handle_exit(); returning resumes the guest with @h->regs.
+ */
+void guest_trap(struct arch_hart *h, uint64_t scause)
 {
-	uint64_t scause = csr_read(scause);
-	struct arch_exit e = {
-		.cause = scause & ~CAUSE_IRQ_FLAG,
-		.tval = csr_read(stval),
-		.htval = csr_read(htval),
-		.htinst = csr_read(htinst),
-	};
+	struct arch_exit *e = &this_exit;
 
+	/* A load or store guest-page fault (emulated MMIO): the fault goes up in registers. */
+	if (scause == CAUSE_LOAD_GUEST_PAGE_FAULT || scause == CAUSE_STORE_GUEST_PAGE_FAULT) {
+		uint64_t tval = csr_read(stval), htval = csr_read(htval), htinst = csr_read(htinst);
+
+		vcpu_handle_guest_page_fault(h, gpa((htval << 2) | (tval & 3)), tval, htinst,
+					     scause == CAUSE_STORE_GUEST_PAGE_FAULT);
+		return;
+	}
+	e->cause = scause & ~CAUSE_IRQ_FLAG;
 	if (scause & CAUSE_IRQ_FLAG) {
-		e.kind = e.cause == IRQ_S_EXT ? ARCH_EXIT_IRQ_EXT : ARCH_EXIT_IRQ_OTHER;
+		e->kind = e->cause == IRQ_S_EXT ? ARCH_EXIT_IRQ_EXT : ARCH_EXIT_IRQ_OTHER;
 	} else {
-		switch (e.cause) {
-		case CAUSE_VS_ECALL:
-			e.kind = ARCH_EXIT_ECALL;
+		switch (e->cause) {
+		case CAUSE_FETCH_GUEST_PAGE_FAULT: {
+			uint64_t tval = csr_read(stval), htval = csr_read(htval);
+
+			e->kind = ARCH_EXIT_GUEST_PAGE_FAULT;
+			e->tval = tval;
+			e->htval = htval;
+			e->htinst = csr_read(htinst);
+			e->gpa = gpa((htval << 2) | (tval & 3));
+			e->fetch = true;
+			e->write = false;
 			break;
-		case CAUSE_FETCH_GUEST_PAGE_FAULT:
-		case CAUSE_LOAD_GUEST_PAGE_FAULT:
-		case CAUSE_STORE_GUEST_PAGE_FAULT:
-			e.kind = ARCH_EXIT_GUEST_PAGE_FAULT;
-			e.gpa = gpa((e.htval << 2) | (e.tval & 3));
-			e.fetch = e.cause == CAUSE_FETCH_GUEST_PAGE_FAULT;
-			e.write = e.cause == CAUSE_STORE_GUEST_PAGE_FAULT;
-			break;
+		}
 		case CAUSE_VIRTUAL_INSN:
-			e.kind = ARCH_EXIT_VIRTUAL_INSN;
+			e->kind = ARCH_EXIT_VIRTUAL_INSN;
+			e->tval = csr_read(stval);
 			break;
 		default:
-			e.kind = ARCH_EXIT_EXCEPTION;
+			e->kind = ARCH_EXIT_EXCEPTION;
+			e->tval = csr_read(stval);
 			break;
 		}
 	}
-	vcpu_handle_exit(h, &e);
-	return h;
+	vcpu_handle_exit(h, e);
 }
 
 /** Saved HS registers of a trap taken in the hypervisor itself (trap.S from_hs). */

@@ -5,9 +5,25 @@
  * sscratch holds the current hart's struct pcpu pointer while a guest runs and 0
  * while the hypervisor runs. A trap from the guest (V=1) saves the guest's
  * registers into pcpu->regs, switches to the hart's HS stack and calls
- * guest_trap(pcpu); returning from it re-enters the guest. A trap taken in HS
- * itself goes to hs_trap(), which panics, or resumes at a fixup address for a
- * guest memory probe that faulted.
+ * vcpu_handle_ecall(pcpu) for an ecall, guest_trap(pcpu, scause) for anything
+ * else; returning from them re-enters the guest. A trap taken
+ * in HS itself goes to hs_trap(), which panics, or resumes at a fixup address for
+ * a guest memory probe that faulted.
+ *
+ * What is saved (docs/architecture.md "Exit cost"): every exit saves the registers
+ * the C calling convention lets a callee clobber (ra, t0-t6, a0-a7), the guest's
+ * sp and tp (the hypervisor loads its own) and sepc. An ecall or an interrupt
+ * saves nothing else: the C code preserves the callee-saved registers s0-s11,
+ * nothing in the hypervisor writes gp (the link script defines no
+ * __global_pointer$), and nothing on those paths changes sstatus or hstatus (a
+ * faulting guest memory probe puts them back itself), so they stay live in the
+ * hart for the whole exit; regs->partial is then non-zero and the frame's gp,
+ * s0-s11, sstatus and hstatus are stale. An exception (guest-page fault, virtual
+ * instruction, ...) saves the whole frame: the MMIO emulation reads or writes any
+ * register and exception injection rewrites sstatus and hstatus. The way back
+ * restores gp, s0-s11, sstatus and hstatus from the frame exactly when
+ * regs->partial is 0: after a full save, or when C rewrote the whole frame
+ * (arch_vcpu_regs_reset clears it).
  */
 #include "arch/riscv/asm_offsets.h"
 
@@ -23,7 +39,23 @@
 	.endr
 .endm
 
+/* The registers C preserves and the hypervisor never writes: gp, s0-s11. */
+#define CALLEE_REGS 3,8,9,18,19,20,21,22,23,24,25,26,27
+
 #define HS_FRAME_SIZE 256
+
+/*
+ * Back from C: a0 = the hart's struct arch_hart (tp is the hypervisor's again, C
+ * does not change it); a partial frame resumes with the live callee-saved
+ * registers, a whole one (guest_enter, next) restores them.
+ */
+.macro RESUME_AFTER_C
+	lui	a0, %tprel_hi(arch_this_hart)
+	add	a0, a0, tp, %tprel_add(arch_this_hart)
+	ld	a0, %tprel_lo(arch_this_hart)(a0)
+	ld	t0, REGS_PARTIAL_OFF(a0)
+	bnez	t0, guest_resume
+.endm
 
 	.section .text
 	.balign 4
@@ -31,34 +63,57 @@
 trap_entry:
 	csrrw	sp, sscratch, sp
 	beqz	sp, from_hs
-	SAVE_GPRS_BUT_SP sp
-	csrr	t0, sscratch
+	/* ra, tp, t0-t6, a0-a7 */
+	.irp n, 1,4,5,6,7,10,11,12,13,14,15,16,17,28,29,30,31
+	sd	x\n, (\n * 8)(sp)
+	.endr
+	csrrw	t0, sscratch, zero	/* the guest's sp; sscratch = 0 while in HS */
 	sd	t0, 16(sp)
-	csrw	sscratch, zero
 	csrr	t0, sepc
 	sd	t0, REGS_SEPC_OFF(sp)
-	csrr	t0, sstatus
-	sd	t0, REGS_SSTATUS_OFF(sp)
-	csrr	t0, hstatus
-	sd	t0, REGS_HSTATUS_OFF(sp)
+	csrr	a1, scause
 	mv	a0, sp
 	ld	tp, PCPU_TP_OFF(a0)
 	ld	sp, PCPU_STACK_TOP_OFF(a0)
-	call	guest_trap		/* returns the pcpu to resume */
-	/* fall through */
+	/* An ecall (10) needs no other trap CSR: straight to the SBI dispatch, partial frame. */
+	li	t0, 10
+	bne	a1, t0, 1f
+	sd	t0, REGS_PARTIAL_OFF(a0)
+	call	vcpu_handle_ecall	/* vcpu_handle_ecall(h) */
+	RESUME_AFTER_C
+	j	guest_enter
+1:	mv	t1, a1			/* an interrupt: partial frame (partial = scause, non-zero) */
+	bltz	a1, 2f
+	/* an exception: the whole frame (partial = 0) */
+	.irp n, CALLEE_REGS
+	sd	x\n, (\n * 8)(a0)
+	.endr
+	csrr	t0, sstatus
+	sd	t0, REGS_SSTATUS_OFF(a0)
+	csrr	t0, hstatus
+	sd	t0, REGS_HSTATUS_OFF(a0)
+	li	t1, 0
+2:	sd	t1, REGS_PARTIAL_OFF(a0)
+	call	guest_trap		/* guest_trap(h, scause) */
+	RESUME_AFTER_C
 
-/* void guest_enter(struct pcpu *pc): restore the guest frame and sret (V=1 via hstatus.SPV). */
+/* void guest_enter(struct pcpu *pc): restore the whole guest frame and sret (V=1 via hstatus.SPV). */
 	.globl guest_enter
 guest_enter:
-	ld	t0, REGS_SEPC_OFF(a0)
-	csrw	sepc, t0
+	.irp n, CALLEE_REGS
+	ld	x\n, (\n * 8)(a0)
+	.endr
 	ld	t0, REGS_SSTATUS_OFF(a0)
 	csrw	sstatus, t0
 	ld	t0, REGS_HSTATUS_OFF(a0)
 	csrw	hstatus, t0
+/* gp, s0-s11, sstatus and hstatus are the guest's already: restore the rest. */
+guest_resume:
+	ld	t0, REGS_SEPC_OFF(a0)
+	csrw	sepc, t0
 	csrw	sscratch, a0
-	/* every register but a0, which is the base: it goes last */
-	.irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	/* ra, sp, tp, t0-t6, a1-a7; a0 is the base: it goes last */
+	.irp n, 1,2,4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, (\n * 8)(a0)
 	.endr
 	ld	a0, 80(a0)

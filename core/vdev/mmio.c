@@ -28,38 +28,57 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, gpa_t g)
 	return NULL;
 }
 
+/*
+ * Perform decoded access @a of the guest at @g in window @m, if it matches the
+ * fault (@write) and stays inside the window: the device access, rd, sepc.
+ */
+static inline bool perform(const struct mmio_region *m, struct guest_regs *r, gpa_t g, const struct mmio_access *a,
+			   bool write)
+{
+	uint64_t off;
+
+	if (a->write != write)
+		return false;
+	off = gpa_diff(g, m->base);
+	if (off + a->width > m->size)
+		return false;
+	if (a->write) {
+		m->write(m->ctx, off, a->width, a->reg ? r->x[a->reg] : 0);
+	} else {
+		uint64_t v = mmio_load_extend(m->read(m->ctx, off, a->width), a);
+
+		if (a->reg)
+			r->x[a->reg] = v;
+	}
+	r->sepc += a->insn_len;
+	return true;
+}
+
+/* No htinst: decode the instruction at sepc, read with HLVX (out of line: the probe needs a stack). */
+static __attribute__((noinline)) bool emulate_insn(const struct mmio_region *m, struct guest_regs *r, gpa_t g,
+						   bool write)
+{
+	struct mmio_access a;
+	uint16_t lo, hi = 0;
+
+	if (arch_guest_read_u16(r->sepc, &lo) < 0 ||
+	    ((lo & 3) == 3 && arch_guest_read_u16(r->sepc + 2, &hi) < 0))
+		return false;
+	if (mmio_decode_insn((uint32_t)lo | (uint32_t)hi << 16, &a) < 0)
+		return false;
+	return perform(m, r, g, &a, write);
+}
+
 bool mmio_emulate(const struct mmio_bus *bus, struct guest_regs *r, gpa_t g, uint64_t htinst, bool write)
 {
 	const struct mmio_region *m = mmio_find(bus, g);
 	struct mmio_access a;
-	uint64_t off;
-	int ret;
 
 	if (!m)
 		return false;
-	ret = mmio_decode_htinst(htinst, &a);
-	if (ret == -PV_ENOENT) {
-		uint16_t lo, hi = 0;
-
-		if (arch_guest_read_u16(r->sepc, &lo) < 0 ||
-		    ((lo & 3) == 3 && arch_guest_read_u16(r->sepc + 2, &hi) < 0))
-			return false;
-		ret = mmio_decode_insn((uint32_t)lo | (uint32_t)hi << 16, &a);
-	}
-	if (ret < 0 || a.write != write)
+	if (htinst == 0)
+		return emulate_insn(m, r, g, write);
+	if (mmio_decode_htinst(htinst, &a) < 0)
 		return false;
-	off = gpa_diff(g, m->base);
-	if (off + a.width > m->size)
-		return false;
-
-	if (a.write) {
-		m->write(m->ctx, off, a.width, a.reg ? r->x[a.reg] : 0);
-	} else {
-		uint64_t v = mmio_load_extend(m->read(m->ctx, off, a.width), &a);
-
-		if (a.reg)
-			r->x[a.reg] = v;
-	}
-	r->sepc += a.insn_len;
-	return true;
+	return perform(m, r, g, &a, write);
 }

@@ -24,6 +24,51 @@ struct mmio_access {
 	unsigned insn_len; /**< length in bytes (2 or 4) of the guest instruction: how far to advance sepc */
 };
 
+#define MMIO_OPC_LOAD   0x03U   /* LOAD major opcode, bits 6:0 */
+#define MMIO_OPC_STORE  0x23U   /* STORE major opcode, bits 6:0 */
+
+/* Bit field @hi:@lo of @x. */
+static inline unsigned mmio_bits(uint32_t x, unsigned hi, unsigned lo)
+{
+	return (unsigned)((x >> lo) & ((1U << (hi - lo + 1)) - 1));
+}
+
+/*
+ * Decode a 32-bit-format LOAD/STORE @insn (bits 1:0 must read 11) into *@a with
+ * instruction length @len. Only opcode, funct3 and rd / rs2 are looked at, so the
+ * same code serves transformed htinst values (zeroed immediates, address offset in
+ * the rs1 field) and raw instructions.
+ */
+static inline int mmio_decode_ldst32(uint32_t insn, unsigned len, struct mmio_access *a)
+{
+	unsigned f3 = mmio_bits(insn, 14, 12);
+	struct mmio_access r = { .insn_len = len };
+
+	switch (mmio_bits(insn, 6, 0)) {
+	case MMIO_OPC_LOAD:
+		/* funct3: 0 lb, 1 lh, 2 lw, 3 ld, 4 lbu, 5 lhu, 6 lwu; 7 is reserved. */
+		if (f3 == 7)
+			return -PV_EINVAL;
+		r.write = false;
+		r.width = 1U << (f3 & 3);
+		r.sign_extend = f3 < 3;
+		r.reg = mmio_bits(insn, 11, 7);
+		break;
+	case MMIO_OPC_STORE:
+		/* funct3: 0 sb, 1 sh, 2 sw, 3 sd; 4..7 are reserved. */
+		if (f3 > 3)
+			return -PV_EINVAL;
+		r.write = true;
+		r.width = 1U << f3;
+		r.reg = mmio_bits(insn, 24, 20);
+		break;
+	default:
+		return -PV_EINVAL;
+	}
+	*a = r;
+	return PV_OK;
+}
+
 /**
  * Decode the value the hardware wrote to htinst on a load or store guest-page fault
  * [RISC-V Privileged ISA, Hypervisor Extension, "Transformed Instruction or
@@ -44,7 +89,23 @@ struct mmio_access {
  *              never MMIO), other values with bit 0 = 0, FP loads/stores, AMOs,
  *              reserved funct3 values, bits above 31 set.
  */
-int mmio_decode_htinst(uint64_t htinst, struct mmio_access *a);
+
+static inline int mmio_decode_htinst(uint64_t htinst, struct mmio_access *a)
+{
+	uint32_t insn;
+
+	if (htinst == 0)
+		return -PV_ENOENT;
+	/*
+	 * Bit 0 clear: a pseudoinstruction (VS-stage page-table access, never MMIO) or
+	 * a reserved/custom value. Transformed instructions fit in 32 bits.
+	 */
+	if (!(htinst & 1) || (htinst >> 32))
+		return -PV_EINVAL;
+	insn = (uint32_t)htinst;
+	/* Bit 1 tells the original length; decode with bit 1 forced to 1. */
+	return mmio_decode_ldst32(insn | 2U, (insn & 2U) ? 4U : 2U, a);
+}
 
 /**
  * Decode a raw guest instruction @insn read from guest memory at sepc (the fallback
@@ -70,6 +131,17 @@ int mmio_decode_insn(uint32_t insn, struct mmio_access *a);
  * access's top bit if @a->sign_extend, else zero-extended. A width other than
  * 1, 2 or 4 returns @raw unchanged (8-byte loads need no extension).
  */
-uint64_t mmio_load_extend(uint64_t raw, const struct mmio_access *a);
+
+static inline uint64_t mmio_load_extend(uint64_t raw, const struct mmio_access *a)
+{
+	unsigned shift;
+
+	if (a->width != 1 && a->width != 2 && a->width != 4)
+		return raw;
+	shift = 64 - 8 * a->width;
+	if (a->sign_extend)
+		return (uint64_t)((int64_t)(raw << shift) >> shift);
+	return (raw << shift) >> shift;
+}
 
 #endif

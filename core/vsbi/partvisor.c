@@ -34,24 +34,28 @@ static int guest_device(const struct partition *p, unsigned long bdf)
 	return (int)PCI_DEV(bdf);
 }
 
-/* MSI_COMPOSE / MSI_RELEASE(device, vcpu, identity). */
-static long msi_call(struct partition *p, bool compose, const struct vsbi_call *c, long *value)
+/* MSI_COMPOSE / MSI_RELEASE(device, vcpu, identity). Out of line: the other calls need no stack. */
+static __attribute__((noinline)) void msi_call(struct partition *p, bool compose, const struct vsbi_call *c,
+					       struct vsbi_ret *r)
 {
 	int dev = guest_device(p, c->a[0]);
 	gpa_t addr;
 	int ret;
 
+	r->error = SBI_ERR_INVALID_PARAM;
 	if (dev < 0 || c->a[1] >= p->nr_vcpus || c->a[2] == 0 || c->a[2] > p->guest_ids)
-		return SBI_ERR_INVALID_PARAM;
+		return;
 	ret = compose ? vmsi_compose(&p->msi, (unsigned)dev, (unsigned)c->a[1], (uint32_t)c->a[2], &addr) :
 			vmsi_release(&p->msi, (unsigned)dev, (unsigned)c->a[1], (uint32_t)c->a[2]);
 	if (ret == -PV_EALREADY)
-		return SBI_ERR_INVALID_PARAM;  /* nothing composed to release (the arguments were checked above) */
-	if (ret < 0)
-		return SBI_ERR_FAILED;  /* the IOMMU did not take the change */
+		return;  /* nothing composed to release (the arguments were checked above) */
+	if (ret < 0) {
+		r->error = SBI_ERR_FAILED;  /* the IOMMU did not take the change */
+		return;
+	}
 	if (compose)
-		*value = (long)addr.v;
-	return SBI_SUCCESS;
+		r->value = (long)addr.v;
+	r->error = SBI_SUCCESS;
 }
 
 static void partvisor_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
@@ -73,7 +77,7 @@ static void partvisor_handle(struct vcpu *v, const struct vsbi_call *c, struct v
 		break;
 	case PARTVISOR_FID_MSI_COMPOSE:
 	case PARTVISOR_FID_MSI_RELEASE:
-		r->error = msi_call(p, c->fid == PARTVISOR_FID_MSI_COMPOSE, c, &r->value);
+		msi_call(p, c->fid == PARTVISOR_FID_MSI_COMPOSE, c, r);
 		break;
 	}
 }

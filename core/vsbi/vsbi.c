@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Guest SBI: the extension table and the dispatcher [SBI binary-encoding.adoc]. See vsbi.h. */
+/* Guest SBI: the extension tables [SBI binary-encoding.adoc]; the dispatcher is inline in vsbi.h. */
 #include "core/vsbi/vsbi.h"
 #include "sbi.h"
 
@@ -9,13 +9,21 @@ const struct vsbi_ext *const vsbi_exts[] = {
 	&vsbi_ext_legacy_shutdown, &vsbi_ext_partvisor, NULL,
 };
 
-const struct vsbi_ext *vsbi_find(unsigned long eid)
-{
-	for (const struct vsbi_ext *const *e = vsbi_exts; *e; e++)
-		if (eid >= (*e)->eid_min && eid <= (*e)->eid_max)
-			return *e;
-	return NULL;
-}
+/* A collision of two EIDs in one slot is an "initialized field overwritten" error (-Werror). */
+const struct vsbi_ext *const vsbi_slots[VSBI_SLOTS] = {
+	[VSBI_SLOT(SBI_EXT_BASE)] = &vsbi_ext_base,
+	[VSBI_SLOT(SBI_EXT_TIME)] = &vsbi_ext_time,
+	[VSBI_SLOT(SBI_EXT_IPI)] = &vsbi_ext_ipi,
+	[VSBI_SLOT(SBI_EXT_RFNC)] = &vsbi_ext_rfence,
+	[VSBI_SLOT(SBI_EXT_HSM)] = &vsbi_ext_hsm,
+	[VSBI_SLOT(SBI_EXT_SRST)] = &vsbi_ext_srst,
+	[VSBI_SLOT(SBI_EXT_DBCN)] = &vsbi_ext_dbcn,
+	[VSBI_SLOT(SBI_EXT_LEGACY_SET_TIMER)] = &vsbi_ext_legacy_set_timer,
+	[VSBI_SLOT(SBI_EXT_LEGACY_PUTCHAR)] = &vsbi_ext_legacy_putchar,
+	[VSBI_SLOT(SBI_EXT_LEGACY_GETCHAR)] = &vsbi_ext_legacy_getchar,
+	[VSBI_SLOT(SBI_EXT_LEGACY_SHUTDOWN)] = &vsbi_ext_legacy_shutdown,
+	[VSBI_SLOT(SBI_EXT_PARTVISOR)] = &vsbi_ext_partvisor,
+};
 
 bool vsbi_hart_in_mask(unsigned long mask, unsigned long base, unsigned vhartid)
 {
@@ -36,21 +44,4 @@ bool vsbi_mask_valid(const struct partition *p, unsigned long mask, unsigned lon
 	return true;
 }
 
-enum vsbi_action vsbi_handle(struct vcpu *v, struct guest_regs *r, struct vsbi_ret *out)
-{
-	struct vsbi_call c = { .eid = r->x[17], .fid = r->x[16],
-			       .a = { r->x[10], r->x[11], r->x[12], r->x[13], r->x[14], r->x[15] } };
-	struct vsbi_ret ret = { .error = SBI_ERR_NOT_SUPPORTED, .action = VSBI_RESUME };
-	const struct vsbi_ext *e = vsbi_find(c.eid);
-
-	r->sepc += 4;  /* ecall is always 4 bytes */
-	if (e)
-		e->handle(v, &c, &ret);
-	partition_count_exit(v->part, e ? e->cause : EXIT_SBI_OTHER);
-	r->x[10] = (uint64_t)ret.error;
-	if (!ret.legacy)
-		r->x[11] = (uint64_t)ret.value;
-	if (out)
-		*out = ret;
-	return ret.action;
-}
+__thread struct vsbi_frame vsbi_this_call;

@@ -325,8 +325,8 @@ static void call(struct fz *f)
 		v->pcpu->mailbox = 1u << REQ_STOP;
 	fake.out_len = 0;
 
-	memset(&ret, 0xa5, sizeof(ret));
-	act = vsbi_handle(v, &r, &ret);
+	ret = *vsbi_handle(v, &r);
+	act = ret.action;
 
 	FUZZ_CHECK(r.sepc == SEPC + 4, "sepc advanced by %lld", (long long)(r.sepc - SEPC));
 	FUZZ_CHECK(fake.locks_held == 0, "locks held: %d", fake.locks_held);

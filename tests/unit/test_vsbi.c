@@ -107,7 +107,7 @@ static enum vsbi_action sbi3(struct vcpu *v, unsigned long eid, unsigned long fi
 	regs.x[14] = 0x1414;
 	regs.x[15] = 0x1515;
 	regs.sepc = SEPC;
-	act = vsbi_handle(v, &regs, NULL);
+	act = vsbi_handle(v, &regs)->action;
 	assert_int_equal(regs.sepc, SEPC + 4);
 	assert_int_equal(fake.locks_held, 0);
 	/* registers other than a0/a1 are left alone */
@@ -178,6 +178,39 @@ static void test_base_versions(void **state UNUSED)
 
 	assert_int_equal(fake.ecalls, 0);
 	assert_int_equal(p.exits[EXIT_SBI_BASE], 3);
+}
+
+/* The extension a linear search of vsbi_exts[] finds for @eid (what vsbi_find's direct look-up must agree with). */
+static const struct vsbi_ext *find_linear(unsigned long eid)
+{
+	for (const struct vsbi_ext *const *e = vsbi_exts; *e; e++)
+		if (eid >= (*e)->eid_min && eid <= (*e)->eid_max)
+			return *e;
+	return NULL;
+}
+
+static void test_find_direct(void **state UNUSED)
+{
+	unsigned n = 0;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	/* every extension is found in its slot, and each has one EID */
+	for (const struct vsbi_ext *const *e = vsbi_exts; *e; e++, n++) {
+		assert_int_equal((*e)->eid_min, (*e)->eid_max);
+		assert_ptr_equal(vsbi_find((*e)->eid_min), *e);
+		/* neighbours and one-bit variations share slots with it now and then: never found */
+		for (unsigned b = 0; b < 64; b++)
+			assert_ptr_equal(vsbi_find((*e)->eid_min ^ (1UL << b)), find_linear((*e)->eid_min ^ (1UL << b)));
+	}
+	assert_int_equal(n, 12);
+	/* small EIDs, and pseudo-random ones */
+	for (unsigned long eid = 0; eid < 0x10000; eid++)
+		assert_ptr_equal(vsbi_find(eid), find_linear(eid));
+	for (unsigned i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		assert_ptr_equal(vsbi_find(x), find_linear(x));
+		assert_ptr_equal(vsbi_find(x & 0xffffffff), find_linear(x & 0xffffffff));
+	}
 }
 
 static void test_base_probe(void **state UNUSED)
@@ -702,7 +735,7 @@ static void test_hsm_suspend(void **state UNUSED)
 	static const unsigned long invalid[] = {
 		1, 0x0fffffff, 0x10000000, 0x7fffffff, 0x80000001, 0xffffffff, 0x100000001UL, ULONG_MAX,
 	};
-	struct vsbi_ret r;
+	const struct vsbi_ret *r;
 
 	/* retentive default: the caller waits, then the guest sees success */
 	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0),
@@ -719,11 +752,17 @@ static void test_hsm_suspend(void **state UNUSED)
 	regs.x[10] = SBI_HSM_SUSPEND_NON_RET_DEFAULT | (7UL << 32);
 	regs.x[11] = RAM_GPA + 0x100;
 	regs.x[12] = 0x1234;
-	assert_int_equal(vsbi_handle(vcpu(0), &regs, &r), VSBI_SUSPEND);
-	assert_int_equal(r.error, SBI_SUCCESS);
-	assert_true(r.suspend.non_retentive);
-	assert_int_equal(r.suspend.resume_addr.v, RAM_GPA + 0x100);
-	assert_int_equal(r.suspend.opaque, 0x1234);
+	r = vsbi_handle(vcpu(0), &regs);
+	assert_int_equal(r->action, VSBI_SUSPEND);
+	assert_int_equal(r->error, SBI_SUCCESS);
+	assert_true(r->suspend.non_retentive);
+	assert_int_equal(r->suspend.resume_addr.v, RAM_GPA + 0x100);
+	assert_int_equal(r->suspend.opaque, 0x1234);
+	/* the next call starts from a clean result: a retentive suspend is not taken for the last one */
+	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0),
+			 VSBI_SUSPEND);
+	assert_false(vsbi_this_call.ret.suspend.non_retentive);
+	assert_int_equal(vsbi_this_call.ret.suspend.resume_addr.v, 0);
 	/* ... and the resume address must be in the partition's RAM */
 	assert_int_equal(sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT,
 			      RAM_END, 0), VSBI_RESUME);
@@ -1287,6 +1326,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_base_versions, setup),
 		cmocka_unit_test_setup(test_base_probe, setup),
+		cmocka_unit_test_setup(test_find_direct, setup),
 		cmocka_unit_test_setup(test_base_machine_ids, setup),
 		cmocka_unit_test_setup(test_base_unknown_fid, setup),
 		cmocka_unit_test_setup(test_unknown_eid, setup),

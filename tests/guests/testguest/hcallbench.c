@@ -4,7 +4,8 @@
  * each of GET_INFO(VERSION) (the null hypercall) and, when the partition has a PCI function,
  * MSI_COMPOSE + MSI_RELEASE of function 00:00.0, each timed with the instret counter (every
  * instruction the hart retires, the hypervisor's included, between the two reads). Prints
- * min / median / max per call.
+ * min / median / max per call. "uartbench": 1000 reads of the LSR and 1000 writes of the SCR
+ * of the emulated 16550 (trap-and-emulate MMIO), timed the same way.
  */
 #include "hw.h"
 #include "partvisor/hypercall.h"
@@ -34,11 +35,16 @@ static void sort(uint64_t *v, unsigned n)
 		}
 }
 
-static void report(const char *what)
+static void report_as(const char *bench, const char *what, const char *unit)
 {
 	sort(samples, CALLS);
-	say("hcallbench: %s: %u calls, instructions min %lu median %lu max %lu", what, CALLS,
+	say("%s: %s: %u %s, instructions min %lu median %lu max %lu", bench, what, CALLS, unit,
 	    (unsigned long)samples[0], (unsigned long)samples[CALLS / 2], (unsigned long)samples[CALLS - 1]);
+}
+
+static void report(const char *what)
+{
+	report_as("hcallbench", what, "calls");
 }
 
 void hcall_bench(void)
@@ -75,4 +81,54 @@ void hcall_bench(void)
 		sbi_call(PARTVISOR_EID, PARTVISOR_FID_MSI_RELEASE, 0, 0, 1);
 	}
 	report("msi_compose (then released, untimed)");
+}
+
+#define UART_SCR 7
+#define UART_LSR 5
+#define LSR_THRE_TEMT 0x60   /* transmitter empty: the model always reports both */
+
+/* The guest's 16550 (compatible "ns16550a"), from the device tree; 0 if there is none. */
+static uintptr_t fdt_uart(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a");
+	struct range reg;
+
+	if (node < 0 || node_ranges(fdt, node, &reg, 1) != 1)
+		return 0;
+	return (uintptr_t)reg.base;
+}
+
+void uart_bench(const void *fdt)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)fdt_uart(fdt);
+	uint64_t t0, empty;
+	uint8_t v;
+
+	if (!uart) {
+		fail("uartbench: FAIL no ns16550a node in the device tree");
+		return;
+	}
+	t0 = rdinstret();
+	empty = rdinstret() - t0;
+	for (unsigned i = 0; i < CALLS; i++) {
+		t0 = rdinstret();
+		v = uart[UART_LSR];
+		samples[i] = rdinstret() - t0 - empty;
+		if ((v & LSR_THRE_TEMT) != LSR_THRE_TEMT) {
+			fail("uartbench: FAIL LSR read 0x%02x", v);
+			return;
+		}
+	}
+	report_as("uartbench", "lsr read (emulated 16550)", "reads");
+	for (unsigned i = 0; i < CALLS; i++) {
+		t0 = rdinstret();
+		uart[UART_SCR] = (uint8_t)i;
+		samples[i] = rdinstret() - t0 - empty;
+	}
+	v = uart[UART_SCR];
+	if (v != (uint8_t)(CALLS - 1)) {
+		fail("uartbench: FAIL SCR reads 0x%02x after writing 0x%02x", v, (uint8_t)(CALLS - 1));
+		return;
+	}
+	report_as("uartbench", "scr write (emulated 16550)", "writes");
 }

@@ -794,6 +794,8 @@ void hart_main(unsigned long hartid, const void *fdt, unsigned long slot)
 	wait_stopped(ids, n, started, tb);
 	if (bootargs_has(fdt, "hcallbench"))   /* the FDT header was checked above */
 		hcall_bench();
+	if (bootargs_has(fdt, "uartbench"))   /* the FDT header was checked above */
+		uart_bench(fdt);
 	if (bootargs_has(fdt, "edu"))   /* the FDT header was checked above */
 		edu_test(fdt, hartid, n, tb);
 	if (bootargs_has(fdt, "virtio"))

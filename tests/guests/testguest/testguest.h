@@ -37,6 +37,8 @@ void suspend_helper(uint64_t tb);
 
 /* Hypercall round trips in instructions ("hcallbench" in bootargs, hcallbench.c). */
 void hcall_bench(void);
+/* Emulated 16550 register accesses in instructions ("uartbench" in bootargs, hcallbench.c). */
+void uart_bench(const void *fdt);
 bool node_okay(const void *fdt, int node);
 int node_ranges(const void *fdt, int node, struct range *r, int max);
 int fdt_memory(const void *fdt, struct range *r, int max);
