@@ -72,6 +72,7 @@ iommu_edu_pci|bash tests/qemu/iommu_edu.sh pci
 iommu_edu_composed|bash tests/qemu/iommu_edu_composed.sh
 iommu_edu_sys_nomsi|bash tests/qemu/iommu_edu.sh sys nomsi
 iommu_edu_composed_nomsi|bash tests/qemu/iommu_edu_composed.sh nomsi
+edu_msi|bash tests/qemu/edu_msi.sh
 iommu_storm|bash tests/qemu/iommu_storm.sh
 iommu_virtio_open|bash tests/qemu/iommu_virtio.sh open
 iommu_virtio_composed|bash tests/qemu/iommu_virtio.sh composed

@@ -52,6 +52,7 @@ tests/configs/chosen-split.dts|4|2G|iommu-sys=on||$tg
 tests/configs/linux-bench.dts|4|1G|||$tg
 tests/configs/linux-pci.dts|4|2G|iommu-sys=on||$tg
 tests/configs/linux-test.dts|4|1G|||$tg
+tests/configs/msi-bench.dts|2|512M|iommu-sys=on|-device edu,addr=5|$tg
 tests/configs/suspend.dts|4|1G|||$tg
 tests/configs/sv48-guest.dts|4|1G|||$tg
 tests/configs/two-sockets.dts|8,sockets=2|2G|iommu-sys=on|$numa8|$tg

@@ -31,6 +31,7 @@ bool ecam_find(const void *fdt, struct ecam *e)
 				e->win[e->nwin].pci = cells(rg + i + 1, 2);
 				e->win[e->nwin].cpu = cells(rg + i + 3, pac);
 				e->win[e->nwin].size = cells(rg + i + 3 + pac, sc);
+				e->win[e->nwin].space = space;
 				e->nwin++;
 			}
 		}
@@ -142,6 +143,38 @@ uint64_t ecam_bar(const struct ecam *e, unsigned dev, unsigned fn, unsigned i)
 	a = lo & ~0xfULL;
 	if (((lo >> 1) & 3) == 2 && i + 1 < PCI_BARS)   /* 64-bit memory BAR */
 		a |= (uint64_t)ecam_read(e, dev, fn, PCI_BAR0 + 4 * (i + 1), 4) << 32;
+	return a;
+}
+
+uint64_t ecam_assign_bar(const struct ecam *e, unsigned dev, unsigned fn, unsigned i)
+{
+	unsigned reg = PCI_BAR0 + 4 * i;
+	uint32_t cmd, lo, mask;
+	bool is64;
+	uint64_t size, a = 0;
+
+	if (i >= PCI_BARS)
+		return 0;
+	lo = ecam_read(e, dev, fn, reg, 4);
+	is64 = ((lo >> 1) & 3) == 2;
+	if ((lo & 1) || (is64 && i + 1 >= PCI_BARS))
+		return 0;
+	cmd = ecam_read(e, dev, fn, PCI_COMMAND, 2);
+	ecam_write(e, dev, fn, PCI_COMMAND, 2, cmd & ~PCI_CMD_MEM);   /* no decoding while sizing */
+	ecam_write(e, dev, fn, reg, 4, ~0U);
+	mask = ecam_read(e, dev, fn, reg, 4) & ~0xfU;
+	size = mask ? (uint64_t)(~mask) + 1 : 0;   /* BARs above 4 GiB in size are not handled */
+	for (int w = 0; size && w < e->nwin && !a; w++) {
+		uint64_t base = (e->win[w].pci + size - 1) & ~(size - 1);
+
+		if (e->win[w].space == 2 && base >= e->win[w].pci &&
+		    base + size <= e->win[w].pci + e->win[w].size && base + size <= 1ULL << 32)
+			a = base;
+	}
+	ecam_write(e, dev, fn, reg, 4, (uint32_t)a);
+	if (is64)
+		ecam_write(e, dev, fn, reg + 4, 4, 0);
+	ecam_write(e, dev, fn, PCI_COMMAND, 2, cmd);
 	return a;
 }
 

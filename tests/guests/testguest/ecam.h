@@ -30,6 +30,7 @@ struct ecam {
 	int nwin;             /**< memory windows found (`ranges` space codes 2 and 3) */
 	struct {
 		uint64_t pci, cpu, size;   /**< bus address, CPU address, bytes */
+		unsigned space;            /**< `ranges` space code: 2 = 32-bit, 3 = 64-bit memory */
 	} win[4];
 };
 
@@ -60,6 +61,14 @@ unsigned ecam_find_cap(const struct ecam *e, unsigned dev, unsigned fn, unsigned
 /** Bus address of the memory BAR whose (lower) register is BAR @i (0..5; a 64-bit BAR takes
  * @i and @i + 1); 0 if it is an I/O BAR or unassigned. */
 uint64_t ecam_bar(const struct ecam *e, unsigned dev, unsigned fn, unsigned i);
+
+/** Give memory BAR @i (0..5; a 64-bit BAR takes @i and @i + 1) of function @dev.@fn an address:
+ * sizes it [PCI Local Bus 3.0 6.2.5.1] with Memory Space decoding off and places it at the lowest
+ * address aligned to its size in the first 32-bit memory window of the host bridge (below 4 GiB,
+ * so a 64-bit BAR gets 0 in its upper half). No allocator: for one BAR per bus (the native edu
+ * bench, where firmware assigned nothing). Leaves the Command register as it was. Returns the
+ * bus address, 0 for an I/O or unimplemented BAR or when no window holds it. */
+uint64_t ecam_assign_bar(const struct ecam *e, unsigned dev, unsigned fn, unsigned i);
 
 /** CPU address of PCI bus address @a through the host bridge's memory windows; 0 if outside. */
 uint64_t ecam_to_cpu(const struct ecam *e, uint64_t a);

@@ -23,6 +23,11 @@
  *      again after a second MSI_COMPOSE.
  *   i) (bootargs "edu-all") every further edu on the bus: DMA within our RAM, MSIs into our
  *      file, one DMA past our RAM (tests/qemu/pci_topology.sh).
+ * With "edu-bench" instead of "edu" (make bench) only a) and the MSI set-up of c) run, then
+ * BENCH_N timed deliveries (edu_bench()). Natively (an OpenSBI payload on QEMU virt) nobody
+ * assigns BARs or sets up the IOMMU: a) then puts a platform IOMMU that reset to Off into Bare
+ * mode and gives BAR0 an address in the host bridge's 32-bit window (ecam_assign_bar()); c)
+ * aims the MSI at the hart's own S-level interrupt file (from the riscv,imsics node).
  * The device cannot report a failed transfer (a DMA just completes); the hypervisor reports
  * each blocked transaction, and tests/qemu/iommu_edu.sh / iommu_edu_composed.sh check those
  * reports.
@@ -208,6 +213,134 @@ static bool raise_and_wait(uint64_t ticks, uint32_t *status)
 	got = irq_wait(want, ticks);
 	w32(EDU_IRQ_ACK, IRQ_TEST);
 	return got;
+}
+
+/* ---- native set-up (no hypervisor, no PCI firmware) ----------------------------------------- */
+
+/* The RISC-V IOMMU's device-directory table pointer [RISC-V IOMMU 1.0 5.4 "ddtp"]. */
+#define IOMMU_DDTP      0x10
+#define DDTP_MODE       0xfULL       /* iommu_mode: 0 Off, 1 Bare, 2..4 1LVL..3LVL */
+#define DDTP_BUSY       (1ULL << 4)
+#define DDTP_OFF        0
+#define DDTP_BARE       1
+#define DDTP_POLLS      1000         /* reads of ddtp while busy (QEMU: never busy) */
+
+/*
+ * Natively, a platform RISC-V IOMMU ("riscv,iommu", QEMU -M virt,iommu-sys=on) that reset to Off
+ * blocks every DMA and MSI of the functions behind it. Switch it from Off to Bare (no
+ * translation: MSIs reach the IMSIC as they would without an IOMMU) [RISC-V IOMMU 1.0 5.4: Off ->
+ * Bare is allowed]. True when there is no such IOMMU or it is in Bare mode afterwards.
+ */
+static bool native_iommu_bare(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,iommu");
+	struct range r;
+	volatile uint64_t *ddtp;
+	uint64_t v;
+
+	if (node < 0 || !node_okay(fdt, node) || node_ranges(fdt, node, &r, 1) != 1)
+		return true;
+	ddtp = (volatile uint64_t *)(uintptr_t)(r.base + IOMMU_DDTP);
+	v = *ddtp;
+	if ((v & DDTP_MODE) == DDTP_OFF) {
+		*ddtp = DDTP_BARE;
+		for (int i = 0; i < DDTP_POLLS && ((v = *ddtp) & DDTP_BUSY); i++)
+			;
+	}
+	say("edu: native: iommu at 0x%lx in mode %lu (1 = Bare)", (unsigned long)r.base,
+	    (unsigned long)(v & DDTP_MODE));
+	return (v & DDTP_MODE) == DDTP_BARE;
+}
+
+/* ---- MSI delivery in instructions ("edu-bench") --------------------------------------------- */
+
+#define BENCH_N      1000      /* timed deliveries */
+#define BENCH_SPINS  1000000   /* loop iterations to wait for one delivery */
+
+extern char edu_bench_vector[], trap_entry[];   /* edu_bench.S, start.S */
+static uint64_t bench_delta[BENCH_N];
+
+/*
+ * One delivery: instret read just before the store to EDU_IRQ_RAISE that makes the device send
+ * its MSI, and instret as the first instruction of edu_bench_vector read it (t6). The vector
+ * also hands back the claimed stopei value (t5) and scause (t4). False if no interrupt came
+ * within BENCH_SPINS iterations of the wait loop.
+ */
+static bool bench_once(uint64_t *before, uint64_t *at, unsigned long *topei, unsigned long *cause)
+{
+	unsigned long spin = BENCH_SPINS, b, a, id, c;
+
+	__asm__ volatile("li	t6, 0\n"
+			 "csrr	%[b], instret\n"
+			 "sw	%[v], 0(%[r])\n"
+			 "1:	bnez	t6, 2f\n"
+			 "addi	%[s], %[s], -1\n"
+			 "bnez	%[s], 1b\n"
+			 "2:	mv	%[a], t6\n"
+			 "mv	%[id], t5\n"
+			 "mv	%[c], t4\n"
+			 : [b] "=&r"(b), [a] "=&r"(a), [id] "=&r"(id), [c] "=&r"(c), [s] "+&r"(spin)
+			 : [v] "r"(IRQ_TEST), [r] "r"(bar + EDU_IRQ_RAISE)
+			 : "t4", "t5", "t6", "memory");
+	*before = b;
+	*at = a;
+	*topei = id;
+	*cause = c;
+	return a != 0;
+}
+
+/* Insertion sort, once per run. */
+static void sort_u64(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/*
+ * BENCH_N MSIs from the edu into our interrupt file (MSI capability already programmed and
+ * enabled, identity EDU_MSI_ID enabled in the file), each timed from the raising store to the
+ * handler's first instruction in instret (under QEMU -icount the instructions all harts
+ * retired: keep the others idle). Prints min / median / max of
+ * (handler's instret - instret before the store - cost of one counter read).
+ */
+static void edu_bench(bool pv, uint64_t msi_addr)
+{
+	uint64_t t0, t1, before, at, empty;
+	unsigned long topei, cause;
+
+	__asm__ volatile("csrr %0, instret\n csrr %1, instret" : "=&r"(t0), "=&r"(t1));
+	empty = t1 - t0;
+	w32(EDU_IRQ_ACK, ~0U);
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_write(stvec, (uintptr_t)edu_bench_vector);
+	csr_write(sie, 1UL << IRQ_S_EXT);   /* nothing else may interrupt the timed loop */
+	csr_set(sstatus, SSTATUS_SIE);
+	for (unsigned i = 0; i < BENCH_N; i++) {
+		if (!bench_once(&before, &at, &topei, &cause)) {
+			fail("edubench: FAIL delivery %u: no interrupt (status 0x%x)", i + 1, r32(EDU_IRQ_STATUS));
+			break;
+		}
+		w32(EDU_IRQ_ACK, IRQ_TEST);
+		if (cause != (SCAUSE_IRQ | IRQ_S_EXT) || ((topei >> 16) & 0x7ff) != EDU_MSI_ID) {
+			fail("edubench: FAIL delivery %u: scause 0x%lx identity %lu", i + 1, cause, (topei >> 16) & 0x7ff);
+			break;
+		}
+		bench_delta[i] = at - before - empty;
+		if (i + 1 == BENCH_N) {
+			sort_u64(bench_delta, BENCH_N);
+			say("edubench: %s msi 0x%lx: %u deliveries, instructions raise -> handler min %lu median %lu max %lu (counter read %lu)",
+			    pv ? "partvisor" : "native", (unsigned long)msi_addr, BENCH_N, (unsigned long)bench_delta[0],
+			    (unsigned long)bench_delta[BENCH_N / 2], (unsigned long)bench_delta[BENCH_N - 1],
+			    (unsigned long)empty);
+		}
+	}
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_write(stvec, (uintptr_t)trap_entry);
 }
 
 /* ---- the tests ------------------------------------------------------------------------------ */
@@ -674,9 +807,23 @@ static void other_functions(uint64_t msi_addr, const struct range *ram)
 	msi_64 = m64;
 }
 
+/* The end of every run: the device's MSIs off, its status clear, our interrupts off. */
+static void edu_quiesce(void)
+{
+	msi_enable(false);
+	w32(EDU_IRQ_ACK, ~0U);
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_write(sie, 0);
+	csr_write(stimecmp, -1UL);
+	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) & ~(1UL << EDU_MSI_ID));
+	__atomic_store_n(&armed, false, __ATOMIC_RELEASE);
+	say("edu: done");
+}
+
 void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 {
 	bool pv = fdt_node_check_compatible(fdt, 0, "partvisor,partition") == 0, found;
+	bool bench = bootargs_has(fdt, "edu-bench");
 	struct range mem[4], *ram = NULL;
 	struct imsic im;
 	uint64_t msi_addr = 0;
@@ -708,6 +855,13 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 		return;
 	}
 	uint64_t b = ecam_bar(&pci, edu_dev, edu_fn, 0);
+	if (!pv && !b) {
+		/* natively nobody enumerated the bus: no BAR has an address, the IOMMU blocks */
+		if (!native_iommu_bare(fdt))
+			fail("edu: FAIL native: the IOMMU does not go to Bare mode");
+		b = ecam_assign_bar(&pci, edu_dev, edu_fn, 0);
+		say("edu: native: bar0 assigned 0x%lx in the host bridge's 32-bit window", (unsigned long)b);
+	}
 	say("edu: found %02x:%02x.%x 1234:11e8 bar0 0x%lx", pci.bus, edu_dev, edu_fn, (unsigned long)b);
 	if (!b || !ecam_to_cpu(&pci, b)) {
 		fail("edu: FAIL bar0 0x%lx is not assigned in a memory window of the host bridge", (unsigned long)b);
@@ -732,7 +886,8 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	say("edu: ident 0x%08x, liveness ok", ident);
 
 	/* b) DMA within our RAM */
-	dma_own_ram();
+	if (!bench)
+		dma_own_ram();
 
 	/* c) MSI into our interrupt file */
 	if (!msi_find()) {
@@ -762,6 +917,16 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) | 1UL << EDU_MSI_ID);
 	csr_write(sie, (1UL << IRQ_S_EXT) | (1UL << IRQ_S_TIMER));   /* timer: ends waits */
 	csr_set(sstatus, SSTATUS_SIE);
+	if (bench) {
+		if (!msi_set(msi_addr, EDU_MSI_ID)) {
+			fail("edubench: FAIL msi address/data do not read back");
+		} else {
+			msi_enable(true);
+			edu_bench(pv, msi_addr);
+		}
+		edu_quiesce();
+		return;
+	}
 	/*
 	 * f) GET_INFO first: the MSI policy decides whether the device reaches our file before
 	 * MSI_COMPOSE. The FID 0 address (above) opens nothing: with policy "open" it works as it
@@ -864,12 +1029,5 @@ void edu_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	if (pv && bootargs_has(fdt, "edu-all"))
 		other_functions(msi_addr, ram);
 
-	msi_enable(false);
-	w32(EDU_IRQ_ACK, ~0U);
-	csr_clear(sstatus, SSTATUS_SIE);
-	csr_write(sie, 0);
-	csr_write(stimecmp, -1UL);
-	imsic_write(ISEL_EIE0, imsic_read(ISEL_EIE0) & ~(1UL << EDU_MSI_ID));
-	__atomic_store_n(&armed, false, __ATOMIC_RELEASE);
-	say("edu: done");
+	edu_quiesce();
 }
