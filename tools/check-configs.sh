@@ -39,8 +39,8 @@ tests/configs/hostile.dts|4|1G|||$tg
 tests/configs/iommu-edu.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/iommu-edu-composed.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/iommu-storm.dts|4|1G|iommu-sys=on||$tg4
-tests/configs/iommu-virtio.dts|4|1G|iommu-sys=on||$tg4
-tests/configs/iommu-virtio-composed.dts|4|1G|iommu-sys=on||$tg4
+tests/configs/iommu-virtio.dts|5|1G|iommu-sys=on||$tg4
+tests/configs/iommu-virtio-composed.dts|5|1G|iommu-sys=on||$tg4
 tests/configs/pci-topo-rp.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/pci-topo-rp-noacs.dts|4|1G|iommu-sys=on||$tg4
 tests/configs/pci-topo-switch.dts|4|1G|iommu-sys=on||$tg4
