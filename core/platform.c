@@ -99,6 +99,39 @@ static struct node_index {
 	uint8_t flags[NODE_INDEX_MAX];
 } nidx;
 
+/* What node_index_build reads of a property, by name. */
+enum { PK_OTHER, PK_COMPATIBLE, PK_PHANDLE, PK_LINUX_PHANDLE };
+
+/*
+ * The kind of the property whose name is at @nameoff in the strings block. A tree written
+ * by dtc or libfdt stores each name once, so the few names are compared once each and then
+ * found by offset in a small cache (a tree that repeats names only misses the cache).
+ */
+static struct {
+	int nameoff;   /* + 1; 0: empty */
+	int kind;
+} prop_kinds[64];  /* boot hart only; emptied for every tree */
+
+static int prop_kind(const void *fdt, int nameoff)
+{
+	unsigned slot = (unsigned)nameoff % 64;
+	const char *name;
+	int len, kind = PK_OTHER;
+
+	if (prop_kinds[slot].nameoff == nameoff + 1)
+		return prop_kinds[slot].kind;
+	name = fdt_get_string(fdt, nameoff, &len);
+	if (name && len == 10 && !memcmp(name, "compatible", 10))
+		kind = PK_COMPATIBLE;
+	else if (name && len == 7 && !memcmp(name, "phandle", 7))
+		kind = PK_PHANDLE;
+	else if (name && len == 13 && !memcmp(name, "linux,phandle", 13))
+		kind = PK_LINUX_PHANDLE;
+	prop_kinds[slot].nameoff = nameoff + 1;
+	prop_kinds[slot].kind = kind;
+	return kind;
+}
+
 /* Build nidx for @fdt (already checked by fdt_check_full). */
 static void node_index_build(const void *fdt)
 {
@@ -107,6 +140,7 @@ static void node_index_build(const void *fdt)
 	nidx.fdt = NULL;
 	nidx.n = 0;
 	nidx.chosen = -FDT_ERR_NOTFOUND;
+	memset(prop_kinds, 0, sizeof(prop_kinds));
 	for (; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
 		int len;
 		const char *c, *name;
@@ -130,20 +164,25 @@ static void node_index_build(const void *fdt)
 		nidx.phandle[nidx.n] = 0;
 		/* One pass over the properties: compatible, and the phandle as fdt_get_phandle reads it. */
 		fdt_for_each_property_offset(prop, fdt, node) {
-			const char *pname;
-			const fdt32_t *v = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+			const struct fdt_property *fp = fdt_get_property_by_offset(fdt, prop, &len);
+			const fdt32_t *v;
+			int kind;
 
-			if (!v || !pname)
+			if (!fp)
 				continue;
-			c = (const char *)v;
-			if (!strcmp(pname, "compatible") && len > 0 && c[len - 1] == '\0') {
+			kind = prop_kind(fdt, fdt32_to_cpu(fp->nameoff));
+			if (kind == PK_OTHER)
+				continue;
+			v = (const fdt32_t *)(const void *)fp->data;
+			c = fp->data;
+			if (kind == PK_COMPATIBLE && len > 0 && c[len - 1] == '\0') {
 				for (int o = 0; o < len; o += (int)strlen(c + o) + 1)
 					for (unsigned k = 0; k < sizeof(node_compats) / sizeof(node_compats[0]); k++)
 						if (!strcmp(c + o, node_compats[k].compat))
 							nidx.flags[nidx.n] |= node_compats[k].bit;
-			} else if (len == 4 && !strcmp(pname, "phandle")) {
+			} else if (kind == PK_PHANDLE && len == 4) {
 				nidx.phandle[nidx.n] = fdt32_to_cpu(*v);
-			} else if (len == 4 && !strcmp(pname, "linux,phandle") && !nidx.phandle[nidx.n]) {
+			} else if (kind == PK_LINUX_PHANDLE && len == 4 && !nidx.phandle[nidx.n]) {
 				nidx.phandle[nidx.n] = fdt32_to_cpu(*v);
 			}
 		}
@@ -216,6 +255,29 @@ static int top_node(const void *fdt, const char *name)
 			return nidx.off[i];
 	}
 	return -FDT_ERR_NOTFOUND;
+}
+
+/* fdt_first_subnode(fdt, 0) / fdt_next_subnode(fdt, @node) through the index (the root's children). */
+static int first_top(const void *fdt)
+{
+	int i;
+
+	if (nidx.fdt != fdt)
+		return fdt_first_subnode(fdt, 0);
+	for (i = 1; i < nidx.n && nidx.pidx[i] != 0; i++)
+		;
+	return i < nidx.n ? nidx.off[i] : -FDT_ERR_NOTFOUND;
+}
+
+static int next_top(const void *fdt, int node)
+{
+	int i = node_index_of(fdt, node);
+
+	if (i < 0)
+		return fdt_next_subnode(fdt, node);
+	for (i++; i < nidx.n && nidx.pidx[i] != 0; i++)
+		;
+	return i < nidx.n ? nidx.off[i] : -FDT_ERR_NOTFOUND;
 }
 
 /* fdt_path_offset(fdt, "/chosen") through the index. */
@@ -437,7 +499,7 @@ static int discover_memory(const void *fdt, struct pv_platform *plat, struct pv_
 	char path[128];
 	int node, rsv, n;
 
-	fdt_for_each_subnode(node, fdt, 0) {
+	for (node = first_top(fdt); node >= 0; node = next_top(fdt, node)) {
 		const char *type = prop_string(fdt, node, "device_type", NULL);
 		uint64_t base, size;
 
