@@ -28,27 +28,46 @@ bool guest_isa_allowed(const char *ext, const struct pv_hart_info *h)
 	return false;
 }
 
-/* Append @ext to the NUL-separated list @list (used @*len of @cap bytes) and to the isa string. */
-static void add_ext(char *list, size_t cap, size_t *len, char *isa, size_t isacap, const char *ext)
+/* The guest's extension list (NUL-separated) and riscv,isa string, as they are built. */
+struct ext_out {
+	char list[1024];
+	size_t len;              /* bytes used of list */
+	uint16_t off[512];       /* where each entry of list starts (an entry takes 2 bytes or more) */
+	unsigned nr;
+	char isa[1024];
+	size_t isalen;           /* strlen(isa) */
+};
+
+/* Append @n bytes of @s to o->isa, truncated as snprintf would (o->isa stays NUL-terminated). */
+static void isa_append(struct ext_out *o, const char *s, size_t n)
+{
+	size_t room = sizeof(o->isa) - 1 - o->isalen;
+
+	if (n > room)
+		n = room;
+	memcpy(o->isa + o->isalen, s, n);
+	o->isalen += n;
+	o->isa[o->isalen] = '\0';
+}
+
+/* Append @ext to the list and to the isa string, unless the list has it already or is full. */
+static void add_ext(struct ext_out *o, const char *ext)
 {
 	size_t n = strlen(ext) + 1;
 
-	if (*len + n > cap)
+	if (o->len + n > sizeof(o->list))
 		return;
 	/* no duplicates (smaia and ssaia both map to ssaia) */
-	for (size_t off = 0; off < *len; off += strlen(list + off) + 1)
-		if (!strcmp(list + off, ext))
+	for (unsigned i = 0; i < o->nr; i++)
+		if (o->list[o->off[i]] == ext[0] && !strcmp(o->list + o->off[i], ext))
 			return;
-	memcpy(list + *len, ext, n);
-	*len += n;
-	if (ext[1]) {
-		size_t il = strlen(isa);
-		snprintf(isa + il, isacap - il, "_%s", ext);
-	} else {
-		/* single letters go right after "rv64" in canonical order; callers add them first */
-		size_t il = strlen(isa);
-		snprintf(isa + il, isacap - il, "%s", ext);
-	}
+	memcpy(o->list + o->len, ext, n);
+	o->off[o->nr++] = (uint16_t)o->len;
+	o->len += n;
+	/* single letters go right after "rv64" in canonical order (callers add them first); others after '_' */
+	if (ext[1])
+		isa_append(o, "_", 1);
+	isa_append(o, ext, n - 1);
 }
 
 /* Collect the host cpu node's extensions (list or isa string) into @exts (NUL-separated). */
@@ -136,9 +155,10 @@ fail:
 int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct pv_platform *plat,
 		    const struct pv_part_config *pc, const struct guest_fdt_info *info, struct pv_diag *diag)
 {
-	char exts[1024], gexts[1024], isa[1024];  /* 3 KiB of stack: reentrant, no lock needed */
+	char exts[1024];
+	struct ext_out g;   /* 3 KiB of stack with exts: reentrant, no lock needed */
 	const struct pv_hart_info *h0 = &plat->harts[platform_hart_index(plat, pc->hartids[0])];
-	size_t n, glen = 0;
+	size_t n;
 	char name[64];
 	const char *mmu;
 	int len;
@@ -146,13 +166,16 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 
 	/* The ISA of the first vCPU's hart is given to all vCPUs (harts of one partition are alike). */
 	n = host_exts(host_fdt, h0->fdt_node, exts, sizeof(exts));
-	snprintf(isa, sizeof(isa), "rv64");
+	g.len = 0;
+	g.nr = 0;
+	g.isalen = 0;
+	isa_append(&g, "rv64", 4);
 	for (const char *l = "imafdcv"; *l; l++) {
 		char one[2] = { *l, 0 };
 
 		for (size_t off = 0; off < n; off += strlen(exts + off) + 1)
 			if (!strcmp(exts + off, one) && guest_isa_allowed(one, h0))
-				add_ext(gexts, sizeof(gexts), &glen, isa, sizeof(isa), one);
+				add_ext(&g, one);
 	}
 	for (size_t off = 0; off < n; off += strlen(exts + off) + 1) {
 		const char *e = exts + off;
@@ -162,11 +185,12 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 		if (!strcmp(e, "smaia"))
 			e = "ssaia";
 		if (guest_isa_allowed(e, h0))
-			add_ext(gexts, sizeof(gexts), &glen, isa, sizeof(isa), e);
+			add_ext(&g, e);
 	}
 	mmu = fdt_getprop(host_fdt, h0->fdt_node, "mmu-type", &len);
 
-	CHECK(fdt_create(buf, (int)size));
+	/* names not deduplicated: libfdt would search the whole strings block for every property */
+	CHECK(fdt_create_with_flags(buf, (int)size, FDT_CREATE_FLAG_NO_NAME_DEDUP));
 	CHECK(fdt_finish_reservemap(buf));
 	CHECK(fdt_begin_node(buf, ""));
 	CHECK(fdt_property_u32(buf, "#address-cells", 2));
@@ -204,9 +228,9 @@ int guest_fdt_build(void *buf, size_t size, const void *host_fdt, const struct p
 		CHECK(fdt_property_u32(buf, "reg", k));
 		CHECK(fdt_property_string(buf, "status", "okay"));
 		CHECK(fdt_property_string(buf, "compatible", "riscv"));
-		CHECK(fdt_property_string(buf, "riscv,isa", isa));
+		CHECK(fdt_property_string(buf, "riscv,isa", g.isa));
 		CHECK(fdt_property_string(buf, "riscv,isa-base", "rv64i"));
-		CHECK(fdt_property(buf, "riscv,isa-extensions", gexts, (int)glen));
+		CHECK(fdt_property(buf, "riscv,isa-extensions", g.list, (int)g.len));
 		if (mmu)
 			CHECK(fdt_property_string(buf, "mmu-type", mmu));
 		for (const char *const *p = (const char *const[]){ "riscv,cbom-block-size", "riscv,cboz-block-size",

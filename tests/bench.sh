@@ -331,11 +331,17 @@ DEF_GSTAGE=$(sed -n 's/^partvisor: G-stage tables: \([0-9]*\) bytes for \([0-9]*
   grep -E "^partvisor: milestone" "$LOG"
   echo '```'
   echo
-  echo "Virtual time is the sum over all harts (QEMU runs them one after the other under -icount):"
-  echo "the second partition's figure includes the first one's guest instructions executed while it"
-  echo "was still loading, and parallel loading shows as no gain here (on parallel hardware it"
-  echo "divides the load time by the partition's harts). QEMU's \`instret\` under -icount is the same"
-  echo "global count (not per hart), so per-hart work cannot be told apart on QEMU."
+  echo "Virtual time is the sum over all harts (QEMU runs them one after the other under -icount,"
+  echo "each until it sleeps or the next timer deadline): a partition's figure is the serial part plus"
+  echo "all load work done before it, of every partition, plus any guest instructions run meanwhile."
+  echo "Parallel loading shows as no gain here (on parallel hardware it divides the load time by the"
+  echo "partition's harts), and neither would a hart helping another partition's job: the sum of the"
+  echo "work is the same whoever does it, so harts only load their own partition (independent"
+  echo "partitions). What counts is that no guest runs before the other partition's load ends: vCPU"
+  echo "0's hart waiting for its last pieces sleeps at most 50 us per wfi, so it enters right after"
+  echo "its job ends instead of after another guest's whole time slice (before: 12 M instructions of"
+  echo "the other Linux). QEMU's \`instret\` under -icount is the same global count (not per hart), so"
+  echo "per-hart work cannot be told apart on QEMU."
   echo
   echo "Against the goal (hypervisor entry -> every partition's first instruction under 20 M"
   echo "instructions): the boot hart's serial part took $(mi $((def_start - def_hv))) M, the partitions"

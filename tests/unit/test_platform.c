@@ -49,6 +49,7 @@ struct host {
 	/* console UART + APLIC (QEMU virt's layout): 0 none; else which variant (enum con_variant) */
 	int con;
 	uint32_t cboz[PV_MAX_HARTS];       /* riscv,cboz-block-size, 0: no such property */
+	unsigned filler;                   /* empty nodes in a /filler node before /soc (large trees) */
 };
 
 /* Variants of the stdout UART and its interrupt controller. */
@@ -202,6 +203,18 @@ static void *build(const struct host *h)
 		reg2(fdt, dwin, 1);
 		ok(fdt_end_node(fdt));
 		ok(fdt_end_node(fdt));
+		ok(fdt_end_node(fdt));
+	}
+
+	if (h->filler) {
+		ok(fdt_begin_node(fdt, "filler"));
+		for (unsigned i = 0; i < h->filler; i++) {
+			char fname[16];
+
+			snprintf(fname, sizeof(fname), "f@%u", i);
+			ok(fdt_begin_node(fdt, fname));
+			ok(fdt_end_node(fdt));
+		}
 		ok(fdt_end_node(fdt));
 	}
 
@@ -626,6 +639,49 @@ static void test_chosen_is_not_hardware(void **state UNUSED)
 	assert_int_equal(plat.nr_mem, 1);
 }
 
+/*
+ * Discovery indexes the tree in one walk; a tree with more nodes than the index holds is
+ * read with libfdt's own lookups. Both ways find the same platform.
+ */
+static void test_large_tree(void **state UNUSED)
+{
+	static struct pv_platform small;
+	struct host h = host_default(4);
+
+	h.chosen_decoys = true;
+	for (unsigned filler = 0; filler <= 600; filler += 600) {
+		h.filler = filler;
+		assert_ok(discover(&h));
+		assert_int_equal(plat.nr_harts, 4);
+		assert_int_equal(plat.imsic.s_base.v, IMSIC_BASE);   /* /soc's, not the decoy in /chosen */
+		assert_int_equal(plat.imsic.nr_harts, 4);
+		for (unsigned i = 0; i < 4; i++)
+			assert_int_equal(plat.harts[i].imsic_index, (int)i);
+		assert_false(plat.iommu.present);
+		assert_false(plat.pcie.present);
+		for (unsigned i = 0; i < plat.nr_mmio; i++)
+			assert_true(plat.mmio[i].r.base.v != 0x3c000000ULL);
+		if (!filler) {
+			small = plat;
+			continue;
+		}
+		assert_int_equal(plat.nr_mmio, small.nr_mmio);
+		for (unsigned i = 0; i < plat.nr_mmio; i++) {
+			assert_int_equal(plat.mmio[i].r.base.v, small.mmio[i].r.base.v);
+			assert_int_equal(plat.mmio[i].r.size, small.mmio[i].r.size);
+			assert_string_equal(plat.mmio[i].node, small.mmio[i].node);
+		}
+	}
+	h = host_default(2);
+	h.con = CON_QEMU;
+	h.filler = 600;
+	assert_ok(discover(&h));
+	assert_true(plat.con_irq.present);
+	assert_int_equal(plat.con_irq.uart.v, 0x10000000ULL);
+	assert_int_equal(plat.con_irq.aplic.v, 0x0d000000ULL);
+	assert_int_equal(plat.harts[1].imsic_index, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +698,7 @@ int main(void)
 		cmocka_unit_test_setup(test_check_hart, setup),
 		cmocka_unit_test_setup(test_console_irq, setup),
 		cmocka_unit_test_setup(test_chosen_is_not_hardware, setup),
+		cmocka_unit_test_setup(test_large_tree, setup),
 	};
 
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
