@@ -583,38 +583,46 @@ static int parse_bootargs(struct cctx *c, int node, struct pv_part_config *p)
 	return 0;
 }
 
-/* partvisor,console: optional "uart" (default, the emulated 16550) or "virtio" (the virtio console). */
-static int parse_console(struct cctx *c, int node, struct pv_part_config *p)
+/*
+ * Optional string property @prop naming one of @n choices @names (absent: the first);
+ * the index goes to *@out. Anything else is refused with the choices listed.
+ */
+static int get_choice(struct cctx *c, int node, struct pv_part_config *p, const char *prop,
+		      const char *const *names, unsigned n, unsigned *out)
 {
 	const char *s;
-	int rc = get_string(c, node, p->node_path, P_CONSOLE, &s);
+	int rc = get_string(c, node, p->node_path, prop, &s);
 
 	if (rc)
 		return rc;
-	if (!s || !strcmp(s, "uart"))
-		p->console = PV_CONSOLE_UART;
-	else if (!strcmp(s, "virtio"))
-		p->console = PV_CONSOLE_VIRTIO;
-	else
-		return cfail(c, PV_EINVAL, p->node_path, P_CONSOLE, "must be \"uart\" or \"virtio\"");
-	return 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!s || !strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return cfail(c, PV_EINVAL, p->node_path, prop, "must be \"%s\" or \"%s\"", names[0], names[1]);
+}
+
+/* partvisor,console: optional "uart" (default, the emulated 16550) or "virtio" (the virtio console). */
+static int parse_console(struct cctx *c, int node, struct pv_part_config *p)
+{
+	static const char *const names[] = { [PV_CONSOLE_UART] = "uart", [PV_CONSOLE_VIRTIO] = "virtio" };
+	unsigned v = 0;
+	int rc = get_choice(c, node, p, P_CONSOLE, names, ARRAY_SIZE(names), &v);
+
+	p->console = (enum pv_console)v;
+	return rc;
 }
 
 /* partvisor,msi-policy: optional "open" (default) or "composed". */
 static int parse_msi_policy(struct cctx *c, int node, struct pv_part_config *p)
 {
-	const char *s;
-	int rc = get_string(c, node, p->node_path, P_MSI_POLICY, &s);
+	static const char *const names[] = { [PV_MSI_OPEN] = "open", [PV_MSI_COMPOSED] = "composed" };
+	unsigned v = 0;
+	int rc = get_choice(c, node, p, P_MSI_POLICY, names, ARRAY_SIZE(names), &v);
 
-	if (rc)
-		return rc;
-	if (!s || !strcmp(s, "open"))
-		p->msi_policy = PV_MSI_OPEN;
-	else if (!strcmp(s, "composed"))
-		p->msi_policy = PV_MSI_COMPOSED;
-	else
-		return cfail(c, PV_EINVAL, p->node_path, P_MSI_POLICY, "must be \"open\" or \"composed\"");
-	return 0;
+	p->msi_policy = (enum pv_msi_policy)v;
+	return rc;
 }
 
 /*
