@@ -162,7 +162,8 @@ echo "libfdt in the image: text $fdt_text, rodata $fdt_rodata, data/bss $fdt_dat
   echo "| of the text: libfdt read-only data | $fdt_rodata |"
   echo "| text without libfdt | $((text - fdt_text - fdt_rodata)) |"
   echo
-  echo "Not cleared at entry (\`.noinit\`): the per-hart stacks (16 x 16 KiB) and the 512 KiB"
+  pool_kib=$(( 16#$(riscv64-unknown-elf-nm -S "$BUILD/partvisor.elf" | awk '$4 == "gstage_pool" { print $2 }') / 1024 ))
+  echo "Not cleared at entry (\`.noinit\`): the per-hart stacks (16 x 16 KiB) and the $pool_kib KiB"
   echo "G-stage table pool (zeroed page by page when a table is taken)."
 } >"$SECT/10-image.md"
 
