@@ -34,7 +34,6 @@ static unsigned rr;              /* next client to drain */
 static uint32_t pending;         /* bytes queued in all rings (atomic) */
 static uint64_t poll_interval, last_poll;
 static bool polled_once;
-static bool input_by_irq;        /* the physical console's receive interrupt feeds the queues */
 static void (*switch_hook)(void);
 
 /* ---- output rings ---- */
@@ -140,11 +139,6 @@ void console_init(void)
 void console_set_poll_interval(uint64_t ticks)
 {
 	poll_interval = ticks;
-}
-
-void console_set_input_irq(bool on)
-{
-	__atomic_store_n(&input_by_irq, on, __ATOMIC_RELEASE);
 }
 
 int console_register(struct con_client *c)
@@ -394,8 +388,7 @@ int console_getc(struct con_client *c)
 	 * UART cannot hog the firmware. The unlocked look at last_poll only skips the lock
 	 * when no poll is due; the decision is taken again under it.
 	 */
-	if (!__atomic_load_n(&input_by_irq, __ATOMIC_RELAXED) &&
-	    (!__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
+	if ((!__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
 	     now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval) &&
 	    spin_trylock(&poll_lock)) {
 		if (!polled_once || now - last_poll >= poll_interval) {

@@ -129,13 +129,6 @@ size_t console_read(struct con_client *c, char *buf, size_t max);
  */
 bool console_poll_now(void);
 
-/**
- * Whether the physical console's receive interrupt feeds the input queues (core/conirq.c,
- * through console_poll_now()): then console_getc() never polls the physical console itself,
- * so a guest polling its emulated UART costs only a look at its own queue.
- */
-void console_set_input_irq(bool on);
-
 /** Bytes console_poll_now() reads from the physical console at most per call. */
 #define CON_POLL_MAX 64
 

@@ -159,13 +159,13 @@ static void console_input_irq(unsigned irq_hart)
 	console_set_switch_hook(partition_print_exits);
 	for (unsigned i = 0; i < hv_nr_parts; i++)
 		need |= hv_parts[i].cfg->console == PV_CONSOLE_VIRTIO;
-	/* Wherever it can, input comes by interrupt: then no guest's UART poll reaches the physical console. */
+	if (!need)
+		return;
 	ret = conirq_init(&hv_plat, irq_hart);
-	console_set_input_irq(ret == 0);
 	if (ret == 0)
 		pr("partvisor: console input by interrupt: APLIC source %u -> hart %u, identity %u\n",
 		   hv_plat.con_irq.source, hv_plat.harts[irq_hart].hartid, IRQ_ID_CONSOLE);
-	else if (need)
+	else
 		pr("partvisor: console input: no receive interrupt (error %d): virtio consoles get input only "
 		   "while a guest polls its UART or DBCN\n", ret);
 }
