@@ -19,6 +19,8 @@ struct pcpu hv_pcpus[PV_MAX_HARTS];
  * shorter than a partition's load (milliseconds); a wake costs a few hundred instructions.
  */
 #define LOAD_WAIT_US 50
+/* Sleeps of LOAD_WAIT_US at most while a wake-up announced by load_waiting is awaited (10 ms). */
+#define LOAD_WAIT_TRIES 200
 
 void pcpu_send(struct pcpu *target, enum pcpu_req req)
 {
@@ -134,8 +136,13 @@ static void load_wait(struct partition *p)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the flag before the count: see load_waiting */
 	if (!mem_job_done(&p->load))
 		irq_wait_bounded(step);
+	/*
+	 * The wake-up is on its way: take it here, but never wait for it without bound (an IPI
+	 * claimed elsewhere must not hang the vCPU: after LOAD_WAIT_TRIES sleeps the guest
+	 * starts anyway, and a late IPI is then an ordinary hv-request exit).
+	 */
 	if (!__atomic_exchange_n(&p->load_waiting, 0, __ATOMIC_SEQ_CST))
-		while (!irq_dispatch())   /* the wake-up is on its way: take it here */
+		for (unsigned i = 0; i < LOAD_WAIT_TRIES && !irq_dispatch(); i++)
 			irq_wait_bounded(step);
 }
 
