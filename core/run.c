@@ -19,8 +19,8 @@ struct pcpu hv_pcpus[PV_MAX_HARTS];
  * shorter than a partition's load (milliseconds); a wake costs a few hundred instructions.
  */
 #define LOAD_WAIT_US 50
-/* Sleeps of LOAD_WAIT_US at most while a wake-up announced by load_waiting is awaited (10 ms). */
-#define LOAD_WAIT_TRIES 200
+/* Sleeps of LOAD_WAIT_US at most while a wake-up announced by load_waiting is awaited (1 s). */
+#define LOAD_WAIT_TRIES 20000
 
 void pcpu_send(struct pcpu *target, enum pcpu_req req)
 {
