@@ -50,16 +50,6 @@ void irq_hart_init(uint64_t ticks_per_ms);
  */
 bool irq_dispatch(void);
 
-/**
- * Wait for an interrupt (wfi), at most @ticks time ticks: the hypervisor's timer (stimecmp,
- * Sstc) is set to wake this hart then, or at the end of a pause irq_dispatch started if that
- * comes first, and is put back to that pause (or off) afterwards. For a hart that waits on
- * other harts' work and is also told by an IPI when it is done: the timer bounds the wait
- * if the IPI is late (an emulator that runs harts one after another gets back to this hart
- * by the deadline instead of after another hart's whole time slice).
- */
-void irq_wait_bounded(uint64_t ticks);
-
 /** Raise IRQ_ID_IPI in the S-level interrupt file at @file (another hart's). */
 void irq_send_ipi(hpa_t file);
 

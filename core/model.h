@@ -89,12 +89,6 @@ struct partition {
 	spinlock_t vpci_lock;
 	struct mem_job load;        /**< clearing and loading its RAM, shared by its harts (partition_load) */
 	uint64_t load_time;         /**< time (ticks) when the current load began */
-	/**
-	 * 1 while vCPU 0's hart sleeps waiting for the load's last piece (core/run.c): whoever
-	 * swaps it back to 0 owns the wake-up (the hart finishing the last piece then sends the
-	 * IPI; vCPU 0's hart taking it back means none comes), so no wake-up IPI reaches the guest.
-	 */
-	uint32_t load_waiting;
 	bool entry_pending;         /**< vCPU 0 has not entered the guest since the last load (milestone report) */
 };
 

@@ -11,17 +11,6 @@
 
 struct pcpu hv_pcpus[PV_MAX_HARTS];
 
-/*
- * Longest wait (us) of a hart whose vCPU is to start for the wake-up that its partition's
- * load is done. Under QEMU's one-hart-at-a-time TCG (-icount) the wake-up only makes the hart
- * runnable; without a deadline of its own it would run after another partition's guest has
- * used a whole time slice (measured: 12 M instructions of the other Linux). 50 us is far
- * shorter than a partition's load (milliseconds); a wake costs a few hundred instructions.
- */
-#define LOAD_WAIT_US 50
-/* Sleeps of LOAD_WAIT_US at most while a wake-up announced by load_waiting is awaited (1 s). */
-#define LOAD_WAIT_TRIES 20000
-
 void pcpu_send(struct pcpu *target, enum pcpu_req req)
 {
 	__atomic_fetch_or(&target->mailbox, 1u << req, __ATOMIC_SEQ_CST);
@@ -91,8 +80,7 @@ static void partition_help_load(struct pcpu *pc, struct partition *p)
 			arch_bulk_copy(piece.dst, piece.src, piece.len);
 		else
 			arch_bulk_zero(piece.dst, piece.len);
-		if (mem_job_finish(&p->load) && p->vcpus[0].pcpu != pc &&
-		    __atomic_exchange_n(&p->load_waiting, 0, __ATOMIC_SEQ_CST))
+		if (mem_job_finish(&p->load) && p->vcpus[0].pcpu != pc)
 			pcpu_send(p->vcpus[0].pcpu, REQ_WAKE);
 	}
 }
@@ -121,31 +109,6 @@ static void report_guest_entry(struct partition *p)
 	   arch_bulk_method_name(arch_bulk_zero_method()), p->nr_vcpus, (ull)GUEST_FDT_RESERVE);
 }
 
-/*
- * On vCPU 0's hart: wait for the last pieces of @p's load, which other harts hold. The hart
- * finishing the last one sends a wake-up IPI only if it swaps p->load_waiting from 1 to 0;
- * if this hart swaps it back itself, no IPI comes; if not, the IPI is taken here, so it
- * never interrupts the guest. Each sleep is bounded by LOAD_WAIT_US (a late or lost
- * wake-up costs at most that).
- */
-static void load_wait(struct partition *p)
-{
-	uint64_t step = hv_plat.timebase_hz / (1000000 / LOAD_WAIT_US);
-
-	__atomic_store_n(&p->load_waiting, 1, __ATOMIC_SEQ_CST);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the flag before the count: see load_waiting */
-	if (!mem_job_done(&p->load))
-		irq_wait_bounded(step);
-	/*
-	 * The wake-up is on its way: take it here, but never wait for it without bound (an IPI
-	 * claimed elsewhere must not hang the vCPU: after LOAD_WAIT_TRIES sleeps the guest
-	 * starts anyway, and a late IPI is then an ordinary hv-request exit).
-	 */
-	if (!__atomic_exchange_n(&p->load_waiting, 0, __ATOMIC_SEQ_CST))
-		for (unsigned i = 0; i < LOAD_WAIT_TRIES && !irq_dispatch(); i++)
-			irq_wait_bounded(step);
-}
-
 void pcpu_run(struct pcpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
@@ -163,11 +126,7 @@ void pcpu_run(struct pcpu *pc)
 			}
 		}
 		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
-		if (__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
-			continue;
-		if (v && v->state == VCPU_START_PENDING && !mem_job_done(&v->part->load))
-			load_wait(v->part);
-		else
+		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
 			arch_wait_for_interrupt();
 	}
 }
