@@ -43,7 +43,13 @@ static bool composed(const struct vmsi_dev *d, unsigned vcpu, uint32_t id)
 	return d->ids[vcpu][id / 64] & (1ULL << (id % 64));
 }
 
-int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t *addr)
+/*
+ * Open (@open: MSI_COMPOSE) or close (MSI_RELEASE) identity @id of (@dev, @vcpu): the
+ * first identity opened for a vCPU writes its entry, the last one closed clears it (policy
+ * "composed"), each change synced before the lock is dropped. Composing twice is allowed;
+ * releasing what is not composed is -PV_EALREADY.
+ */
+static int update(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, bool open)
 {
 	struct vmsi_dev *d;
 	uint64_t bit = 1ULL << (id % 64);
@@ -53,7 +59,9 @@ int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t
 		return ret;
 	d = &m->devs[dev];
 	spin_lock(&m->lock);
-	if (!composed(d, vcpu, id)) {
+	if (composed(d, vcpu, id) == open) {
+		ret = open ? 0 : -PV_EALREADY;
+	} else if (open) {
 		if (d->nr[vcpu]++ == 0 && m->policy == PV_MSI_COMPOSED) {
 			set_pte(d, vcpu, m->pte[vcpu]);
 			if (m->sync && (ret = m->sync(m->sync_ctx, dev)) < 0) {
@@ -63,25 +71,6 @@ int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t
 		}
 		if (ret == 0)
 			d->ids[vcpu][id / 64] |= bit;
-	}
-	spin_unlock(&m->lock);
-	if (ret == 0)
-		*addr = gpa(GUEST_IMSIC_GPA + (uint64_t)vcpu * PAGE_SIZE);
-	return ret;
-}
-
-int vmsi_release(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
-{
-	struct vmsi_dev *d;
-	uint64_t bit = 1ULL << (id % 64);
-	int ret = check(m, dev, vcpu, id);
-
-	if (ret < 0)
-		return ret;
-	d = &m->devs[dev];
-	spin_lock(&m->lock);
-	if (!composed(d, vcpu, id)) {
-		ret = -PV_EALREADY;
 	} else {
 		d->ids[vcpu][id / 64] &= ~bit;
 		if (--d->nr[vcpu] == 0 && m->policy == PV_MSI_COMPOSED) {
@@ -92,4 +81,18 @@ int vmsi_release(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
 	}
 	spin_unlock(&m->lock);
 	return ret;
+}
+
+int vmsi_compose(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id, gpa_t *addr)
+{
+	int ret = update(m, dev, vcpu, id, true);
+
+	if (ret == 0)
+		*addr = gpa(GUEST_IMSIC_GPA + (uint64_t)vcpu * PAGE_SIZE);
+	return ret;
+}
+
+int vmsi_release(struct vmsi *m, unsigned dev, unsigned vcpu, uint32_t id)
+{
+	return update(m, dev, vcpu, id, false);
 }
