@@ -109,6 +109,13 @@ struct pcpu {
 	hpa_t ipi_file;             /**< its S-level interrupt file, target of hypervisor IPIs */
 	struct vcpu *vcpu;          /**< the vCPU pinned here, or NULL */
 	volatile uint32_t mailbox;  /**< pending enum pcpu_req bits */
+	/**
+	 * Harts that published a change this hart may act on (a vCPU start, its partition's
+	 * load finished) and have not yet sent the IPI that goes with it (pcpu_send_hold):
+	 * the run loop enters a guest only when this is 0 and that IPI is taken, so no
+	 * wake-up meant for the hypervisor interrupts the guest as an exit.
+	 */
+	volatile uint32_t senders;
 	volatile uint32_t fence_ack;/**< REQ_FENCE completions */
 	bool online;
 	uint8_t tls[HV_TLS_SIZE] __attribute__((aligned(16)));

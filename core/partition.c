@@ -387,13 +387,23 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	}
 
 	if (reboot) {
-		if (partition_load(p) == 0) {
-			/* Its harts clear and load its RAM together (core/run.c), then vCPU 0 starts. */
-			for (unsigned k = 0; k < p->nr_vcpus; k++)
-				if (p->vcpus[k].pcpu != pc)
-					pcpu_send(p->vcpus[k].pcpu, REQ_WAKE);
+		bool loaded;
+
+		/* Held across the load: vCPU 0's hart may not enter before its wake-up here is sent. */
+		for (unsigned k = 0; k < p->nr_vcpus; k++)
+			if (p->vcpus[k].pcpu != pc)
+				pcpu_send_hold(p->vcpus[k].pcpu);
+		loaded = partition_load(p) == 0;
+		/* Its harts clear and load its RAM together (core/run.c), then vCPU 0 starts. */
+		for (unsigned k = 0; k < p->nr_vcpus; k++)
+			if (p->vcpus[k].pcpu != pc) {
+				if (loaded)
+					pcpu_send_release(p->vcpus[k].pcpu, REQ_WAKE);
+				else
+					pcpu_send_drop(p->vcpus[k].pcpu);
+			}
+		if (loaded)
 			pcpu_run(pc);
-		}
 		pr("partvisor: partition %s cannot restart; it stays stopped\n", p->cfg->name);
 	}
 	spin_lock(&stop_lock);

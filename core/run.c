@@ -17,6 +17,22 @@ void pcpu_send(struct pcpu *target, enum pcpu_req req)
 	irq_send_ipi(target->ipi_file);
 }
 
+void pcpu_send_hold(struct pcpu *target)
+{
+	__atomic_fetch_add(&target->senders, 1, __ATOMIC_SEQ_CST);
+}
+
+void pcpu_send_release(struct pcpu *target, enum pcpu_req req)
+{
+	pcpu_send(target, req);
+	__atomic_fetch_sub(&target->senders, 1, __ATOMIC_SEQ_CST);
+}
+
+void pcpu_send_drop(struct pcpu *target)
+{
+	__atomic_fetch_sub(&target->senders, 1, __ATOMIC_SEQ_CST);
+}
+
 bool pcpu_handle_mailbox(struct pcpu *pc)
 {
 	uint32_t req;
@@ -31,6 +47,9 @@ bool pcpu_handle_mailbox(struct pcpu *pc)
 	}
 	return req & (1u << REQ_STOP);
 }
+
+/* Flush @v's console line, quiesce this hart's guest state and mark @v STOPPED (unless restarting). */
+static void vcpu_mark_stopped(struct vcpu *v);
 
 /*
  * Move @v from START_PENDING to STARTED unless its partition is stopping. Under
@@ -69,10 +88,13 @@ static bool vcpu_load(struct pcpu *pc, struct vcpu *v)
 
 /*
  * Take pieces of @p's RAM load (partition_load's memory job) until none is left, with
- * the widest stores this hart has. Whoever finishes the last piece wakes vCPU 0's hart.
+ * the widest stores this hart has. Whoever finishes the last piece wakes vCPU 0's hart;
+ * each finish is held (pcpu_send_hold), so that hart, seeing the load done, waits for
+ * the wake-up to be sent and takes it before it enters the guest.
  */
 static void partition_help_load(struct pcpu *pc, struct partition *p)
 {
+	struct pcpu *first = p->vcpus[0].pcpu;
 	struct mem_piece piece;
 
 	while (mem_job_take(&p->load, &piece)) {
@@ -80,9 +102,31 @@ static void partition_help_load(struct pcpu *pc, struct partition *p)
 			arch_bulk_copy(piece.dst, piece.src, piece.len);
 		else
 			arch_bulk_zero(piece.dst, piece.len);
-		if (mem_job_finish(&p->load) && p->vcpus[0].pcpu != pc)
-			pcpu_send(p->vcpus[0].pcpu, REQ_WAKE);
+		if (first == pc) {
+			mem_job_finish(&p->load);
+			continue;
+		}
+		pcpu_send_hold(first);
+		if (mem_job_finish(&p->load))
+			pcpu_send_release(first, REQ_WAKE);
+		else
+			pcpu_send_drop(first);
 	}
+}
+
+/*
+ * Before this hart enters a guest: wait until no hart is between publishing a change for
+ * it and sending the IPI that goes with it, then take that IPI and the requests here.
+ * Returns false if a stop request came (the vCPU is then marked stopped).
+ */
+static bool pcpu_settle(struct pcpu *pc)
+{
+	while (__atomic_load_n(&pc->senders, __ATOMIC_SEQ_CST))
+		;
+	if (!pcpu_handle_mailbox(pc))
+		return true;
+	vcpu_mark_stopped(pc->vcpu);
+	return false;
 }
 
 /*
@@ -119,7 +163,7 @@ void pcpu_run(struct pcpu *pc)
 			partition_help_load(pc, v->part);
 		if (v && v->state == VCPU_START_PENDING) {
 			__atomic_thread_fence(__ATOMIC_ACQUIRE);  /* see the load partition_load published */
-			if (mem_job_done(&v->part->load) && vcpu_claim_start(v) && vcpu_load(pc, v)) {
+			if (mem_job_done(&v->part->load) && vcpu_claim_start(v) && vcpu_load(pc, v) && pcpu_settle(pc)) {
 				if (v->vhartid == 0 && v->part->entry_pending)
 					report_guest_entry(v->part);
 				guest_enter(&pc->arch);
@@ -131,10 +175,8 @@ void pcpu_run(struct pcpu *pc)
 	}
 }
 
-void vcpu_stop_here(struct pcpu *pc)
+static void vcpu_mark_stopped(struct vcpu *v)
 {
-	struct vcpu *v = pc->vcpu;
-
 	console_flush(&v->dbcn);
 	arch_vcpu_quiesce();
 	/* A partition reboot may have made it START_PENDING meanwhile: keep that. */
@@ -142,6 +184,11 @@ void vcpu_stop_here(struct pcpu *pc)
 	if (v->state != VCPU_START_PENDING)
 		v->state = VCPU_STOPPED;
 	spin_unlock(&v->part->lock);
+}
+
+void vcpu_stop_here(struct pcpu *pc)
+{
+	vcpu_mark_stopped(pc->vcpu);
 	pcpu_run(pc);
 }
 

@@ -19,6 +19,20 @@ void pcpu_run(struct pcpu *pc) __attribute__((noreturn));
 void pcpu_send(struct pcpu *target, enum pcpu_req req);
 
 /**
+ * Announce a request to @target before publishing what it is about (a vCPU state,
+ * a finished load): @target does not enter a guest until the matching
+ * pcpu_send_release (or pcpu_send_drop) has sent its IPI, which it then takes in
+ * the hypervisor instead of as an exit from the guest.
+ */
+void pcpu_send_hold(struct pcpu *target);
+
+/** Post @req to @target, send the IPI and end a pcpu_send_hold. */
+void pcpu_send_release(struct pcpu *target, enum pcpu_req req);
+
+/** End a pcpu_send_hold without a request (nothing was published). */
+void pcpu_send_drop(struct pcpu *target);
+
+/**
  * Handle this hart's pending interrupts (registered handlers) and mailbox
  * requests. Returns true if its vCPU must stop running (REQ_STOP).
  */

@@ -20,6 +20,7 @@ static long hsm_start(struct vcpu *v, unsigned long vhartid, unsigned long addr,
 	if (!partition_gpa_to_host(p, gpa(addr), 4))
 		return SBI_ERR_INVALID_ADDRESS;
 	t = &p->vcpus[vhartid];
+	pcpu_send_hold(t->pcpu);   /* its hart takes the wake-up before it enters the guest */
 	spin_lock(&p->lock);
 	if (t->state != VCPU_STOPPED) {
 		ret = SBI_ERR_ALREADY_AVAILABLE;
@@ -30,7 +31,9 @@ static long hsm_start(struct vcpu *v, unsigned long vhartid, unsigned long addr,
 	}
 	spin_unlock(&p->lock);
 	if (ret == SBI_SUCCESS)
-		pcpu_send(t->pcpu, REQ_WAKE);
+		pcpu_send_release(t->pcpu, REQ_WAKE);
+	else
+		pcpu_send_drop(t->pcpu);
 	return ret;
 }
 

@@ -19,3 +19,19 @@ bool pcpu_handle_mailbox(struct pcpu *pc)
 	pc->mailbox = 0;
 	return fake.stop_on_poll;
 }
+
+void pcpu_send_hold(struct pcpu *target)
+{
+	target->senders++;
+}
+
+void pcpu_send_release(struct pcpu *target, enum pcpu_req req)
+{
+	pcpu_send(target, req);
+	target->senders--;
+}
+
+void pcpu_send_drop(struct pcpu *target)
+{
+	target->senders--;
+}

@@ -612,6 +612,7 @@ static void test_hsm_start_stopped(void **state UNUSED)
 	assert_int_equal(vcpu(2)->start_arg, 0xfeed);
 	assert_int_equal(fake.sent[2][REQ_WAKE], 1);
 	assert_int_equal(sent_all(), 1);
+	assert_int_equal(vcpu(2)->pcpu->senders, 0);   /* the hold around the start ended with its IPI */
 	assert_int_equal(p.exits[EXIT_SBI_HSM], 1);
 
 	/* now it is START_PENDING: a second start is refused */
@@ -641,6 +642,9 @@ static void test_hsm_start_started(void **state UNUSED)
 	sbi3(vcpu(0), SBI_EXT_HSM, SBI_HSM_HART_START, 0, RAM_GPA, 0);   /* itself */
 	assert_int_equal(err(), SBI_ERR_ALREADY_AVAILABLE);
 	assert_int_equal(sent_all(), 0);
+	/* refused starts end their hold too: a held hart could never enter its guest */
+	assert_int_equal(vcpu(0)->pcpu->senders, 0);
+	assert_int_equal(vcpu(1)->pcpu->senders, 0);
 }
 
 static void test_hsm_start_bad_hart(void **state UNUSED)
