@@ -74,6 +74,15 @@ bool irq_dispatch(void)
 	return ipi;
 }
 
+void irq_wait_bounded(uint64_t ticks)
+{
+	uint64_t until = arch_time() + ticks;
+
+	arch_hv_timer_set(paused && pause_until < until ? pause_until : until);
+	arch_wait_for_interrupt();
+	arch_hv_timer_set(paused ? pause_until : -1ULL);
+}
+
 void irq_send_ipi(hpa_t file)
 {
 	imsic_send(file, IRQ_ID_IPI);

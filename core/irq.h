@@ -50,6 +50,13 @@ void irq_hart_init(uint64_t ticks_per_ms);
  */
 bool irq_dispatch(void);
 
+/**
+ * Sleep in wfi until an interrupt or at most @ticks (time CSR ticks) have passed, with
+ * the hypervisor timer (a pause deadline due earlier stays in force). For a wait whose
+ * wake-up IPI an emulator running one hart at a time would deliver late.
+ */
+void irq_wait_bounded(uint64_t ticks);
+
 /** Raise IRQ_ID_IPI in the S-level interrupt file at @file (another hart's). */
 void irq_send_ipi(hpa_t file);
 

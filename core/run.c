@@ -11,6 +11,9 @@
 
 struct pcpu hv_pcpus[PV_MAX_HARTS];
 
+/* Longest sleep (us) of a hart whose vCPU waits for its partition's load. */
+#define LOAD_WAIT_US 50
+
 void pcpu_send(struct pcpu *target, enum pcpu_req req)
 {
 	__atomic_fetch_or(&target->mailbox, 1u << req, __ATOMIC_SEQ_CST);
@@ -170,7 +173,14 @@ void pcpu_run(struct pcpu *pc)
 			}
 		}
 		/* wfi wakes on the pending S-level external interrupt even with sstatus.SIE = 0. */
-		if (!__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
+		if (__atomic_load_n(&pc->mailbox, __ATOMIC_SEQ_CST))
+			continue;
+		if (v && v->state == VCPU_START_PENDING && !mem_job_done(&v->part->load))
+			/* The last pieces are on other harts; the one finishing them sends the wake-up.
+			 * Bounded: QEMU running one hart at a time (-icount) would let it wait behind
+			 * another partition's time slice (a timer deadline ends that slice). */
+			irq_wait_bounded(hv_plat.timebase_hz / (1000000 / LOAD_WAIT_US) + 1);
+		else
 			arch_wait_for_interrupt();
 	}
 }
