@@ -378,6 +378,14 @@ size_t console_read(struct con_client *c, char *buf, size_t max)
 	return n;
 }
 
+bool console_input_waiting(const struct con_client *c)
+{
+	if (__atomic_load_n(&c->input.tail, __ATOMIC_RELAXED) != __atomic_load_n(&c->input.head, __ATOMIC_ACQUIRE))
+		return true;
+	return !__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
+	       arch_time() - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval;
+}
+
 int console_getc(struct con_client *c)
 {
 	int ret = -1;

@@ -117,6 +117,13 @@ void console_flush(struct con_stream *s);
 int console_getc(struct con_client *c);
 
 /**
+ * Whether console_getc(@c) could return a byte now: bytes are queued for @c, or a
+ * poll of the physical console is due. A cheap look (no lock) for guests' status
+ * register reads, which are frequent: false means console_getc would return -1.
+ */
+bool console_input_waiting(const struct con_client *c);
+
+/**
  * Take up to @max bytes of input queued for @c into @buf without polling the physical
  * console (for clients told by input_ready). Returns how many.
  */

@@ -94,10 +94,6 @@ void arch_hart_set_current(struct arch_hart *h)
 	arch_this_hart = h;
 }
 
-uint64_t arch_time(void)
-{
-	return csr_read(time);
-}
 
 void arch_hv_timer_set(uint64_t when)
 {
@@ -251,10 +247,12 @@ void arch_vcpu_local_fence(void)
 void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval)
 {
 	uint64_t old = csr_read(vsstatus), vsstatus = old;
+	/* A partial frame (struct guest_regs.partial): sstatus and hstatus are the live ones. */
+	uint64_t hstatus = r->partial ? csr_read(hstatus) : r->hstatus;
 
 	/* Take the trap in VS-mode as the hardware would [Priv ISA "Trap entry"]: SPP/SPIE/SIE. */
 	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
-	if (r->hstatus & HSTATUS_SPVP)
+	if (hstatus & HSTATUS_SPVP)
 		vsstatus |= SSTATUS_SPP;
 	if (old & SSTATUS_SIE)
 		vsstatus |= SSTATUS_SPIE;
@@ -263,8 +261,14 @@ void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval)
 	csr_write(vstval, tval);
 	csr_write(vsepc, r->sepc);
 	r->sepc = csr_read(vstvec) & ~3ULL;
-	r->sstatus |= SSTATUS_SPP;  /* return to VS-mode (the handler runs in VS) */
-	r->hstatus |= HSTATUS_SPVP;
+	/* return to VS-mode (the handler runs in VS) */
+	if (r->partial) {
+		csr_set(sstatus, SSTATUS_SPP);
+		csr_set(hstatus, HSTATUS_SPVP);
+	} else {
+		r->sstatus |= SSTATUS_SPP;
+		r->hstatus |= HSTATUS_SPVP;
+	}
 }
 
 int arch_guest_read_u16(uint64_t gva, uint16_t *out)

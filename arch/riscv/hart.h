@@ -73,8 +73,18 @@ void arch_hart_init(const struct arch_hart_features *f);
 /** Make @h the running hart's arch state (after its stack and TLS are live). */
 void arch_hart_set_current(struct arch_hart *h);
 
-/** The time CSR (ticks of the platform timebase). */
+/** The time CSR (ticks of the platform timebase). Inline in the firmware; host tests fake it. */
+#ifdef PV_HOST_TEST
 uint64_t arch_time(void);
+#else
+static inline uint64_t arch_time(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+#endif
 
 /** @ticks of a @hz timebase in nanoseconds (no overflow for ticks < 2^64 / 10^9 * hz). */
 static inline uint64_t arch_ticks_to_ns(uint64_t ticks, uint64_t hz)
@@ -162,7 +172,9 @@ void arch_vcpu_local_fence(void);
 /**
  * Make the guest take exception @cause with @tval in VS-mode as the hardware would
  * [Priv ISA "Trap entry"]: vsepc = @r->sepc, vscause, vstval, vsstatus SPP/SPIE/SIE,
- * and @r resumes at vstvec (direct mode) in VS-mode.
+ * and @r resumes at vstvec (direct mode) in VS-mode. With a partial frame
+ * (@r->partial non-zero) the live sstatus and hstatus are read and written instead of
+ * @r's.
  */
 void arch_inject_exception(struct guest_regs *r, uint64_t cause, uint64_t tval);
 

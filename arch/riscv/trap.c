@@ -42,24 +42,17 @@ static __thread struct arch_exit this_exit;
 void guest_trap(struct arch_hart *h, uint64_t scause);
 
 /**
- * Called by trap_entry.S for every trap from the guest but an ecall (which goes
- * to vcpu_handle_ecall), with scause as read at entry. Load and store guest-page
- * faults go to vcpu_handle_guest_page_fault, everything else to vcpu_handle_exit. Reads the other trap CSRs the cause defines (before anything can
- * clobber them: a guest memory probe's fault in HS rewrites them), decodes, and
- * hands the exit to vcpu_handle_exit(); returning resumes the guest with @h->regs.
+ * Called by trap_entry.S for every trap from the guest but an ecall (vcpu_handle_ecall)
+ * and a load or store guest-page fault (vcpu_handle_guest_page_fault, with the fault's
+ * CSRs read there), with scause as read at entry. Reads the other trap CSRs the cause
+ * defines (before anything can clobber them: a guest memory probe's fault in HS
+ * rewrites them), decodes, and hands the exit to vcpu_handle_exit(); returning resumes
+ * the guest with @h->regs.
  */
 void guest_trap(struct arch_hart *h, uint64_t scause)
 {
 	struct arch_exit *e = &this_exit;
 
-	/* A load or store guest-page fault (emulated MMIO): the fault goes up in registers. */
-	if (scause == CAUSE_LOAD_GUEST_PAGE_FAULT || scause == CAUSE_STORE_GUEST_PAGE_FAULT) {
-		uint64_t tval = csr_read(stval), htval = csr_read(htval), htinst = csr_read(htinst);
-
-		vcpu_handle_guest_page_fault(h, gpa((htval << 2) | (tval & 3)), tval, htinst,
-					     scause == CAUSE_STORE_GUEST_PAGE_FAULT);
-		return;
-	}
 	e->cause = scause & ~CAUSE_IRQ_FLAG;
 	if (scause & CAUSE_IRQ_FLAG) {
 		e->kind = e->cause == IRQ_S_EXT ? ARCH_EXIT_IRQ_EXT : ARCH_EXIT_IRQ_OTHER;

@@ -42,7 +42,7 @@ struct arch_exit {
 /**
  * Handle guest exit @e of the vCPU running on hart @h. Implemented by the layer
  * above (core/exit.c); returns when the guest is to resume with @h->regs. Unless
- * @e is a load/store guest-page fault, @h->regs holds only what C may clobber
+ * @e is an exception, @h->regs holds only what C may clobber
  * (struct guest_regs.partial): no register but ra, sp, tp, t0-t6 and a0-a7 may be
  * read or written there.
  */
@@ -60,8 +60,12 @@ void vcpu_handle_ecall(struct arch_hart *h);
  * Handle a load (@write false) or store/AMO (@write true) guest-page fault of the
  * vCPU running on hart @h at guest physical address @g [Priv ISA "Hypervisor
  * Extension", guest-page faults]: @tval is stval (the guest virtual address),
- * @htinst the transformed instruction or 0. The frame is whole (partial = 0).
- * Implemented by core/exit.c (MMIO emulation, else an access fault is injected).
+ * @htinst the transformed instruction or 0. The frame is partial (struct
+ * guest_regs.partial) when @htinst is a transformed load or store whose data register
+ * is one C may clobber (then only that register and sepc may be touched, and an
+ * injected fault goes through arch_inject_exception); else it is whole.
+ * Implemented by core/exit.c (MMIO emulation, else an access fault is injected); called
+ * by trap_entry.S directly, with the CSRs of the fault read there.
  */
 void vcpu_handle_guest_page_fault(struct arch_hart *h, gpa_t g, uint64_t tval, uint64_t htinst, bool write);
 

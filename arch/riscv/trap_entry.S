@@ -18,9 +18,12 @@
  * __global_pointer$), and nothing on those paths changes sstatus or hstatus (a
  * faulting guest memory probe puts them back itself), so they stay live in the
  * hart for the whole exit; regs->partial is then non-zero and the frame's gp,
- * s0-s11, sstatus and hstatus are stale. An exception (guest-page fault, virtual
- * instruction, ...) saves the whole frame: the MMIO emulation reads or writes any
- * register and exception injection rewrites sstatus and hstatus. The way back
+ * s0-s11, sstatus and hstatus are stale. So does a load or store guest-page fault
+ * with a transformed instruction in htinst whose data register is among the saved
+ * ones (the MMIO emulation touches only that register and sepc; an injected access
+ * fault then rewrites the live sstatus and hstatus, arch_inject_exception). Any
+ * other exception (virtual instruction, a fault without htinst, ...) saves the
+ * whole frame: its handling may read or write any register. The way back
  * restores gp, s0-s11, sstatus and hstatus from the frame exactly when
  * regs->partial is 0: after a full save, or when C rewrote the whole frame
  * (arch_vcpu_regs_reset clears it).
@@ -41,6 +44,8 @@
 
 /* The registers C preserves and the hypervisor never writes: gp, s0-s11. */
 #define CALLEE_REGS 3,8,9,18,19,20,21,22,23,24,25,26,27
+/* Bit n set: xn is saved in every frame or is x0 (x0, ra, sp, tp, t0-t2, a0-a7, t3-t6). */
+#define CALLER_MASK 0xf003fcf7
 
 #define HS_FRAME_SIZE 256
 
@@ -49,6 +54,18 @@
  * does not change it); a partial frame resumes with the live callee-saved
  * registers, a whole one (guest_enter, next) restores them.
  */
+/* The rest of a whole frame: gp, s0-s11, sstatus, hstatus (a0 = frame); t1 = 0 (partial). */
+.macro SAVE_WHOLE
+	.irp n, CALLEE_REGS
+	sd	x\n, (\n * 8)(a0)
+	.endr
+	csrr	t0, sstatus
+	sd	t0, REGS_SSTATUS_OFF(a0)
+	csrr	t0, hstatus
+	sd	t0, REGS_HSTATUS_OFF(a0)
+	li	t1, 0
+.endm
+
 .macro RESUME_AFTER_C
 	lui	a0, %tprel_hi(arch_this_hart)
 	add	a0, a0, tp, %tprel_add(arch_this_hart)
@@ -84,15 +101,44 @@ trap_entry:
 	j	guest_enter
 1:	mv	t1, a1			/* an interrupt: partial frame (partial = scause, non-zero) */
 	bltz	a1, 2f
-	/* an exception: the whole frame (partial = 0) */
-	.irp n, CALLEE_REGS
-	sd	x\n, (\n * 8)(a0)
-	.endr
-	csrr	t0, sstatus
-	sd	t0, REGS_SSTATUS_OFF(a0)
-	csrr	t0, hstatus
-	sd	t0, REGS_HSTATUS_OFF(a0)
-	li	t1, 0
+	andi	t0, a1, -3
+	li	t3, 21
+	bne	t0, t3, 4f		/* not a load (21) or store (23) guest-page fault */
+	/*
+	 * A load or store guest-page fault whose htinst is a transformed load or store (bit 0
+	 * set; bit 1 is 0 for a compressed one) whose data register (rd of a load, rs2 of a
+	 * store) is one saved above or x0: the MMIO emulation reads or writes only that
+	 * register and sepc, so a partial frame (partial = scause) serves. Straight to
+	 * vcpu_handle_guest_page_fault(h, gpa, stval, htinst, write).
+	 */
+	csrr	t2, htinst
+	andi	t0, t2, 0x7d		/* opcode bits but bit 1 */
+	li	t3, 0x01		/* LOAD */
+	srli	t4, t2, 7		/* rd */
+	beq	t0, t3, 5f
+	li	t3, 0x21		/* STORE */
+	srli	t4, t2, 20		/* rs2 */
+	bne	t0, t3, 7f
+5:	andi	t4, t4, 31
+	li	t3, CALLER_MASK
+	srl	t3, t3, t4
+	andi	t3, t3, 1
+	bnez	t3, 6f			/* t1 = scause: partial */
+7:	SAVE_WHOLE
+6:	sd	t1, REGS_PARTIAL_OFF(a0)
+	addi	a4, a1, -21		/* write: a store guest-page fault */
+	snez	a4, a4
+	mv	a3, t2
+	csrr	a2, stval
+	csrr	t0, htval
+	slli	t0, t0, 2		/* gpa = htval << 2 | the page offset's low bits from stval */
+	andi	t3, a2, 3
+	or	a1, t0, t3
+	call	vcpu_handle_guest_page_fault
+	RESUME_AFTER_C
+	j	guest_enter
+4:	/* any other exception: the whole frame (partial = 0) */
+	SAVE_WHOLE
 2:	sd	t1, REGS_PARTIAL_OFF(a0)
 	call	guest_trap		/* guest_trap(h, scause) */
 	RESUME_AFTER_C

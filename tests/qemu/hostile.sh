@@ -34,6 +34,8 @@ expect "$M memory: [0-9]+ loads, [0-9]+ stores, [0-9]+ fetches outside our RAM f
   "5. loads, stores, fetches outside mallory's RAM faulted in the guest"
 expect "$M memory edges: straddling accesses faulted, odd MMIO survived .* ok$" \
   "5b. accesses straddling the end of RAM faulted, odd MMIO accesses survived"
+expect "$M mmio frame: UART loads and stores through s- and a-registers, others kept ok$" \
+  "5c. emulated MMIO wrote only the data register (partial and whole exit frames)"
 expect "$M hypervisor csrs: [0-9]+ instructions raised illegal instruction, timer still works ok$" \
   "6. H/VS/M CSRs and H instructions raised illegal instruction; timer unchanged"
 expect "$M flood: [0-9]+ illegal instructions, [0-9]+ misaligned loads .* unmapped stores taken ok$" \

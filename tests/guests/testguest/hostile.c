@@ -757,6 +757,45 @@ static void attack_memory_edges(const void *fdt, const struct range *ram)
 		    (long)seen[5], (long)seen[6], (long)seen[7], (long)seen[8], (long)seen[9]);
 }
 
+/*
+ * Emulated MMIO keeps every register but the data register: UART accesses whose data register
+ * is one every exit saves (a4, a5, t5: the hypervisor's partial frame) and ones whose data
+ * register is an s-register (only a whole frame saves those), with s- and a-registers that
+ * must come back unchanged.
+ */
+static void attack_mmio_frame(void)
+{
+	static const char A[] = "mmio frame";
+	uint64_t o[6];
+
+	attack_begin();
+	__asm__ volatile("li	s2, 0x5a\n"
+			 "li	s3, 0x0123456789abcdef\n"
+			 "li	s4, 0\n"
+			 "li	a6, 0xfedcba9876543210\n"
+			 "sb	s2, 7(%[u])\n"      /* SCR from s2 */
+			 "lbu	s4, 7(%[u])\n"      /* into s4 */
+			 "li	a4, 0xa5\n"
+			 "sb	a4, 7(%[u])\n"      /* SCR from a4 */
+			 "lbu	a5, 7(%[u])\n"      /* into a5 */
+			 "lbu	t5, 5(%[u])\n"      /* LSR into t5 */
+			 "sd	s3, 0(%[o])\n"
+			 "sd	s4, 8(%[o])\n"
+			 "sd	a5, 16(%[o])\n"
+			 "sd	a6, 24(%[o])\n"
+			 "sd	t5, 32(%[o])\n"
+			 "sd	s2, 40(%[o])\n"
+			 : : [u] "r"(GUEST_UART), [o] "r"(o) : "s2", "s3", "s4", "a4", "a5", "a6", "t5", "memory");
+	checks += 6;
+	if (o[0] != 0x0123456789abcdefUL || o[1] != 0x5a || o[2] != 0xa5 || o[3] != 0xfedcba9876543210UL ||
+	    (o[4] & 0x60) != 0x60 || o[5] != 0x5a)
+		hfail("hostile: %s: FAIL s3 0x%lx s4 0x%lx a5 0x%lx a6 0x%lx LSR 0x%lx s2 0x%lx", A,
+		      (unsigned long)o[0], (unsigned long)o[1], (unsigned long)o[2], (unsigned long)o[3],
+		      (unsigned long)o[4], (unsigned long)o[5]);
+	else
+		say("hostile: %s: UART loads and stores through s- and a-registers, others kept ok", A);
+}
+
 /* ---- 6. hypervisor and machine CSRs from VS-mode ----------------------------------------- */
 
 /* One instruction that must trap: t1 = -1 before it (the value a CSR write would write). */
@@ -1132,6 +1171,7 @@ void hostile_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb
 	attack_unknown();
 	attack_memory(fdt, &ram[0], nv);
 	attack_memory_edges(fdt, &ram[0]);
+	attack_mmio_frame();
 	attack_csrs(tb);
 	attack_flood(tb);
 	attack_dbcn_flood(hartid, tb);
