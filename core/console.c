@@ -251,6 +251,17 @@ void console_drain(void)
 	spin_unlock(&out_lock);
 }
 
+size_t console_write_some(struct con_stream *s, const char *buf, size_t len)
+{
+	size_t n = console_write(s, buf, len);
+
+	if (!n && len) {
+		console_drain();
+		n = console_write(s, buf, len);
+	}
+	return n;
+}
+
 void console_write_all(struct con_stream *s, const char *buf, size_t len)
 {
 	size_t done = 0;

@@ -96,6 +96,13 @@ size_t console_write(struct con_stream *s, const char *buf, size_t len);
 /** Write out one turn of queued lines, waiting for the output lock (a writer whose ring is full). */
 void console_drain(void);
 
+/**
+ * Like console_write(), but a full ring first gets one drain turn (fair to every client),
+ * so a caller with bytes to write takes at least one unless @s's client is never drained.
+ * Returns how many bytes were taken. For writers that report a count (SBI DBCN write).
+ */
+size_t console_write_some(struct con_stream *s, const char *buf, size_t len);
+
 /** Like console_write(), but waits (draining the rings) until every byte is taken. */
 void console_write_all(struct con_stream *s, const char *buf, size_t len);
 

@@ -56,12 +56,7 @@ static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_r
 		/* Fewer bytes when the partition's console ring is full: the guest writes the rest later. */
 		uart_break(v);  /* after this vCPU's earlier UART bytes */
 		r->error = SBI_SUCCESS;
-		r->value = (long)console_write(&v->dbcn, buf, len);
-		if (!r->value && len) {
-			/* Its ring is full: wait for one drain turn (fair to all), so the call makes progress. */
-			console_drain();
-			r->value = (long)console_write(&v->dbcn, buf, len);
-		}
+		r->value = (long)console_write_some(&v->dbcn, buf, len);   /* progress even when full */
 		break;
 	case SBI_DBCN_READ:
 		if (!(buf = dbcn_buffer(v, &len, c->a[1], c->a[2]))) {
