@@ -600,7 +600,15 @@ static int get_choice(struct cctx *c, int node, struct pv_part_config *p, const 
 			*out = i;
 			return 0;
 		}
-	return cfail(c, PV_EINVAL, p->node_path, prop, "must be \"%s\" or \"%s\"", names[0], names[1]);
+	{
+		char list[96];
+		size_t o = 0;
+
+		for (unsigned i = 0; i < n && o < sizeof(list); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s\"%s\"", i == 0 ? "" : i + 1 < n ? ", " : " or ",
+					      names[i]);
+		return cfail(c, PV_EINVAL, p->node_path, prop, "must be %s", list);
+	}
 }
 
 /* partvisor,console: optional "uart" (default, the emulated 16550) or "virtio" (the virtio console). */

@@ -244,7 +244,8 @@ size_t console_write(struct con_stream *s, const char *buf, size_t len)
 	return i;
 }
 
-void console_drain(void)
+/* Write out one turn of queued lines, waiting for the output lock (a writer whose ring is full). */
+static void console_drain(void)
 {
 	spin_lock(&out_lock);
 	drain_locked();
@@ -389,27 +390,35 @@ size_t console_read(struct con_client *c, char *buf, size_t max)
 	return n;
 }
 
+/* Whether a poll of the physical console is due at @now (an unlocked look; poll_lock decides). */
+static bool poll_due(uint64_t now)
+{
+	return !__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
+	       now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval;
+}
+
+/* Whether @c's input queue is empty (an unlocked look, as the locked one would say a moment earlier). */
+static bool queue_empty(const struct con_client *c)
+{
+	return __atomic_load_n(&c->input.tail, __ATOMIC_RELAXED) == __atomic_load_n(&c->input.head, __ATOMIC_ACQUIRE);
+}
+
 bool console_input_waiting(const struct con_client *c)
 {
-	if (__atomic_load_n(&c->input.tail, __ATOMIC_RELAXED) != __atomic_load_n(&c->input.head, __ATOMIC_ACQUIRE))
-		return true;
-	return !__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
-	       arch_time() - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval;
+	return !queue_empty(c) || poll_due(arch_time());
 }
 
 int console_getc(struct con_client *c)
 {
-	int ret = -1;
 	uint64_t now = arch_time();
+	char ch;
 
 	/*
 	 * One hart polls at a time, at most once per poll interval: guests polling their
-	 * UART cannot hog the firmware. The unlocked look at last_poll only skips the lock
-	 * when no poll is due; the decision is taken again under it.
+	 * UART cannot hog the firmware. The unlocked look only skips the lock when no
+	 * poll is due; the decision is taken again under it.
 	 */
-	if ((!__atomic_load_n(&polled_once, __ATOMIC_RELAXED) ||
-	     now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) >= poll_interval) &&
-	    spin_trylock(&poll_lock)) {
+	if (poll_due(now) && spin_trylock(&poll_lock)) {
 		if (!polled_once || now - last_poll >= poll_interval) {
 			polled_once = true;
 			last_poll = now;
@@ -417,16 +426,9 @@ int console_getc(struct con_client *c)
 		}
 		spin_unlock(&poll_lock);
 	}
-	/* Nothing queued: an unlocked look says so as the locked one would have a moment earlier. */
-	if (__atomic_load_n(&c->input.tail, __ATOMIC_RELAXED) == __atomic_load_n(&c->input.head, __ATOMIC_ACQUIRE))
+	if (queue_empty(c) || console_read(c, &ch, 1) != 1)
 		return -1;
-	spin_lock(&input_lock);
-	if (c->input.tail != c->input.head) {
-		ret = (unsigned char)c->input.buf[c->input.tail];
-		c->input.tail = (c->input.tail + 1) % CON_INPUT_SIZE;
-	}
-	spin_unlock(&input_lock);
-	return ret;
+	return (unsigned char)ch;
 }
 
 void console_input_clear(struct con_client *c)

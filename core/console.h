@@ -93,9 +93,6 @@ void console_stream_init(struct con_stream *s, struct con_client *c);
  */
 size_t console_write(struct con_stream *s, const char *buf, size_t len);
 
-/** Write out one turn of queued lines, waiting for the output lock (a writer whose ring is full). */
-void console_drain(void);
-
 /**
  * Like console_write(), but a full ring first gets one drain turn (fair to every client),
  * so a caller with bytes to write takes at least one unless @s's client is never drained.

@@ -114,11 +114,8 @@ static void start_hart_wait(struct pcpu *pc, long err)
 		/* Sleep in 50 us steps (stimecmp wakes wfi even with SIE off): a spinning hart would take
 		 * its share of a shared core, or of an emulator's single thread, from the harts it waits for. */
 		while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) &&
-		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz)) {
-			arch_hv_timer_set(csr_read(time) + hv_plat.timebase_hz / 20000 + 1);
-			arch_wait_for_interrupt();
-		}
-		arch_hv_timer_set(-1ULL);
+		       csr_read(time) - t0 < HART_START_WAIT_TICKS(hv_plat.timebase_hz))
+			irq_wait_bounded(hv_plat.timebase_hz / 20000 + 1);
 		if (__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
 			return;
 		status = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, pc->hartid, 0, 0, 0, 0, 0).value;

@@ -237,7 +237,7 @@ int partition_load(struct partition *p)
 	 */
 	ret = config_image_fit(c, c->image_reg.size ? "(image-reg)" : hv_images[c->image].name, img, img_size, &diag);
 	if (ret < 0) {
-		static char line[4 * sizeof(struct pv_diag)];
+		char line[4 * sizeof(struct pv_diag)];   /* on the stack: two partitions may reload at once */
 
 		diag_format(&diag, line, sizeof(line));
 		pr("partvisor: config error: %s\n", line);
@@ -271,7 +271,7 @@ int partition_load(struct partition *p)
 	ret = guest_fdt_build((void *)(uintptr_t)p->fdt_hpa.v, GUEST_FDT_RESERVE, hv_host_fdt, &hv_plat, c,
 			      &info, &diag);
 	if (ret < 0) {
-		static char why[4 * sizeof(diag.msg)];
+		char why[4 * sizeof(diag.msg)];
 
 		diag_escape(why, sizeof(why), diag.msg);
 		pr("partvisor: %s: cannot build the guest device tree: %s\n", c->name, why);
@@ -387,23 +387,26 @@ void partition_stop(struct partition *p, struct vcpu *caller, bool reboot)
 	}
 
 	if (reboot) {
+		struct pcpu *first = p->vcpus[0].pcpu;
 		bool loaded;
 
 		/* Held across the load: vCPU 0's hart may not enter before its wake-up here is sent. */
-		for (unsigned k = 0; k < p->nr_vcpus; k++)
-			if (p->vcpus[k].pcpu != pc)
-				pcpu_send_hold(p->vcpus[k].pcpu);
+		if (first != pc)
+			pcpu_send_hold(first);
 		loaded = partition_load(p) == 0;
-		/* Its harts clear and load its RAM together (core/run.c), then vCPU 0 starts. */
-		for (unsigned k = 0; k < p->nr_vcpus; k++)
-			if (p->vcpus[k].pcpu != pc) {
-				if (loaded)
-					pcpu_send_release(p->vcpus[k].pcpu, REQ_WAKE);
-				else
-					pcpu_send_drop(p->vcpus[k].pcpu);
-			}
-		if (loaded)
+		if (first != pc) {
+			if (loaded)
+				pcpu_send_release(first, REQ_WAKE);
+			else
+				pcpu_send_drop(first);
+		}
+		if (loaded) {
+			/* Its other harts help clear and load its RAM (core/run.c); they stay stopped. */
+			for (unsigned k = 1; k < p->nr_vcpus; k++)
+				if (p->vcpus[k].pcpu != pc)
+					pcpu_send(p->vcpus[k].pcpu, REQ_WAKE);
 			pcpu_run(pc);
+		}
 		pr("partvisor: partition %s cannot restart; it stays stopped\n", p->cfg->name);
 	}
 	spin_lock(&stop_lock);

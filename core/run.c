@@ -51,9 +51,6 @@ bool pcpu_handle_mailbox(struct pcpu *pc)
 	return req & (1u << REQ_STOP);
 }
 
-/* Flush @v's console line, quiesce this hart's guest state and mark @v STOPPED (unless restarting). */
-static void vcpu_mark_stopped(struct vcpu *v);
-
 /*
  * Move @v from START_PENDING to STARTED unless its partition is stopping. Under
  * the partition lock, so partition_stop() sees every vCPU that can still run.
@@ -117,6 +114,18 @@ static void partition_help_load(struct pcpu *pc, struct partition *p)
 	}
 }
 
+/* Flush @v's console line, quiesce this hart's guest state and mark @v STOPPED (unless restarting). */
+static void vcpu_mark_stopped(struct vcpu *v)
+{
+	console_flush(&v->dbcn);
+	arch_vcpu_quiesce();
+	/* A partition reboot may have made it START_PENDING meanwhile: keep that. */
+	spin_lock(&v->part->lock);
+	if (v->state != VCPU_START_PENDING)
+		v->state = VCPU_STOPPED;
+	spin_unlock(&v->part->lock);
+}
+
 /*
  * Before this hart enters a guest: wait until no hart is between publishing a change for
  * it and sending the IPI that goes with it, then take that IPI and the requests here.
@@ -124,6 +133,8 @@ static void partition_help_load(struct pcpu *pc, struct partition *p)
  */
 static bool pcpu_settle(struct pcpu *pc)
 {
+	/* Short: a hold spans a few instructions (a load piece's finish, an HSM start) or, on a
+	 * reboot, partition_load, which waits for no hart; none is taken while waiting for us. */
 	while (__atomic_load_n(&pc->senders, __ATOMIC_SEQ_CST))
 		;
 	if (!pcpu_handle_mailbox(pc))
@@ -183,17 +194,6 @@ void pcpu_run(struct pcpu *pc)
 		else
 			arch_wait_for_interrupt();
 	}
-}
-
-static void vcpu_mark_stopped(struct vcpu *v)
-{
-	console_flush(&v->dbcn);
-	arch_vcpu_quiesce();
-	/* A partition reboot may have made it START_PENDING meanwhile: keep that. */
-	spin_lock(&v->part->lock);
-	if (v->state != VCPU_START_PENDING)
-		v->state = VCPU_STOPPED;
-	spin_unlock(&v->part->lock);
 }
 
 void vcpu_stop_here(struct pcpu *pc)

@@ -9,7 +9,7 @@
 #define CBOZ_MAX_BLOCK 4096u
 
 /* Per hart: the chosen methods and their widths (TLS starts zeroed: scalar until probed). */
-static __thread uint8_t zero_method, copy_method;
+static __thread uint8_t zero_method;   /* copying uses the vector registers whenever vgroup_bytes != 0 */
 static __thread uint32_t cboz_block, vgroup_bytes;
 
 /* One block the cbo.zero probe may clear (its contents do not matter). */
@@ -60,7 +60,7 @@ void arch_bulk_hart_init(const struct arch_bulk_features *f)
 {
 	uint32_t b = f->cboz_block;
 
-	zero_method = copy_method = BULK_SCALAR;
+	zero_method = BULK_SCALAR;
 	cboz_block = vgroup_bytes = 0;
 	if (b >= 8 && b <= CBOZ_MAX_BLOCK && !(b & (b - 1)) && probe_cbo_zero())
 		cboz_block = b;
@@ -75,23 +75,11 @@ void arch_bulk_hart_init(const struct arch_bulk_features *f)
 		zero_method = BULK_CBO_ZERO;
 	else if (vgroup_bytes)
 		zero_method = BULK_VECTOR;
-	if (vgroup_bytes)
-		copy_method = BULK_VECTOR;
 }
 
 enum arch_bulk_method arch_bulk_zero_method(void)
 {
 	return (enum arch_bulk_method)zero_method;
-}
-
-enum arch_bulk_method arch_bulk_copy_method(void)
-{
-	return (enum arch_bulk_method)copy_method;
-}
-
-uint32_t arch_bulk_width(enum arch_bulk_method m)
-{
-	return m == BULK_CBO_ZERO ? cboz_block : m == BULK_VECTOR ? vgroup_bytes : 8;
 }
 
 const char *arch_bulk_method_name(enum arch_bulk_method m)
@@ -221,7 +209,7 @@ void arch_bulk_copy(void *dst, const void *src, size_t n)
 {
 	uint64_t bulk = 0;
 
-	if (copy_method == BULK_VECTOR) {
+	if (vgroup_bytes) {
 		bulk = n / (2 * vgroup_bytes) * (2 * vgroup_bytes);
 		if (bulk) {
 			uint64_t old = csr_read(sstatus);

@@ -19,8 +19,12 @@ struct arch_bulk_features {
 	bool v;                /**< V extension (riscv,isa-extensions has "v") */
 };
 
-/** How a hart zeroes and copies (arch_bulk_zero_method / arch_bulk_copy_method). */
-enum arch_bulk_method { BULK_SCALAR, BULK_CBO_ZERO, BULK_VECTOR };
+/** How a hart zeroes (arch_bulk_zero_method); copying uses BULK_VECTOR or BULK_SCALAR. */
+enum arch_bulk_method {
+	BULK_SCALAR,     /**< doubleword stores (and loads), 8 bytes an instruction */
+	BULK_CBO_ZERO,   /**< Zicboz cbo.zero, one cache block an instruction */
+	BULK_VECTOR,     /**< whole-register vector stores (and loads) of 8 registers, 8 * vlenb bytes */
+};
 
 /**
  * Probe on the running hart (after arch_hart_set_current: a trap resumes at the
@@ -43,12 +47,8 @@ void arch_bulk_zero(void *p, size_t n);
 /** Copy @n bytes from @src to @dst (not overlapping) on this hart; vector registers as arch_bulk_zero. */
 void arch_bulk_copy(void *dst, const void *src, size_t n);
 
-/** The method this hart uses for zeroing / for copying. */
+/** The method this hart uses for zeroing. */
 enum arch_bulk_method arch_bulk_zero_method(void);
-enum arch_bulk_method arch_bulk_copy_method(void);
-
-/** Bytes one instruction writes with @m on this hart (8 for BULK_SCALAR). */
-uint32_t arch_bulk_width(enum arch_bulk_method m);
 
 /** Name of @m for messages: "doubleword stores", "cbo.zero", "vector". */
 const char *arch_bulk_method_name(enum arch_bulk_method m);

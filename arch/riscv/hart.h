@@ -9,6 +9,7 @@
 #ifndef PV_ARCH_HART_H
 #define PV_ARCH_HART_H
 
+#include "arch/riscv/csr.h"
 #include "types.h"
 
 /** Guest general-purpose registers and the CSRs saved on every exit (layout used by trap.S). */
@@ -79,10 +80,7 @@ uint64_t arch_time(void);
 #else
 static inline uint64_t arch_time(void)
 {
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
+	return csr_read(time);
 }
 #endif
 

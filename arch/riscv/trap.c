@@ -6,6 +6,7 @@
  * at a probe fixup or panic.
  */
 #include "arch/riscv/csr.h"
+#include "arch/riscv/asm_offsets.h"
 #include "arch/riscv/trap.h"
 #include "lib/log.h"
 
@@ -32,9 +33,9 @@ const char *arch_cause_name(uint64_t c)
 	return c < ARRAY_SIZE(cause_names) && cause_names[c] ? cause_names[c] : "unknown";
 }
 
-_Static_assert(CAUSE_LOAD_GUEST_PAGE_FAULT == 21 && CAUSE_STORE_GUEST_PAGE_FAULT == 23,
-	       "trap_entry.S saves the whole frame for causes 21 and 23");
-_Static_assert(CAUSE_VS_ECALL == 10, "trap_entry.S calls vcpu_handle_ecall for cause 10");
+_Static_assert(CAUSE_LOAD_GUEST_PAGE_FAULT == SCAUSE_LOAD_GPF && CAUSE_STORE_GUEST_PAGE_FAULT == (SCAUSE_LOAD_GPF | 2),
+	       "trap_entry.S hands these two causes to vcpu_handle_guest_page_fault");
+_Static_assert(CAUSE_VS_ECALL == SCAUSE_VS_ECALL, "trap_entry.S calls vcpu_handle_ecall for this cause");
 
 /* The exit being handled on this hart (no stack copy, no address of a local on the hot path). */
 static __thread struct arch_exit this_exit;
@@ -61,13 +62,9 @@ void guest_trap(struct arch_hart *h, uint64_t scause)
 		case CAUSE_FETCH_GUEST_PAGE_FAULT: {
 			uint64_t tval = csr_read(stval), htval = csr_read(htval);
 
-			e->kind = ARCH_EXIT_GUEST_PAGE_FAULT;
+			e->kind = ARCH_EXIT_GUEST_PAGE_FAULT;   /* an instruction fetch: loads and stores do not come here */
 			e->tval = tval;
-			e->htval = htval;
-			e->htinst = csr_read(htinst);
 			e->gpa = gpa((htval << 2) | (tval & 3));
-			e->fetch = true;
-			e->write = false;
 			break;
 		}
 		case CAUSE_VIRTUAL_INSN:

@@ -32,11 +32,7 @@ struct arch_exit {
 	enum arch_exit_kind kind;
 	uint64_t cause;     /**< scause without the interrupt bit */
 	uint64_t tval;      /**< stval (guest-page faults, virtual instructions, exceptions) */
-	uint64_t htval;     /**< guest-page faults: htval (guest physical address >> 2) */
-	uint64_t htinst;    /**< guest-page faults: htinst (transformed instruction, or 0) */
-	gpa_t gpa;          /**< guest-page faults: the faulting guest physical address */
-	bool fetch;         /**< guest-page faults: an instruction fetch */
-	bool write;         /**< guest-page faults: a store/AMO */
+	gpa_t gpa;          /**< instruction guest-page faults: the faulting guest physical address (htval << 2 | stval's low bits) */
 };
 
 /**

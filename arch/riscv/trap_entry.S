@@ -44,16 +44,13 @@
 
 /* The registers C preserves and the hypervisor never writes: gp, s0-s11. */
 #define CALLEE_REGS 3,8,9,18,19,20,21,22,23,24,25,26,27
-/* Bit n set: xn is saved in every frame or is x0 (x0, ra, sp, tp, t0-t2, a0-a7, t3-t6). */
+/* What every exit saves at entry: ra, tp, t0-t6, a0-a7 (sp goes in separately). */
+#define SAVED_REGS 1,4,5,6,7,10,11,12,13,14,15,16,17,28,29,30,31
+/* Bit n set: xn is in SAVED_REGS, sp or x0 (bits 0, 1, 2, 4-7, 10-17, 28-31). */
 #define CALLER_MASK 0xf003fcf7
 
 #define HS_FRAME_SIZE 256
 
-/*
- * Back from C: a0 = the hart's struct arch_hart (tp is the hypervisor's again, C
- * does not change it); a partial frame resumes with the live callee-saved
- * registers, a whole one (guest_enter, next) restores them.
- */
 /* The rest of a whole frame: gp, s0-s11, sstatus, hstatus (a0 = frame); t1 = 0 (partial). */
 .macro SAVE_WHOLE
 	.irp n, CALLEE_REGS
@@ -66,6 +63,11 @@
 	li	t1, 0
 .endm
 
+/*
+ * Back from C: a0 = the hart's struct arch_hart (tp is the hypervisor's again, C
+ * does not change it); a partial frame resumes with the live callee-saved
+ * registers, a whole one (guest_enter, next) restores them.
+ */
 .macro RESUME_AFTER_C
 	lui	a0, %tprel_hi(arch_this_hart)
 	add	a0, a0, tp, %tprel_add(arch_this_hart)
@@ -81,7 +83,7 @@ trap_entry:
 	csrrw	sp, sscratch, sp
 	beqz	sp, from_hs
 	/* ra, tp, t0-t6, a0-a7 */
-	.irp n, 1,4,5,6,7,10,11,12,13,14,15,16,17,28,29,30,31
+	.irp n, SAVED_REGS
 	sd	x\n, (\n * 8)(sp)
 	.endr
 	csrrw	t0, sscratch, zero	/* the guest's sp; sscratch = 0 while in HS */
@@ -93,7 +95,7 @@ trap_entry:
 	ld	tp, PCPU_TP_OFF(a0)
 	ld	sp, PCPU_STACK_TOP_OFF(a0)
 	/* An ecall (10) needs no other trap CSR: straight to the SBI dispatch, partial frame. */
-	li	t0, 10
+	li	t0, SCAUSE_VS_ECALL
 	bne	a1, t0, 1f
 	sd	t0, REGS_PARTIAL_OFF(a0)
 	call	vcpu_handle_ecall	/* vcpu_handle_ecall(h) */
@@ -101,8 +103,8 @@ trap_entry:
 	j	guest_enter
 1:	mv	t1, a1			/* an interrupt: partial frame (partial = scause, non-zero) */
 	bltz	a1, 2f
-	andi	t0, a1, -3
-	li	t3, 21
+	andi	t0, a1, -3		/* 23 -> 21 */
+	li	t3, SCAUSE_LOAD_GPF
 	bne	t0, t3, 4f		/* not a load (21) or store (23) guest-page fault */
 	/*
 	 * A load or store guest-page fault whose htinst is a transformed load or store (bit 0
@@ -112,12 +114,12 @@ trap_entry:
 	 * vcpu_handle_guest_page_fault(h, gpa, stval, htinst, write).
 	 */
 	csrr	t2, htinst
-	andi	t0, t2, 0x7d		/* opcode bits but bit 1 */
-	li	t3, 0x01		/* LOAD */
-	srli	t4, t2, 7		/* rd */
+	andi	t0, t2, HTINST_OPC_MASK
+	li	t3, HTINST_OPC_LOAD
+	srli	t4, t2, HTINST_RD_SHIFT
 	beq	t0, t3, 5f
-	li	t3, 0x21		/* STORE */
-	srli	t4, t2, 20		/* rs2 */
+	li	t3, HTINST_OPC_STORE
+	srli	t4, t2, HTINST_RS2_SHIFT
 	bne	t0, t3, 7f
 5:	andi	t4, t4, 31
 	li	t3, CALLER_MASK
@@ -126,7 +128,7 @@ trap_entry:
 	bnez	t3, 6f			/* t1 = scause: partial */
 7:	SAVE_WHOLE
 6:	sd	t1, REGS_PARTIAL_OFF(a0)
-	addi	a4, a1, -21		/* write: a store guest-page fault */
+	addi	a4, a1, -SCAUSE_LOAD_GPF	/* write: a store guest-page fault */
 	snez	a4, a4
 	mv	a3, t2
 	csrr	a2, stval

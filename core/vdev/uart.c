@@ -20,7 +20,7 @@ static void uart_poll(void *ctx)
 	int c;
 
 	/* Take input only while the receive FIFO has room, so no byte is dropped here. */
-	if (p->uart.rx_count >= VUART_RX_FIFO_SIZE || !console_input_waiting(p->in))
+	if (!console_input_waiting(p->in))
 		return;   /* the common case of a status read: nothing to take */
 	while (p->uart.rx_count < VUART_RX_FIFO_SIZE && (c = console_getc(p->in)) >= 0)
 		vuart_push_input(&p->uart, (char)c);

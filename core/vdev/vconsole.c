@@ -137,7 +137,7 @@ void vconsole_reset(struct vconsole *c)
 	vcon_init(&c->dev, &c->ops, c->dev.bar_gpa);
 	c->faults_seen = 0;
 	console_stream_init(&c->out, c->in);
-	spin_unlock(&c->lock);
+	unlock(c);   /* delivers input that arrived meanwhile */
 }
 
 void vconsole_break(struct vconsole *c)
@@ -146,12 +146,12 @@ void vconsole_break(struct vconsole *c)
 		return;
 	spin_lock(&c->lock);
 	console_break(&c->out);
-	spin_unlock(&c->lock);
+	unlock(c);   /* delivers input that arrived meanwhile */
 }
 
 void vconsole_flush(struct vconsole *c)
 {
 	spin_lock(&c->lock);
 	console_flush(&c->out);
-	spin_unlock(&c->lock);
+	unlock(c);   /* delivers input that arrived meanwhile */
 }
