@@ -13,8 +13,8 @@
  * Invariants checked:
  *  - the guard areas are never written, and every MSI sent is one the guest programmed
  *    into an unmasked MSI-X entry while MSI-X was enabled and not function-masked;
- *  - one notify transmits at most VCON_TX_NOTIFY_MAX + VCON_TX_CHAIN_MAX bytes, and
- *    receive never takes more input than is waiting;
+ *  - one notify transmits at most VCON_TX_NOTIFY_MAX + VCON_TX_CHAIN_MAX bytes (receive
+ *    cannot take more input than is waiting: rx() below hands out only that);
  *  - a device marked NEEDS_RESET keeps reading it until the driver writes status 0;
  *  - reads of the configuration space never exceed the access width.
  * ASan/UBSan catch any access outside the model's own state.
@@ -33,7 +33,7 @@ static struct {
 	uint8_t ram[RAM_SIZE];
 	uint8_t hi[256];
 } mem;
-static size_t tx_bytes, input_left, rx_taken;
+static size_t tx_bytes, input_left;
 static struct vcon dev;
 
 static void *g2h(void *ctx, gpa_t g, uint64_t len)
@@ -74,7 +74,6 @@ static size_t rx(void *ctx, char *buf, size_t max)
 	(void)ctx;
 	memset(buf, 'k', n);
 	input_left -= n;
-	rx_taken += n;
 	return n;
 }
 
@@ -107,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const unsigned widths[4] = { 1, 2, 4, 8 };
 
 	memset(&mem, 0, sizeof(mem));
-	tx_bytes = input_left = rx_taken = 0;
+	tx_bytes = input_left = 0;
 	vcon_init(&dev, &ops, gpa(0x7ffff000));
 	if (fz_u8(&f) & 1)
 		bring_up();
@@ -159,6 +158,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned i = 0; i < sizeof(mem.lo); i++)
 		FUZZ_CHECK(!mem.lo[i] && !mem.hi[i], "guard byte %u written", i);
-	FUZZ_CHECK(rx_taken <= rx_taken + input_left, "input accounting");
 	return 0;
 }

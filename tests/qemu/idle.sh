@@ -44,7 +44,7 @@ snapshot() {
   T=$(echo "$line" | sed -n 's/.* at time \([0-9]*\) .*/\1/p')
   HZ=$(echo "$line" | sed -n 's/.*timebase \([0-9]*\) Hz.*/\1/p')
   EXITS=$(log | grep '^partvisor: linux exits:' | sed -n "${nsnap}p" | sed 's/^partvisor: linux exits: //')
-  [ -n "$T" ] && [ -n "$EXITS" ]
+  [ -n "$T" ] && [ -n "$HZ" ] && [ "$HZ" -gt 0 ] && [ -n "$EXITS" ]
 }
 # total EXITS-LINE: sum of every per-cause counter (the leading sbi= sum left out).
 total() { echo "$1" | tr ' ' '\n' | grep -v '^sbi=' | sed 's/.*=//' | paste -sd+ | bc; }
@@ -84,7 +84,8 @@ if wait_for "^\[linux\] .*Enter 'help'" 400; then
   # message ended that prompt's line first.
   if wait_for '^\[linux\] .*sleep 8; printf' 60; then
     pass "typed command echoed by the shell on hvc0"
-    snapshot; t1=$T e1=$EXITS
+    snapshot || fail "Ctrl-a x3 printed no exit counters before the output burst"
+    t1=$T e1=$EXITS
     # the console cuts lines at 160 characters: 160 zeros, then 39 zeros and the 7
     line0='0{39}7'
     if wait_for "^\[linux\] $line0\$" 60 && log | grep -Eq '^\[linux\] 0{160}$'; then

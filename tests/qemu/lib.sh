@@ -100,13 +100,15 @@ boot_until_after() {
 }
 
 # build_config NAME DTS [make variables...]: build the firmware with config DTS into $BUILD/cfg-NAME
-# (extra arguments go to make, e.g. IMAGES=...); prints the .bin path.
+# (extra arguments go to make, e.g. IMAGES=...); prints the .bin path. Called as img=$(...):
+# the FAIL line goes to stderr, since stdout (and the subshell's failure count) is captured;
+# tests/run-tests.sh counts it from the test's output either way.
 build_config() {
   local out=$BUILD/cfg-$1 dts=$2
   shift 2
   # CHECK_CONFIGS=no: the shipped configs are checked by the main build, not by every test's
   if ! make -s BUILD="$out" CONFIG_DTS="$dts" CHECK_CONFIGS=no "$@" all >"$LOGDIR/$TEST.build.log" 2>&1; then
-    fail "build with $dts (see $LOGDIR/$TEST.build.log)"
+    fail "build with $dts (see $LOGDIR/$TEST.build.log)" >&2
     return 1
   fi
   echo "$out/partvisor.bin"

@@ -646,7 +646,7 @@ static void test_console(void **state UNUSED)
 	assert_diag(parse(one_with("partvisor,console", "hvc", 4)), PV_EINVAL, ALPHA,
 		    "partvisor,console", "must be \"uart\" or \"virtio\"");
 	assert_diag(parse(one_with("partvisor,console", "virtio\0x", 9)), PV_EINVAL, ALPHA,
-		    "partvisor,console", "");
+		    "partvisor,console", "expected a single NUL-terminated string");
 }
 
 static void test_msi_policy(void **state UNUSED)

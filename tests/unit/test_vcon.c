@@ -91,6 +91,22 @@ static uint64_t qdesc(unsigned q) { return DESC_GPA + q * 0x400; }
 static uint64_t qavail(unsigned q) { return AVAIL_GPA + q * 0x400; }
 static uint64_t qused(unsigned q) { return USED_GPA + q * 0x400; }
 
+/* virtio_pci_common_cfg offsets [virtio 1.2 §4.1.4.3] (cw/cr: BAR0's common configuration). */
+#define CC_DFSELECT    0x00   /* device_feature_select */
+#define CC_DF          0x04   /* device_feature */
+#define CC_GFSELECT    0x08   /* driver_feature_select */
+#define CC_GF          0x0c   /* driver_feature */
+#define CC_MSIX_CONFIG 0x10   /* config_msix_vector */
+#define CC_STATUS      0x14   /* device_status (1 byte) */
+#define CC_Q_SELECT    0x16   /* queue_select */
+#define CC_Q_SIZE      0x18   /* queue_size */
+#define CC_Q_MSIX      0x1a   /* queue_msix_vector */
+#define CC_Q_ENABLE    0x1c   /* queue_enable */
+#define CC_Q_DESC      0x20   /* queue_desc (low half; CC_Q_DESC_HI the high one) */
+#define CC_Q_DESC_HI   0x24
+#define CC_Q_DRIVER    0x28   /* queue_driver: the available ring */
+#define CC_Q_DEVICE    0x30   /* queue_device: the used ring */
+
 static void cw(unsigned off, unsigned width, uint64_t v) { vcon_bar_write(&dev, VCON_BAR_COMMON + off, width, v); }
 static uint64_t cr(unsigned off, unsigned width) { return vcon_bar_read(&dev, VCON_BAR_COMMON + off, width); }
 
@@ -115,32 +131,32 @@ static void bring_up_to(bool ok)
 	vcon_cfg_write(&dev, 0x86, 2, 0x8000);   /* MSI-X Enable (capability at 0x84) */
 	for (unsigned i = 0; i < 3; i++)
 		msix_program(i);
-	cw(0x14, 1, 0);
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE);
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER);
-	cw(0x08, 4, 1);
-	cw(0x0c, 4, 1);                          /* VERSION_1 (bit 32) */
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK);
-	assert_true(cr(0x14, 1) & VCON_S_FEATURES_OK);
-	cw(0x10, 2, 0);
-	assert_int_equal(cr(0x10, 2), 0);
+	cw(CC_STATUS, 1, 0);
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE);
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER);
+	cw(CC_GFSELECT, 4, 1);
+	cw(CC_GF, 4, 1);                          /* VERSION_1 (bit 32) */
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK);
+	assert_true(cr(CC_STATUS, 1) & VCON_S_FEATURES_OK);
+	cw(CC_MSIX_CONFIG, 2, 0);
+	assert_int_equal(cr(CC_MSIX_CONFIG, 2), 0);
 	for (unsigned q = 0; q < 2; q++) {
 		memset(ram(qavail(q)), 0, 0x40);
 		memset(ram(qused(q)), 0, 0x80);
-		cw(0x16, 2, q);
-		assert_int_equal(cr(0x18, 2), VCON_QUEUE_MAX);
-		cw(0x18, 2, QSZ);
-		cw(0x1a, 2, q + 1);
-		cw(0x20, 4, (uint32_t)qdesc(q));
-		cw(0x24, 4, qdesc(q) >> 32);
-		cw(0x28, 8, qavail(q));
-		cw(0x30, 8, qused(q));
-		cw(0x1c, 2, 1);
-		assert_int_equal(cr(0x1c, 2), 1);
+		cw(CC_Q_SELECT, 2, q);
+		assert_int_equal(cr(CC_Q_SIZE, 2), VCON_QUEUE_MAX);
+		cw(CC_Q_SIZE, 2, QSZ);
+		cw(CC_Q_MSIX, 2, q + 1);
+		cw(CC_Q_DESC, 4, (uint32_t)qdesc(q));
+		cw(CC_Q_DESC_HI, 4, qdesc(q) >> 32);
+		cw(CC_Q_DRIVER, 8, qavail(q));
+		cw(CC_Q_DEVICE, 8, qused(q));
+		cw(CC_Q_ENABLE, 2, 1);
+		assert_int_equal(cr(CC_Q_ENABLE, 2), 1);
 	}
 	if (ok)
-		cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK | VCON_S_DRIVER_OK);
-	assert_int_equal(cr(0x14, 1) & VCON_S_NEEDS_RESET, 0);
+		cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK | VCON_S_DRIVER_OK);
+	assert_int_equal(cr(CC_STATUS, 1) & VCON_S_NEEDS_RESET, 0);
 }
 
 static void bring_up(void)
@@ -181,7 +197,7 @@ static void offer(unsigned q, uint16_t head)
 
 static bool needs_reset(void)
 {
-	return cr(0x14, 1) & VCON_S_NEEDS_RESET;
+	return cr(CC_STATUS, 1) & VCON_S_NEEDS_RESET;
 }
 
 static void test_config_space(void **state)
@@ -229,15 +245,15 @@ static void test_config_space(void **state)
 	assert_int_equal(vcon_cfg_read(&dev, pcicfg + 16, 4), VCON_NR_QUEUES);
 	vcon_cfg_write(&dev, pcicfg + 8, 4, VCON_BAR_COMMON + 0x16);
 	vcon_cfg_write(&dev, pcicfg + 16, 4, 1);
-	assert_int_equal(cr(0x16, 2), 1);
+	assert_int_equal(cr(CC_Q_SELECT, 2), 1);
 	vcon_cfg_write(&dev, pcicfg + 12, 4, 3);                           /* bad length: nothing */
 	vcon_cfg_write(&dev, pcicfg + 16, 4, 0);
-	assert_int_equal(cr(0x16, 2), 1);
+	assert_int_equal(cr(CC_Q_SELECT, 2), 1);
 	vcon_cfg_write(&dev, pcicfg + 4, 1, 2);                            /* no BAR 2 */
 	vcon_cfg_write(&dev, pcicfg + 12, 4, 2);
 	vcon_cfg_write(&dev, pcicfg + 16, 4, 0);
-	assert_int_equal(cr(0x16, 2), 1);
-	cw(0x16, 2, 0);
+	assert_int_equal(cr(CC_Q_SELECT, 2), 1);
+	cw(CC_Q_SELECT, 2, 0);
 	/* BAR sizing: all ones reads the size mask; the BAR still decodes where it was put. */
 	assert_int_equal(vcon_cfg_read(&dev, 0x10, 4), (uint32_t)BAR_GPA);
 	vcon_cfg_write(&dev, 0x10, 4, 0xffffffff);
@@ -259,22 +275,22 @@ static void test_config_space(void **state)
 static void test_features(void **state)
 {
 	(void)state;
-	cw(0x00, 4, 1);
-	assert_int_equal(cr(0x04, 4), 1);                                 /* VERSION_1 */
-	cw(0x00, 4, 0);
-	assert_int_equal(cr(0x04, 4), 0);                                 /* nothing else */
-	cw(0x14, 1, 0);                                                   /* reset */
-	assert_int_equal(cr(0x14, 1), 0);
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER);
-	cw(0x08, 4, 0);
-	cw(0x0c, 4, 1U << 28);                                            /* not offered */
-	cw(0x08, 4, 1);
-	cw(0x0c, 4, 1);
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK);
-	assert_int_equal(cr(0x14, 1) & VCON_S_FEATURES_OK, 0);            /* refused */
+	cw(CC_DFSELECT, 4, 1);
+	assert_int_equal(cr(CC_DF, 4), 1);                                 /* VERSION_1 */
+	cw(CC_DFSELECT, 4, 0);
+	assert_int_equal(cr(CC_DF, 4), 0);                                 /* nothing else */
+	cw(CC_STATUS, 1, 0);                                                   /* reset */
+	assert_int_equal(cr(CC_STATUS, 1), 0);
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER);
+	cw(CC_GFSELECT, 4, 0);
+	cw(CC_GF, 4, 1U << 28);                                            /* not offered */
+	cw(CC_GFSELECT, 4, 1);
+	cw(CC_GF, 4, 1);
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK);
+	assert_int_equal(cr(CC_STATUS, 1) & VCON_S_FEATURES_OK, 0);            /* refused */
 	/* A vector the table does not have reads back as NO_VECTOR. */
-	cw(0x10, 2, 7);
-	assert_int_equal(cr(0x10, 2), VCON_NO_VECTOR);
+	cw(CC_MSIX_CONFIG, 2, 7);
+	assert_int_equal(cr(CC_MSIX_CONFIG, 2), VCON_NO_VECTOR);
 }
 
 static void test_tx(void **state)
@@ -348,7 +364,7 @@ static void expect_broken_tx(void)
 	set_desc(VCON_TXQ, 1, BUF_GPA, 1, 0, 0);
 	offer(VCON_TXQ, 1);
 	assert_int_equal(nout, 0);
-	cw(0x14, 1, 0);
+	cw(CC_STATUS, 1, 0);
 	assert_false(needs_reset());
 	bring_up();
 	offer(VCON_TXQ, 1);
@@ -431,32 +447,33 @@ static void test_bad_avail_idx(void **state)
 	assert_int_equal(nout, 0);
 }
 
+/* Select queue @q and try to enable it with size @size and the three ring addresses; returns queue_enable read back. */
+static uint64_t queue_try(unsigned q, unsigned size, uint64_t desc, uint64_t avail, uint64_t used)
+{
+	cw(CC_STATUS, 1, 0);
+	cw(CC_Q_SELECT, 2, q);
+	cw(CC_Q_SIZE, 2, size);
+	cw(CC_Q_DESC, 8, desc);
+	cw(CC_Q_DRIVER, 8, avail);
+	cw(CC_Q_DEVICE, 8, used);
+	cw(CC_Q_ENABLE, 2, 1);
+	return cr(CC_Q_ENABLE, 2);
+}
+
 static void test_bad_queue_setup(void **state)
 {
 	(void)state;
-	cw(0x14, 1, 0);
-	cw(0x16, 2, 0);
-	cw(0x18, 2, 6);                                            /* not a power of two */
-	cw(0x20, 8, qdesc(0));
-	cw(0x28, 8, qavail(0));
-	cw(0x30, 8, qused(0));
-	cw(0x1c, 2, 1);
-	assert_int_equal(cr(0x1c, 2), 0);
+	assert_int_equal(queue_try(0, 6, qdesc(0), qavail(0), qused(0)), 0);   /* not a power of two */
 	assert_true(needs_reset());
-	cw(0x14, 1, 0);
-	cw(0x16, 2, 0);
-	cw(0x18, 2, QSZ);
-	cw(0x20, 8, RAM_GPA + RAM_SIZE - 16);                      /* table runs out of RAM */
-	cw(0x28, 8, qavail(0));
-	cw(0x30, 8, qused(0));
-	cw(0x1c, 2, 1);
-	assert_int_equal(cr(0x1c, 2), 0);
+	assert_int_equal(dev.broken, VCON_BAD_QUEUE);
+	assert_int_equal(queue_try(0, QSZ, RAM_GPA + RAM_SIZE - 16, qavail(0), qused(0)), 0);   /* table runs out of RAM */
 	assert_true(needs_reset());
+	assert_int_equal(dev.broken, VCON_BAD_RING_ADDR);
 	/* Queue index out of range: reads 0, writes ignored. */
-	cw(0x14, 1, 0);
-	cw(0x16, 2, 5);
-	assert_int_equal(cr(0x18, 2), 0);
-	cw(0x1c, 2, 1);
+	cw(CC_STATUS, 1, 0);
+	cw(CC_Q_SELECT, 2, 5);
+	assert_int_equal(cr(CC_Q_SIZE, 2), 0);
+	cw(CC_Q_ENABLE, 2, 1);
 	assert_false(needs_reset());
 }
 
@@ -525,13 +542,13 @@ static void test_msix_mask_pending(void **state)
 static void test_not_before_driver_ok(void **state)
 {
 	(void)state;
-	cw(0x14, 1, 0);
+	cw(CC_STATUS, 1, 0);
 	bring_up_to(false);
 	memcpy(ram(BUF_GPA), "z", 1);
 	set_desc(VCON_TXQ, 0, BUF_GPA, 1, 0, 0);
 	offer(VCON_TXQ, 0);
 	assert_int_equal(nout, 0);                                 /* no DRIVER_OK: buffers are not used */
-	cw(0x14, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK | VCON_S_DRIVER_OK);
+	cw(CC_STATUS, 1, VCON_S_ACKNOWLEDGE | VCON_S_DRIVER | VCON_S_FEATURES_OK | VCON_S_DRIVER_OK);
 	assert_int_equal(nout, 1);                                 /* DRIVER_OK processes what is pending */
 	/* Bus Master off: no ring access. */
 	vcon_cfg_write(&dev, 0x04, 2, 0x0002);
@@ -560,7 +577,7 @@ static void test_random_rings(void **state)
 		ninput = 3;
 		vcon_rx_kick(&dev);
 		if (needs_reset()) {
-			cw(0x14, 1, 0);
+			cw(CC_STATUS, 1, 0);
 			bring_up();
 		}
 	}

@@ -106,6 +106,11 @@ void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
+unsigned failure_count(void)
+{
+	return __atomic_load_n(&failures, __ATOMIC_SEQ_CST);
+}
+
 __attribute__((noreturn)) static void shutdown(unsigned long reason)
 {
 	sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown */, reason, 0);

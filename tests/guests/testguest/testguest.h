@@ -27,6 +27,8 @@ struct imsic {
 /* Console: one whole line per call (a newline is added). fail() also counts a failure. */
 __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void fail(const char *fmt, ...);
+/* How many failures fail() counted so far, on every vCPU. */
+unsigned failure_count(void);
 
 /* Device tree (libfdt). */
 uint64_t cells(const fdt32_t *p, int n);

@@ -539,13 +539,18 @@ void virtio_test(const void *fdt, unsigned long hartid, int nharts, uint64_t tb)
 	if (!find_structures() || !device_init())
 		return;
 
+	unsigned failed = failure_count();
+
 	for (unsigned long k = 0; k < (unsigned long)nharts; k++) {
 		if (k == hartid)
 			round_on(k);
 		else
 			round_remote(fdt, k);
 	}
-	say("virtio: msi-x rounds done on %d vCPUs", nharts);
+	if (failure_count() == failed)
+		say("virtio: msi-x rounds done on %d vCPUs", nharts);
+	else
+		fail("virtio: FAIL msi-x rounds on %d vCPUs: %u failures", nharts, failure_count() - failed);
 
 	w8(VC_STATUS, 0);   /* reset: the device forgets the queue and its vectors */
 	cfg_w(msix_cap + MSIX_CTRL, 2, 0);
