@@ -89,6 +89,14 @@ groups=$(grep -E "^partvisor: pci [0-9a-f:.]+ \[1234:11e8\] class" "$LOG" | sed 
 if [ "${#funcs[@]}" -gt 1 ] && [ "$groups" -eq 1 ]; then pass "the edus are one isolation group"
 elif [ "${#funcs[@]}" -eq 1 ] && [ "$groups" -eq 1 ]; then pass "one edu, one group"
 else fail "the edus are in $groups groups"; fi
+# the MSI mode as the guest sees it (GET_INFO features: bit 0 MSI page tables, bit 2 second stage)
+if [ "$msimode" = nomsi ]; then feat_want=4; else feat_want=1; fi
+features=$(sed -nE "s/^\[alpha\] edu: get_info version 0x10000 features 0x([0-9a-f]+) .* ok$/\1/p" "$LOG" | head -1)
+if [ -n "$features" ] && (( (0x$features & 5) == feat_want )); then
+  pass "GET_INFO features 0x$features: the MSI mode of this IOMMU ($msimode)"
+else
+  fail "GET_INFO features '${features}': want bit $((feat_want == 4 ? 2 : 0)) only of bits 0 and 2 ($msimode)"
+fi
 expect "$a bus 0 shows ${#funcs[@]} function\(s\)" "alpha's bus shows its ${#funcs[@]} function(s)"
 expect "$a found 00:00\.0 1234:11e8 bar0 0x[0-9a-f]+$" "alpha finds its first edu with BAR0 assigned"
 expect "$a ident 0x010000ed, liveness ok" "alpha reaches the first edu's registers through the bridges"
