@@ -252,7 +252,7 @@ TEST_MODS_test_vuart       := core/vdev/vuart.c
 TEST_MODS_test_vcon        := core/vdev/vcon.c
 TEST_MODS_test_entropy     := lib/entropy.c
 TEST_MODS_test_mem         := lib/mem.c
-TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c core/vdev/vconsole.c core/vdev/vcon.c core/vdev/mmio.c core/vdev/mmio_decode.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
+TEST_MODS_test_vsbi        := $(VSBI_SRC) core/vmsi.c core/console.c core/vdev/vconsole.c core/vdev/vcon.c core/vdev/uart.c core/vdev/vuart.c core/vdev/mmio.c core/vdev/mmio_decode.c lib/log.c lib/ratelimit.c tests/unit/fake_arch.c tests/unit/fake_run.c
 TEST_MODS_test_console     := core/console.c lib/log.c tests/unit/fake_arch.c
 TEST_MODS_test_mmio        := core/vdev/mmio.c core/vdev/mmio_decode.c core/vdev/uart.c core/vdev/vuart.c \
                               core/console.c lib/log.c tests/unit/fake_arch.c

@@ -153,6 +153,15 @@ static inline void *partition_gpa_to_host(const struct partition *p, gpa_t g, ui
 	return hpa_ptr(hpa_add(c->mem_hpa, off));
 }
 
+/** End the partial output line of @p's console device (its 16550 or its virtio console). */
+static inline void partition_console_break(struct partition *p)
+{
+	if (p->cfg->console == PV_CONSOLE_VIRTIO)
+		vconsole_break(&p->vcon);
+	else
+		uart_port_break(&p->uart);
+}
+
 /** Count one exit of @cause for @p. */
 static inline void partition_count_exit(struct partition *p, enum exit_cause cause)
 {

@@ -46,6 +46,15 @@ static void uart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	spin_unlock(&p->lock);
 }
 
+void uart_port_break(struct uart_port *port)
+{
+	if (!port->out.len)
+		return;   /* nothing held (an unlocked look: only this vCPU's own bytes matter) */
+	spin_lock(&port->lock);
+	console_break(&port->out);
+	spin_unlock(&port->lock);
+}
+
 void uart_port_reset(struct uart_port *port)
 {
 	spin_lock(&port->lock);

@@ -36,4 +36,7 @@ int uart_port_attach(struct uart_port *port, struct mmio_bus *bus, gpa_t base, u
 /** Back to the power-on state (registers, FIFO, partial output line) for a restarting partition. */
 void uart_port_reset(struct uart_port *port);
 
+/** End @port's partial output line (under its lock), so another stream's bytes come after it. */
+void uart_port_break(struct uart_port *port);
+
 #endif

@@ -25,22 +25,6 @@ static char *dbcn_buffer(struct vcpu *v, unsigned long *len, unsigned long lo, u
 	return buf;
 }
 
-/* End the partition UART's partial line, so what this vCPU writes now comes after its UART bytes. */
-static void uart_break(struct vcpu *v)
-{
-	struct uart_port *u = &v->part->uart;
-
-	if (v->part->cfg->console == PV_CONSOLE_VIRTIO) {
-		vconsole_break(&v->part->vcon);
-		return;
-	}
-	if (!u->out.len)
-		return;
-	spin_lock(&u->lock);
-	console_break(&u->out);
-	spin_unlock(&u->lock);
-}
-
 static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_ret *r)
 {
 	unsigned long len = c->a[0];
@@ -54,7 +38,7 @@ static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_r
 			break;
 		}
 		/* Fewer bytes when the partition's console ring is full: the guest writes the rest later. */
-		uart_break(v);  /* after this vCPU's earlier UART bytes */
+		partition_console_break(v->part);  /* after this vCPU's earlier console-device bytes */
 		r->error = SBI_SUCCESS;
 		r->value = (long)console_write_some(&v->dbcn, buf, len);   /* progress even when full */
 		break;
@@ -70,7 +54,7 @@ static void dbcn_handle(struct vcpu *v, const struct vsbi_call *c, struct vsbi_r
 	case SBI_DBCN_WRITE_BYTE: {
 		char b = (char)c->a[0];
 
-		uart_break(v);
+		partition_console_break(v->part);
 		console_write_all(&v->dbcn, &b, 1);  /* blocking by the spec */
 		r->error = SBI_SUCCESS;
 		break;
