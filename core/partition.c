@@ -206,13 +206,13 @@ int partition_load(struct partition *p)
 	struct pv_diag diag;
 	int ret;
 
-	/* The console's BAR must not lie under a passed-through BAR (that one is mapped and would win). */
+	/* The console's BAR page must not be one a passed-through BAR maps (that mapping would win). */
 	for (unsigned i = 0; vcon && i < p->vpci.nr; i++)
-		for (unsigned b = 0; b < 6; b++) {
+		for (unsigned b = 0; b < ARRAY_SIZE(p->vpci.funcs[i].f->bar); b++) {
 			const struct pci_bar *bar = &p->vpci.funcs[i].f->bar[b];
+			uint64_t lo = ALIGN_DOWN(bar->base.v, PAGE_SIZE), hi = ALIGN_UP(bar->base.v + bar->size, PAGE_SIZE);
 
-			if (bar->size && !(bar->flags & PCI_BAR_IO) &&
-			    gpa_in(partition_vcon_bar(), gpa(bar->base.v), ALIGN_UP(bar->size, PAGE_SIZE))) {
+			if (bar->size && !(bar->flags & PCI_BAR_IO) && gpa_in(partition_vcon_bar(), gpa(lo), hi - lo)) {
 				pr("partvisor: %s: the virtio console's BAR at 0x%llx lies under BAR%u of guest 00:%02x.0: "
 				   "the PCI window is full\n", c->name, (ull)partition_vcon_bar().v, b, i);
 				return -PV_EEXIST;
